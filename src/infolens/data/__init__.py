@@ -1,1 +1,23 @@
-"""(in progress)"""
+"""Data made offline: the 12-bit dataset, scikit-learn's digits, tasks with known answers.
+
+Nothing is downloaded.  Names are imported lazily from their submodules.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "tishby12": "tishby12",
+    "digits": "digits",
+    "known_mi_tasks": "known_mi",
+    "KnownMITask": "known_mi",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'infolens.data' has no attribute {name!r}")
