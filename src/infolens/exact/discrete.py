@@ -14,6 +14,7 @@ chapters 2 (entropy, mutual information, KL divergence, chain rules, data proces
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,7 +49,8 @@ Axes = int | Sequence[int] | None
 def _entropy_nats(p: np.ndarray) -> float:
     """-sum p log p over all entries of an already validated array (0 log 0 = 0)."""
     q = p[p > 0]
-    return float(-np.sum(q * np.log(q)))
+    val = float(-np.sum(q * np.log(q)))
+    return val if val > 0.0 else 0.0  # each term is >= 0; avoid returning -0.0
 
 
 def marginal(p: Any, axes: Axes, *, normalize: bool = False) -> np.ndarray:
@@ -87,7 +89,8 @@ def _prep(p: Any, normalize: bool, *named_axes: tuple[str, Axes]) -> tuple[np.nd
         for b in out[i + 1 :]:
             if set(a) & set(b):
                 raise ValueError(
-                    f"the variable groups {named_axes[i][0]}={a} and {b} overlap; use disjoint axes."
+                    f"the variable groups {named_axes[i][0]}={a} and {b} overlap; "
+                    "use disjoint axes."
                 )
     return arr, out
 
@@ -269,8 +272,11 @@ def jensen_shannon_divergence(
 def _variables(arr: np.ndarray, axes: Axes) -> list[tuple[int, ...]]:
     if axes is None:
         return [(a,) for a in range(arr.ndim)]
-    if isinstance(axes, int):
-        raise ValueError("axes must list at least two variables (a sequence of axes).")
+    if isinstance(axes, numbers.Integral):
+        raise ValueError(
+            f"axes={axes!r} names a single axis; list at least two variables "
+            "(a sequence of axes or axis groups), or pass None for every axis."
+        )
     groups = []
     for g in axes:
         groups.append(check_axes(g, arr.ndim, "axes"))
@@ -407,7 +413,10 @@ def binary_entropy(q: Any, *, base: Base = "e") -> Any:
     if not np.all(np.isfinite(arr)) or np.any((arr < 0) | (arr > 1)):
         raise ValueError(f"q must lie in [0, 1]; got {q!r}.")
     with np.errstate(divide="ignore", invalid="ignore"):
-        h = -(np.where(arr > 0, arr * np.log(arr), 0.0) + np.where(arr < 1, (1 - arr) * np.log1p(-arr), 0.0))
+        h = -(
+            np.where(arr > 0, arr * np.log(arr), 0.0)
+            + np.where(arr < 1, (1 - arr) * np.log1p(-arr), 0.0)
+        )
     h = np.maximum(h, 0.0) / lb
     return float(h) if h.ndim == 0 else h
 
@@ -441,7 +450,20 @@ def inverse_binary_entropy(h: float, *, base: Base = "e", branch: str = "lower")
         def f(x: float) -> float:
             return -(x * math.log(x) + (1 - x) * math.log1p(-x)) - hn
 
-        q = brentq(f, 1e-300, 0.5, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
+        lo = 1e-300
+        if f(lo) >= 0.0:
+            # h so small that the root lies below 1e-300: solve h = q (1 - log q) + O(q^2)
+            # by fixed-point iteration (contracting since |d/dq| = h/(q(1-log q)^2) << 1).
+            q = hn
+            for _ in range(100):
+                q_new = hn / (1.0 - math.log(q)) if q > 0 else 0.0
+                if q_new == q:
+                    break
+                q = q_new
+        else:
+            # xtol must be far below the root for a relative accuracy near machine
+            # precision when the root is tiny (an absolute 1e-15 would not do for q ~ 1e-20).
+            q = brentq(f, lo, 0.5, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
     return 1.0 - q if branch == "upper" else q
 
 
