@@ -1,0 +1,392 @@
+"""Capture the activations of chosen layers of a PyTorch model with forward hooks.
+
+:func:`capture` runs a model over data in batches and returns, for every chosen module,
+its output flattened to one row per sample.  It is the measurement step of everything in
+:mod:`infolens.nn`: information-plane tracking, layer analyses and the report.
+
+Guarantees
+----------
+* Layers are chosen by name (as in ``model.named_modules()``), by module type or by a
+  predicate ``f(name, module) -> bool``; an unknown name fails before any forward pass,
+  with the list of valid names.
+* By default the model runs in eval mode under ``torch.no_grad()``; the training flag of
+  every submodule is restored afterwards.
+* Hooks are removed in a ``finally`` block, so none is left behind when the forward
+  pass raises.
+* Memory can stay bounded: ``store="memmap"`` writes activations to disk
+  (``numpy.memmap`` files in a temporary directory) and ``reduce=`` folds batches into a
+  streaming accumulator (an object with ``update(batch)`` and ``compute()``) instead of
+  keeping them.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from .._validate import check_positive_int
+
+__all__ = ["capture", "Captured", "select_layers", "layer_names"]
+
+def layer_names(model: nn.Module) -> list[str]:
+    """Names of all submodules of ``model`` (``model.named_modules()`` without the root)."""
+    return [n for n, _ in model.named_modules() if n]
+
+
+def select_layers(model: nn.Module, layers: Any = None) -> list[tuple[str, nn.Module]]:
+    """Resolve a layer specification to ``(name, module)`` pairs, in a stable order.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    layers : str, sequence of str, type, tuple of types, callable or None
+        * a name or a list of names from ``model.named_modules()`` (kept in the given order);
+        * a module class or tuple of classes, e.g. ``nn.Tanh`` (every submodule of that type,
+          in ``named_modules`` order);
+        * a predicate ``f(name, module) -> bool``;
+        * ``None``: every leaf module (a module without children).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message lists the valid names) or a selection that
+        matches nothing.
+    TypeError
+        For a specification of another kind.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
+    named = [(n, m) for n, m in model.named_modules() if n]
+    if not named:  # a single leaf module used as a whole model
+        named = [("", model)]
+    table = dict(named)
+    if layers is None:
+        chosen = [(n, m) for n, m in named if not any(True for _ in m.children())]
+    elif isinstance(layers, str) or (
+        isinstance(layers, Sequence) and layers and all(isinstance(s, str) for s in layers)
+    ):
+        wanted = [layers] if isinstance(layers, str) else list(layers)
+        unknown = [w for w in wanted if w not in table]
+        if unknown:
+            raise ValueError(
+                f"layers: unknown module name(s) {unknown}; valid names are "
+                f"{[n for n, _ in named]} (from model.named_modules())."
+            )
+        if len(set(wanted)) != len(wanted):
+            raise ValueError(f"layers: a name is repeated in {wanted}.")
+        chosen = [(w, table[w]) for w in wanted]
+    elif isinstance(layers, type) or (
+        isinstance(layers, tuple) and layers and all(isinstance(t, type) for t in layers)
+    ):
+        chosen = [(n, m) for n, m in named if isinstance(m, layers)]
+    elif callable(layers):
+        chosen = [(n, m) for n, m in named if layers(n, m)]
+    else:
+        raise TypeError(
+            "layers must be a module name, a list of names, a module type, a tuple of types, "
+            f"a predicate f(name, module) -> bool or None; got {type(layers).__name__}."
+        )
+    if not chosen:
+        raise ValueError(
+            f"layers={layers!r} matches no submodule of {type(model).__name__}; valid names are "
+            f"{[n for n, _ in named]}."
+        )
+    return chosen
+
+
+class Captured(Mapping):
+    """Activations captured from a model: a read-only mapping ``layer name -> array``.
+
+    Each value is an array of shape ``(n_samples, n_features)`` (the module output
+    flattened per sample), a ``numpy.memmap`` when stored on disk, or whatever the
+    reducer's ``compute()`` returned when ``reduce=`` was given.
+
+    Attributes
+    ----------
+    n : int
+        Number of samples that went through the model.
+    directory : str or None
+        Folder holding the memmap files (``store="memmap"`` or a path), else None.  A
+        temporary folder is deleted when this object is garbage collected or on
+        :meth:`close`.
+    """
+
+    def __init__(self, data: dict[str, Any], n: int, directory: str | None,
+                 tmp: tempfile.TemporaryDirectory | None) -> None:
+        self._data = data
+        self.n = n
+        self.directory = directory
+        self._tmp = tmp
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._data[key]
+        except KeyError:
+            raise KeyError(
+                f"{key!r} was not captured; captured layers: {list(self._data)}"
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def close(self) -> None:
+        """Drop the arrays and delete a temporary memmap folder now."""
+        self._data = {}
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __repr__(self) -> str:
+        shapes = {k: getattr(v, "shape", type(v).__name__) for k, v in self._data.items()}
+        where = f", on disk in {self.directory}" if self.directory else ""
+        return f"Captured(n={self.n}, layers={shapes}{where})"
+
+
+def _iter_batches(data: Any, batch_size: int) -> Iterator[torch.Tensor]:
+    """Yield input batches from a tensor, an array, a tuple (inputs first) or a DataLoader."""
+    if isinstance(data, np.ndarray):
+        data = torch.from_numpy(data)
+    if isinstance(data, (tuple, list)) and data and isinstance(data[0], (torch.Tensor, np.ndarray)):
+        data = data[0] if isinstance(data[0], torch.Tensor) else torch.from_numpy(data[0])
+    if isinstance(data, torch.Tensor):
+        if data.ndim == 0:
+            raise ValueError(
+                "data: got a scalar tensor; pass a batch of samples (first axis = samples)."
+            )
+        for start in range(0, data.shape[0], batch_size):
+            yield data[start:start + batch_size]
+        return
+    if isinstance(data, Iterable):
+        for batch in data:
+            if isinstance(batch, (tuple, list)):
+                batch = batch[0]
+            elif isinstance(batch, Mapping):
+                if "input" not in batch and "x" not in batch:
+                    raise ValueError(
+                        "data: a batch is a dict without an 'input' or 'x' key; yield "
+                        "(inputs, targets) tuples or tensors instead."
+                    )
+                batch = batch.get("input", batch.get("x"))
+            if isinstance(batch, np.ndarray):
+                batch = torch.from_numpy(batch)
+            if not isinstance(batch, torch.Tensor):
+                raise TypeError(f"data: a batch holds {type(batch).__name__}, expected a tensor.")
+            yield batch
+        return
+    raise TypeError(
+        f"data must be a tensor, an array, an (inputs, targets) tuple or a DataLoader; got "
+        f"{type(data).__name__}."
+    )
+
+
+def _default_device(model: nn.Module) -> torch.device:
+    for p in model.parameters():
+        return p.device
+    for b in model.buffers():
+        return b.device
+    return torch.device("cpu")
+
+
+def capture(
+    model: nn.Module,
+    data: Any,
+    layers: Any = None,
+    *,
+    batch_size: int = 1024,
+    device: str | torch.device | None = None,
+    train: bool = False,
+    reduce: Any = None,
+    store: str | os.PathLike | None = None,
+    dtype: np.dtype | type | None = None,
+) -> Captured:
+    """Run ``model`` over ``data`` and return the outputs of the chosen layers, per sample.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    data : tensor, ndarray, tuple or iterable of batches
+        Inputs (first axis = samples), an ``(inputs, targets)`` tuple, or a DataLoader /
+        iterable whose batches are tensors, tuples/lists with the inputs first, or dicts
+        with an ``"input"`` or ``"x"`` key.
+    layers : see :func:`select_layers`
+        Which modules to capture (names, types, predicate; ``None`` = every leaf module).
+    batch_size : int, default 1024
+        Batch size when ``data`` is a tensor or array (ignored for a DataLoader).
+    device : str or torch.device, optional
+        Where the forward pass runs; default the device of the model's parameters.
+    train : bool, default False
+        Run in training mode (e.g. to see dropout act).  The mode of every submodule is
+        restored afterwards either way.  Gradients are never recorded.
+    reduce : accumulator or callable, optional
+        * An object with ``update(batch)`` and ``compute()`` methods (a streaming
+          accumulator such as those in :mod:`infolens.estimate.streaming`): a deep copy is
+          made per layer, fed each batch of shape ``(b, n_features)``, and the layer's
+          value is ``compute()``.  Memory does not grow with the number of samples.
+        * A callable ``f(batch) -> array`` applied to each batch (for example a
+          quantiser returning small integer codes); the per-batch results are stacked.
+    store : None, "memmap" or a folder path
+        ``None`` keeps arrays in memory; ``"memmap"`` writes them to ``numpy.memmap``
+        files in a temporary folder; a path writes them there (one raw file
+        ``<layer>.bin`` per layer).
+    dtype : numpy dtype, optional
+        Cast activations to this dtype (default: the dtype the module produced).
+
+    Returns
+    -------
+    Captured
+        Mapping from layer name to an array of shape ``(n_samples, n_features)`` (or the
+        reducer's result).
+
+    Raises
+    ------
+    ValueError
+        Unknown layer names (listed with the valid ones), a module called more than once
+        per forward pass, a module whose output is not a tensor.
+
+    Notes
+    -----
+    The output of module ``l`` for sample ``i`` becomes row ``i`` of ``out[l]``, flattened
+    in C order (channels, then spatial positions for convolutions).  This is the
+    representation ``T_l`` whose information about the input ``X`` and label ``Y`` the rest
+    of :mod:`infolens.nn` measures.
+
+    References
+    ----------
+    PyTorch documentation, ``torch.nn.Module.register_forward_hook``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from torch import nn
+    >>> net = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
+    >>> acts = capture(net, torch.zeros(10, 3), layers=["1"])
+    >>> acts["1"].shape
+    (10, 4)
+    """
+    chosen = select_layers(model, layers)
+    batch_size = check_positive_int(batch_size, "batch_size")
+    if reduce is not None and store is not None:
+        raise ValueError(
+            "reduce and store cannot be combined: a reducer keeps no per-sample arrays."
+        )
+    is_acc = reduce is not None and hasattr(reduce, "update") and hasattr(reduce, "compute")
+    if reduce is not None and not is_acc and not callable(reduce):
+        raise TypeError(
+            "reduce must be an accumulator with update()/compute() or a callable "
+            f"f(batch) -> array; got {type(reduce).__name__}."
+        )
+    dev = torch.device(device) if device is not None else _default_device(model)
+
+    tmp = None
+    directory = None
+    if store is not None:
+        if store == "memmap":
+            tmp = tempfile.TemporaryDirectory(prefix="infolens-capture-")
+            directory = tmp.name
+        else:
+            directory = os.fspath(store)
+            os.makedirs(directory, exist_ok=True)
+
+    names = [n for n, _ in chosen]
+    current: dict[str, list[torch.Tensor]] = {n: [] for n in names}
+
+    def make_hook(name: str):
+        def hook(_module, _inputs, output):
+            if not isinstance(output, torch.Tensor):
+                raise ValueError(
+                    f"layer {name!r} returned {type(output).__name__}, not a tensor; capture a "
+                    "submodule that returns a tensor (e.g. the last Linear inside it)."
+                )
+            current[name].append(output.detach())
+        return hook
+
+    accs = {n: copy.deepcopy(reduce) for n in names} if is_acc else None
+    chunks: dict[str, list[np.ndarray]] = {n: [] for n in names}
+    files: dict[str, Any] = {}
+    meta: dict[str, tuple[np.dtype, int]] = {}
+    n_total = 0
+
+    modes = [(m, m.training) for m in model.modules()]
+    handles = []
+    try:
+        for name, module in chosen:
+            handles.append(module.register_forward_hook(make_hook(name)))
+        model.train(train)
+        with torch.no_grad():
+            for xb in _iter_batches(data, batch_size):
+                xb = xb.to(dev)
+                model(xb)
+                b = int(xb.shape[0])
+                for name in names:
+                    outs = current[name]
+                    if len(outs) != 1:
+                        raise ValueError(
+                            f"layer {name!r} ran {len(outs)} times in one forward pass; per-sample "
+                            "activations are ambiguous for a shared module. Capture a module that "
+                            "runs once per pass."
+                        )
+                    out = outs[0]
+                    outs.clear()
+                    if out.ndim == 0 or out.shape[0] != b:
+                        raise ValueError(
+                            f"layer {name!r} produced shape {tuple(out.shape)} for a batch of {b}; "
+                            "the first axis must be the sample axis."
+                        )
+                    arr = out.reshape(b, -1).cpu().numpy()
+                    if dtype is not None:
+                        arr = arr.astype(dtype, copy=False)
+                    if accs is not None:
+                        accs[name].update(arr)
+                    elif reduce is not None:
+                        red = np.asarray(reduce(arr))
+                        if red.shape[:1] != (b,):
+                            raise ValueError(
+                                f"reduce returned shape {red.shape} for a batch of {b}; a callable "
+                                "reducer must return one row per sample."
+                            )
+                        chunks[name].append(red)
+                    elif directory is not None:
+                        if name not in files:
+                            safe = name.replace(os.sep, "_") or "model"
+                            path = os.path.join(directory, f"{safe}.bin")
+                            files[name] = open(path, "wb")  # noqa: SIM115 - closed in finally
+                            meta[name] = (arr.dtype, arr.shape[1])
+                        files[name].write(np.ascontiguousarray(arr).tobytes())
+                    else:
+                        chunks[name].append(arr.copy())
+                n_total += b
+    finally:
+        for h in handles:
+            h.remove()
+        for m, mode in modes:
+            m.training = mode
+        for f in files.values():
+            f.close()
+        for lst in current.values():
+            lst.clear()
+
+    if n_total == 0:
+        if tmp is not None:
+            tmp.cleanup()
+        raise ValueError("data yielded no samples.")
+    result: dict[str, Any] = {}
+    for name in names:
+        if accs is not None:
+            result[name] = accs[name].compute()
+        elif directory is not None and reduce is None:
+            dt, d = meta[name]
+            path = files[name].name
+            result[name] = np.memmap(path, dtype=dt, mode="r", shape=(n_total, d))
+        else:
+            result[name] = np.concatenate(chunks[name], axis=0)
+    return Captured(result, n_total, directory, tmp)

@@ -1,0 +1,128 @@
+import numpy as np
+import pytest
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from infolens.nn.capture import capture, select_layers
+
+
+def _net():
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Dropout(0.5), nn.Linear(7, 3))
+
+
+def _hooks(model):
+    return sum(len(m._forward_hooks) for m in model.modules())
+
+
+def test_values_match_manual_forward():
+    net = _net()
+    x = torch.randn(50, 5)
+    acts = capture(net, x, layers=["1", "3"], batch_size=16)
+    with torch.no_grad():
+        h = torch.tanh(net[0](x))
+        out = net[3](h)
+    assert list(acts) == ["1", "3"] and acts.n == 50
+    np.testing.assert_allclose(acts["1"], h.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(acts["3"], out.numpy(), rtol=1e-6)
+
+
+def test_select_by_type_predicate_and_all_leaves():
+    net = _net()
+    assert [n for n, _ in select_layers(net, nn.Linear)] == ["0", "3"]
+    assert [n for n, _ in select_layers(net, lambda n, m: isinstance(m, nn.Tanh))] == ["1"]
+    assert [n for n, _ in select_layers(net, None)] == ["0", "1", "2", "3"]
+
+
+def test_unknown_name_lists_valid_names_before_running():
+    net = _net()
+    msg = r"unknown module name.*valid names are \['0', '1', '2', '3'\]"
+    with pytest.raises(ValueError, match=msg):
+        capture(net, torch.randn(4, 5), layers=["1", "fc9"])
+    assert _hooks(net) == 0
+
+
+def test_hooks_removed_and_mode_restored_when_forward_raises():
+    class Boom(nn.Module):
+        def forward(self, x):
+            raise RuntimeError("boom")
+
+    net = nn.Sequential(nn.Linear(5, 4), nn.Tanh(), Boom())
+    net.train()
+    with pytest.raises(RuntimeError, match="boom"):
+        capture(net, torch.randn(8, 5), layers=["0", "1"])
+    assert _hooks(net) == 0
+    assert all(m.training for m in net.modules())
+
+
+def test_eval_by_default_train_on_request_and_mode_restored():
+    net = _net()
+    net.train()
+    x = torch.ones(200, 5)
+    ev = capture(net, x, layers=["2"])
+    # eval: dropout is the identity, so all rows are equal (up to float32 rounding of
+    # batched matmul, a few ulps of values of order 1) and none is zeroed
+    assert np.ptp(ev["2"], axis=0).max() < 1e-6 and (ev["2"] != 0).all()
+    tr = capture(net, x, layers=["2"], train=True)
+    # train: each of 200*7 entries is zeroed with prob 0.5; all-nonzero has prob 2^-1400
+    assert (tr["2"] == 0).mean() > 0.3
+    assert net.training and net[2].training
+    net.eval()
+    capture(net, x, layers=["2"], train=True)
+    assert not net.training
+
+
+def test_dataloader_memmap_and_flattening(tmp_path):
+    conv = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())
+    x = torch.randn(30, 1, 6, 6)
+    loader = DataLoader(TensorDataset(x, torch.zeros(30)), batch_size=7)
+    mem = capture(conv, loader, layers="1", store="memmap")
+    assert isinstance(mem["1"], np.memmap) and mem["1"].shape == (30, 2 * 4 * 4)
+    with torch.no_grad():
+        ref = conv(x).reshape(30, -1).numpy()
+    np.testing.assert_allclose(np.asarray(mem["1"]), ref, rtol=1e-6)
+    ondisk = capture(conv, x, layers="1", store=tmp_path, batch_size=8)
+    assert (tmp_path / "1.bin").exists()
+    np.testing.assert_allclose(np.asarray(ondisk["1"]), ref, rtol=1e-6)
+    mem.close()
+
+
+class _Moments:
+    """Minimal streaming accumulator: count, sum and sum of squares per feature."""
+
+    def __init__(self):
+        self.n, self.s, self.ss = 0, 0.0, 0.0
+
+    def update(self, batch):
+        self.n += len(batch)
+        self.s = self.s + batch.sum(0, dtype=np.float64)
+        self.ss = self.ss + (batch.astype(np.float64) ** 2).sum(0)
+
+    def compute(self):
+        m = self.s / self.n
+        return m, self.ss / self.n - m**2
+
+
+def test_streaming_reducer_and_callable_reducer():
+    net = _net()
+    x = torch.randn(301, 5)
+    full = capture(net, x, layers="1")["1"].astype(np.float64)
+    red = capture(net, x, layers="1", reduce=_Moments(), batch_size=50)
+    m, v = red["1"]
+    np.testing.assert_allclose(m, full.mean(0), atol=1e-6)
+    np.testing.assert_allclose(v, full.var(0), atol=1e-6)
+    codes = capture(net, x, layers="1", reduce=lambda b: (b > 0).astype(np.int8), batch_size=64)
+    assert codes["1"].dtype == np.int8 and np.array_equal(codes["1"], (full > 0).astype(np.int8))
+
+
+def test_shared_module_and_bad_input_rejected():
+    lin = nn.Linear(3, 3)
+    net = nn.Sequential(lin, nn.Tanh(), lin)
+    with pytest.raises(ValueError, match="ran 2 times"):
+        capture(net, torch.randn(4, 3), layers=["0"])
+    assert _hooks(net) == 0
+    with pytest.raises(TypeError, match="layers must be"):
+        capture(net, torch.randn(4, 3), layers=3.5)
+    with pytest.raises(ValueError, match="batch_size"):
+        capture(net, torch.randn(4, 3), layers=["1"], batch_size=0)
