@@ -1,0 +1,347 @@
+"""Uncertainty of sample estimates: confidence intervals and permutation tests.
+
+Interval schemes (chosen per estimator by :func:`confidence_interval`)
+--------------------------------------------------------------------
+1. **An estimator's own scheme.**  A module can attach one to a registered estimator
+   with :func:`register_interval`; it is used first.  The count-based discrete estimators
+   of :mod:`infolens.estimate.discrete` register the *multinomial bootstrap* below.
+2. **Multinomial bootstrap (count-based discrete estimators).**  The joint cell counts
+   ``c`` are resampled as ``c* ~ Multinomial(N, c/N)`` — exactly the row bootstrap of
+   Efron (1979), without touching the rows — and the estimator is recomputed from the
+   re-marginalised counts.  The interval is the *basic* (pivotal) bootstrap interval
+   ``[theta - q_{1-a/2}(delta*), theta - q_{a/2}(delta*)]`` with
+   ``delta* = theta* - T(F_n)``, where ``T(F_n)`` is the plug-in value of the empirical
+   distribution (the true value of the bootstrap world).  This carries the bias of the
+   estimator over into the interval (Davison & Hinkley 1997, eq. 5.6), which the
+   percentile interval would double instead.
+3. **Row bootstrap (other discrete estimators).**  Rows resampled with replacement;
+   basic interval around the estimate.
+4. **Half-sampling (k-NN and every other continuous or mixed estimator).**  The naive
+   bootstrap is biased for nearest-neighbour estimators: a resample with replacement
+   repeats rows, which puts neighbours at distance zero and inflates the estimate.
+   Instead ``B`` subsamples of size ``m = floor(n/2)`` are drawn *without*
+   replacement, so no duplicates arise.  This is the delete-``d`` jackknife with
+   ``d = n/2`` (Shao & Wu 1989), whose variance estimate
+   ``(n - d)/d * mean (theta_s - mean theta_s)^2`` has factor ``(n-d)/d = 1``: the spread
+   of the half-sample estimates estimates the variance of the full-sample estimate
+   directly, without knowing the convergence rate.  The interval is
+   ``theta ± z_{1-a/2} * stderr``.
+
+Coverage is checked by simulation in ``tests/estimate/test_resampling.py`` (Zipf
+entropies, a discrete channel with known MI, a Gaussian pair with known MI).  In the
+severely undersampled regime (``n`` below the number of symbols) every bootstrap of a
+discrete entropy undercovers: the bootstrap world has no unseen symbols.
+
+References
+----------
+Efron, B. (1979). Bootstrap methods: another look at the jackknife. *Ann. Stat.* 7, 1-26.
+Davison, A. C. & Hinkley, D. V. (1997). *Bootstrap Methods and their Application*. CUP.
+Shao, J. & Wu, C. F. J. (1989). A general theory for jackknife variance estimation.
+*Ann. Stat.* 17, 1176-1197.
+Phipson, B. & Smyth, G. K. (2010). Permutation p-values should never be zero.
+*Stat. Appl. Genet. Mol. Biol.* 9(1), 39.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from .._validate import check_positive_int, check_probability, check_random_state
+from ..result import Estimate
+
+__all__ = [
+    "Interval",
+    "PermutationResult",
+    "confidence_interval",
+    "register_interval",
+    "basic_interval",
+    "half_sampling",
+    "row_bootstrap",
+    "permutation_test",
+]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval in nats: ``low``, ``high``, ``stderr``, the ``scheme`` used
+    and the number of resamples."""
+
+    low: float
+    high: float
+    stderr: float
+    scheme: str
+    n_resamples: int
+
+
+IntervalFunc = Callable[..., Interval]
+_HOOKS: dict[tuple[str, str], IntervalFunc] = {}
+
+
+def register_interval(quantity: str, name: str) -> Callable[[IntervalFunc], IntervalFunc]:
+    """Attach an interval scheme to the registered estimator ``(quantity, name)``.
+
+    The decorated function is called as ``func(call, value, *, level, n_boot,
+    random_state)`` where ``call`` holds the validated inputs (``call.arrays``,
+    ``call.params``, ``call.n`` and ``call.run(arrays, rng)`` which evaluates the
+    estimator in nats), ``value`` is the point estimate in nats and ``random_state`` a
+    ``numpy.random.Generator``; it returns an :class:`Interval` in nats.
+    """
+
+    def deco(func: IntervalFunc) -> IntervalFunc:
+        _HOOKS[(quantity, name)] = func
+        return func
+
+    return deco
+
+
+def basic_interval(
+    value: float, replicates: np.ndarray, pivot: float, level: float
+) -> tuple[float, float]:
+    """Basic bootstrap interval ``[v - q_hi(r - pivot), v - q_lo(r - pivot)]``.
+
+    Parameters
+    ----------
+    value : float
+        The estimate from the data.
+    replicates : ndarray
+        Estimates from the resamples.
+    pivot : float
+        The true value in the bootstrap world (the functional at the empirical
+        distribution).
+    level : float
+        Confidence level in (0, 1).
+    """
+    a = (1.0 - level) / 2.0
+    d = np.asarray(replicates, dtype=np.float64) - pivot
+    lo_q, hi_q = np.quantile(d, [a, 1.0 - a])
+    return value - float(hi_q), value - float(lo_q)
+
+
+def _finite_std(r: np.ndarray) -> float:
+    r = r[np.isfinite(r)]
+    return float(np.std(r, ddof=1)) if r.size > 1 else 0.0
+
+
+def row_bootstrap(
+    call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
+) -> Interval:
+    """Row bootstrap (resampling with replacement), basic interval around ``value``."""
+    n = call.n
+    reps = np.empty(n_boot)
+    for b in range(n_boot):
+        idx = random_state.integers(0, n, n)
+        reps[b] = call.run(tuple(a[idx] for a in call.arrays), rng=random_state)
+    lo, hi = basic_interval(value, reps, value, level)
+    return Interval(lo, hi, _finite_std(reps), "row bootstrap (basic)", n_boot)
+
+
+def half_sampling(
+    call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
+) -> Interval:
+    """Half-sampling (delete-n/2 jackknife) standard error and normal interval.
+
+    Subsamples of size ``floor(n/2)`` without replacement (no duplicated rows, so k-NN
+    estimators are not disturbed); ``stderr`` is the standard deviation of their
+    estimates (Shao & Wu 1989 with ``d = n/2``) and the interval ``value ± z stderr``.
+    """
+    n = call.n
+    m = n // 2
+    if m < 2:
+        raise ValueError(
+            f"a confidence interval by half-sampling needs at least 4 samples; got n={n}."
+        )
+    reps = np.empty(n_boot)
+    for b in range(n_boot):
+        idx = random_state.choice(n, m, replace=False)
+        reps[b] = call.run(tuple(a[idx] for a in call.arrays), rng=random_state)
+    se = _finite_std(reps)
+    z = float(stats.norm.ppf(0.5 + level / 2.0))
+    return Interval(
+        value - z * se, value + z * se, se, "half-sampling (delete-n/2 jackknife)", n_boot
+    )
+
+
+def confidence_interval(
+    call: Any, value: float, *, level: float = 0.95, n_boot: int = 200, random_state: Any = None
+) -> Interval:
+    """Confidence interval for a validated estimator call (scheme: module docstring).
+
+    Parameters
+    ----------
+    call : object
+        The validated call made by :mod:`infolens.estimate.api` (estimator info,
+        arrays, parameters).
+    value : float
+        The point estimate in nats.
+    level : float
+        Confidence level in (0, 1).
+    n_boot : int
+        Number of resamples.
+    random_state : None, int or Generator
+
+    Returns
+    -------
+    Interval
+        In nats.
+    """
+    level = check_probability(level, "ci", open_low=True, open_high=True)
+    n_boot = check_positive_int(n_boot, "n_boot", minimum=10)
+    rng = check_random_state(random_state)
+    if call.quantity == "kl":
+        # two independent samples: resample each within itself
+        return _two_sample(call, value, level=level, n_boot=n_boot, random_state=rng)
+    hook = _HOOKS.get((call.quantity, call.info.name))
+    if hook is not None:
+        return hook(call, value, level=level, n_boot=n_boot, random_state=rng)
+    if all(k == "discrete" for k in call.info.kinds):
+        return row_bootstrap(call, value, level=level, n_boot=n_boot, random_state=rng)
+    return half_sampling(call, value, level=level, n_boot=n_boot, random_state=rng)
+
+
+def _two_sample(
+    call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
+) -> Interval:
+    """KL from two samples: resample each sample separately (with replacement for
+    discrete estimators, half-samples without replacement otherwise)."""
+    p, q = call.arrays
+    discrete = all(k == "discrete" for k in call.info.kinds)
+    reps = np.empty(n_boot)
+    for b in range(n_boot):
+        if discrete:
+            ip = random_state.integers(0, p.shape[0], p.shape[0])
+            iq = random_state.integers(0, q.shape[0], q.shape[0])
+        else:
+            ip = random_state.choice(p.shape[0], max(p.shape[0] // 2, 2), replace=False)
+            iq = random_state.choice(q.shape[0], max(q.shape[0] // 2, 2), replace=False)
+        reps[b] = call.run((p[ip], q[iq]), rng=random_state)
+    finite = reps[np.isfinite(reps)]
+    if not math.isfinite(value) or finite.size < reps.size:
+        # an infinite estimate or resample: the interval is unbounded above
+        lo = float(np.quantile(finite, (1 - level) / 2)) if finite.size else value
+        return Interval(min(lo, value), math.inf, math.inf, "two-sample bootstrap", n_boot)
+    if discrete:
+        lo, hi = basic_interval(value, reps, value, level)
+        return Interval(lo, hi, _finite_std(reps), "two-sample bootstrap (basic)", n_boot)
+    se = _finite_std(reps)
+    z = float(stats.norm.ppf(0.5 + level / 2.0))
+    return Interval(value - z * se, value + z * se, se, "two-sample half-sampling", n_boot)
+
+
+# -------------------------------------------------------------------- permutation test
+
+
+@dataclass(frozen=True)
+class PermutationResult:
+    """Result of :func:`permutation_test`.
+
+    Attributes
+    ----------
+    statistic : Estimate
+        The estimate on the data.
+    pvalue : float
+        ``(b + 1) / (m + 1)`` where ``b`` of the ``m`` permuted estimates are at least
+        the observed one.
+    null_mean, null_std : float
+        Mean and standard deviation of the permutation null distribution (units of
+        ``base``).
+    null_quantiles : dict
+        The 5%, 50% and 95% quantiles of the null distribution.
+    n_permutations : int
+    """
+
+    statistic: Estimate
+    pvalue: float
+    null_mean: float
+    null_std: float
+    null_quantiles: dict[float, float] = field(default_factory=dict)
+    n_permutations: int = 0
+
+
+def permutation_test(
+    x: Any,
+    y: Any,
+    *,
+    method: str = "auto",
+    n_permutations: int = 199,
+    base: Any = "e",
+    random_state: Any = None,
+    **params: Any,
+) -> PermutationResult:
+    """Permutation test of independence of ``x`` and ``y`` with a mutual-information statistic.
+
+    The rows of ``y`` are permuted ``m = n_permutations`` times, which destroys any
+    dependence while keeping both marginals; the p-value is ``(b + 1)/(m + 1)``, with
+    ``b`` the number of permuted estimates ``>=`` the observed one (Phipson & Smyth
+    2010), so it is never 0 and the test has exact level under independence.
+
+    Parameters
+    ----------
+    x, y : array_like of shape (n,) or (n, d)
+        Paired samples.
+    method : str, default "auto"
+        MI estimator (any registered ``"mi"`` method).
+    n_permutations : int, default 199
+        Number of permutations ``m``; the smallest attainable p-value is ``1/(m+1)``.
+    base : {"e", 2, 10} or float > 1
+        Unit of the statistic and the null summary.
+    random_state : None, int or numpy.random.Generator
+    **params
+        Parameters of the estimator.
+
+    Returns
+    -------
+    PermutationResult
+
+    References
+    ----------
+    Phipson, B. & Smyth, G. K. (2010). Permutation p-values should never be zero.
+    *Stat. Appl. Genet. Mol. Biol.* 9(1), 39.
+
+    Examples
+    --------
+    >>> import numpy as np, infolens
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.integers(0, 3, 300); y = (x + (rng.random(300) < 0.2)) % 3
+    >>> res = infolens.permutation_test(x, y, method="plugin", random_state=0)
+    >>> res.pvalue
+    0.005
+    """
+    from . import api  # local import: api imports this module
+
+    m = check_positive_int(n_permutations, "n_permutations")
+    rng = check_random_state(random_state)
+    lb = api.check_base(base)
+    call = api._prepare("mi", (x, y), method, params)
+    est_rng = np.random.default_rng(rng.integers(2**63))
+    observed = call.run(rng=est_rng)
+    xa, ya = call.arrays
+    null = np.empty(m)
+    for i in range(m):
+        perm = rng.permutation(call.n)
+        null[i] = call.run((xa, ya[perm]), rng=est_rng)
+    tol = 1e-12 * max(1.0, abs(observed))
+    b = int(np.sum(null >= observed - tol))
+    stat = Estimate(
+        observed / lb,
+        unit=api.unit_name(base),
+        method=call.info.name,
+        n=call.n,
+        params=dict(call.params),
+        quantity="I(X;Y)",
+    )
+    nl = null / lb
+    qs = np.quantile(nl, [0.05, 0.5, 0.95])
+    return PermutationResult(
+        statistic=stat,
+        pvalue=(b + 1) / (m + 1),
+        null_mean=float(nl.mean()),
+        null_std=float(nl.std(ddof=1)) if m > 1 else 0.0,
+        null_quantiles={0.05: float(qs[0]), 0.5: float(qs[1]), 0.95: float(qs[2])},
+        n_permutations=m,
+    )
