@@ -1,1 +1,54 @@
-"""(in progress)"""
+"""Bounds: PAC-Bayes risk certificates, Fano and Bayes-error bounds, KL asymmetry.
+
+Pure NumPy/SciPy (the torch side lives in :mod:`infolens.nn.pacbayes`).
+
+- :mod:`.kl`: ``binary_kl``, ``kl_inv_upper``, ``kl_inv_lower``.
+- :mod:`.pac_bayes`: ``kl_bound`` (Seeger/Maurer), ``mcallester_bound``, ``classic_bound``,
+  ``catoni_bound``, ``lambda_bound``, ``quad_bound``, ``mc_sampling_bound``,
+  ``holdout_bound``, ``stochastic_risk_certificate``, result type ``BoundResult``.
+- :mod:`.fano`: ``fano_lower_bound``, ``hellman_raviv_upper_bound``,
+  ``feder_merhav_upper_bound``, ``bayes_error_bounds``.
+- :mod:`.mixtures`: exact Bayes error and H(Y|X) of Gaussian mixtures.
+- :mod:`.gaussian_fit`: ``fit_gaussian`` (forward vs reverse KL).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "binary_kl": "kl",
+    "kl_inv_upper": "kl",
+    "kl_inv_lower": "kl",
+    "BoundResult": "pac_bayes",
+    "kl_bound": "pac_bayes",
+    "mcallester_bound": "pac_bayes",
+    "classic_bound": "pac_bayes",
+    "catoni_bound": "pac_bayes",
+    "lambda_bound": "pac_bayes",
+    "quad_bound": "pac_bayes",
+    "mc_sampling_bound": "pac_bayes",
+    "holdout_bound": "pac_bayes",
+    "stochastic_risk_certificate": "pac_bayes",
+    "fano_lower_bound": "fano",
+    "hellman_raviv_upper_bound": "fano",
+    "feder_merhav_upper_bound": "fano",
+    "gaussian_channel_mi_ceiling": "fano",
+    "bayes_error_bounds": "bayes_error",
+    "BayesErrorBounds": "bayes_error",
+    "GaussianMixture": "mixtures",
+    "fit_gaussian": "gaussian_fit",
+    "GaussianFit": "gaussian_fit",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'infolens.bounds' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,660 @@
+r"""PAC-Bayes risk bounds with an explicit confidence budget.
+
+Every function takes the empirical risk :math:`\hat L` of a stochastic predictor
+:math:`Q` on the ``n`` examples used for the bound (a loss in [0, 1]), the divergence
+:math:`\mathrm{KL}(Q\|P)` in nats to a prior :math:`P` chosen without those examples,
+and the failure probability ``delta``; it returns a :class:`BoundResult` naming every
+term.  With probability at least :math:`1-\delta` over the sample, the true risk
+:math:`L(Q)` is below ``result.value``.
+
+Grids.  ``empirical_risk`` and ``kl`` may be arrays (one entry per prior or
+hyper-parameter of a grid fixed before seeing the data), and Catoni's bound takes a grid
+of its constant.  A grid of ``K`` candidates is paid for by a union bound: each
+candidate is evaluated at confidence ``delta / K`` (an extra :math:`\ln K` in the
+numerator) and the smallest value is returned, with ``K`` and the chosen index recorded.
+
+Summary of the formulas (:math:`B = \mathrm{KL}+\ln(2\sqrt n/\delta)`):
+
+=================  =========================================================================
+kl (Seeger/Maurer) :math:`L \le \mathrm{kl}^{-1}_{+}(\hat L, B/n)`
+McAllester         :math:`L \le \hat L + \sqrt{B/(2n)}`
+classic (seed)     :math:`L \le \hat L + \sqrt{(\mathrm{KL}+\ln(n/\delta))/(2(n-1))}`
+Catoni (C > 0)     :math:`L \le (1-\exp(-C\hat L - (\mathrm{KL}+\ln(1/\delta))/n))/(1-e^{-C})`
+lambda (Thiemann)  :math:`L \le \hat L/(1-\lambda/2) + B/(n\lambda(1-\lambda/2))`
+quad               :math:`L \le (\sqrt{\hat L + B/(2n)} + \sqrt{B/(2n)})^2`
+=================  =========================================================================
+
+The Seeger/Maurer kl bound is the tightest of the family based on :math:`B` (all the
+others relax it) and is the one to report as a certificate.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._validate import as_array, check_positive_int, check_probability
+from .kl import kl_inv_upper
+
+__all__ = [
+    "BoundResult",
+    "kl_bound",
+    "mcallester_bound",
+    "classic_bound",
+    "catoni_bound",
+    "lambda_bound",
+    "quad_bound",
+    "mc_sampling_bound",
+    "holdout_bound",
+    "stochastic_risk_certificate",
+]
+
+
+@dataclass(frozen=True)
+class BoundResult:
+    """A risk bound with every term that went into it.
+
+    Attributes
+    ----------
+    value : float
+        The upper bound on the true risk (holds with probability ``>= 1 - delta``).
+    method : str
+        Which bound (``"kl"``, ``"mcallester"``, ``"classic"``, ``"catoni"``,
+        ``"lambda"``, ``"quad"``, ``"mc_sampling"``, ``"holdout"``, ``"certificate"``).
+    empirical_risk : float
+        The empirical risk that entered the bound (of the selected grid entry).
+    kl : float or None
+        KL(Q||P) in nats (None for bounds without a prior).
+    n : int
+        Number of examples (or weight samples for ``"mc_sampling"``) the bound uses.
+    delta : float
+        Total failure probability of the statement.
+    penalty : float
+        The complexity term in nats that was used (e.g. ``KL + ln(2 sqrt(n)/delta)``).
+    grid_size : int
+        Number of candidates in the union bound (1 without a grid).
+    terms : dict
+        Any other named quantity (``ln_grid``, ``lambda``, ``C``, ``selected``, sub-bounds).
+    reference : str
+        Where the bound comes from.
+    """
+
+    value: float
+    method: str
+    empirical_risk: float
+    kl: float | None
+    n: int
+    delta: float
+    penalty: float
+    grid_size: int = 1
+    terms: dict[str, Any] = field(default_factory=dict)
+    reference: str = ""
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __str__(self) -> str:
+        kl = "" if self.kl is None else f", KL={self.kl:.4g} nats"
+        return (
+            f"{self.method} bound {self.value:.4f} (empirical risk {self.empirical_risk:.4f}"
+            f"{kl}, n={self.n}, delta={self.delta:g}, grid={self.grid_size})"
+        )
+
+
+def _risks(x: Any, name: str) -> np.ndarray:
+    arr = np.asarray(as_array(x, name), dtype=float)
+    if not np.all(np.isfinite(arr)) or np.any((arr < 0) | (arr > 1)):
+        raise ValueError(
+            f"{name} must be a risk in [0, 1] (a bounded loss averaged over the sample); "
+            f"got {np.asarray(x).tolist()!r}. Rescale losses into [0, 1] first."
+        )
+    return arr
+
+
+def _kls(x: Any) -> np.ndarray:
+    arr = np.asarray(as_array(x, "kl"), dtype=float)
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(
+            f"kl must be a finite KL divergence >= 0 in nats; got {np.asarray(x).tolist()!r}."
+        )
+    return arr
+
+
+def _delta(delta: Any) -> float:
+    return check_probability(delta, "delta", open_low=True, open_high=True)
+
+
+def _n(n: Any, minimum: int = 1) -> int:
+    if isinstance(n, float) and float(n).is_integer():
+        raise TypeError(f"n must be an integer (the number of examples); got float {n!r}.")
+    return check_positive_int(n, "n", minimum=minimum)
+
+
+def _grid(emp: Any, kl: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    e = _risks(emp, "empirical_risk")
+    k = _kls(kl)
+    try:
+        e, k = np.broadcast_arrays(e, k)
+    except ValueError as exc:
+        raise ValueError(
+            f"empirical_risk (shape {e.shape}) and kl (shape {k.shape}) must broadcast: one "
+            "entry per grid candidate."
+        ) from exc
+    return e.ravel(), k.ravel(), max(int(e.size), 1)
+
+
+def _finish(
+    method: str,
+    values: np.ndarray,
+    emp: np.ndarray,
+    kl: np.ndarray,
+    pen: np.ndarray,
+    n: int,
+    delta: float,
+    k: int,
+    reference: str,
+    **extra: Any,
+) -> BoundResult:
+    # a risk in [0, 1] never exceeds 1, so min(bound, 1) is still a valid bound
+    values = np.minimum(np.asarray(values, dtype=float), 1.0)
+    i = int(np.argmin(values))
+    terms = {"ln_grid": math.log(k), "selected": i}
+    for key, val in extra.items():
+        arr = np.asarray(val)
+        terms[key] = float(arr.ravel()[i]) if arr.size > 1 else float(arr.ravel()[0])
+    return BoundResult(
+        value=float(values[i]),
+        method=method,
+        empirical_risk=float(emp[i]),
+        kl=float(kl[i]),
+        n=n,
+        delta=delta,
+        penalty=float(pen[i]),
+        grid_size=k,
+        terms=terms,
+        reference=reference,
+    )
+
+
+def _B(kl: np.ndarray, n: int, delta_each: float) -> np.ndarray:
+    return kl + math.log(2.0 * math.sqrt(n) / delta_each)
+
+
+def kl_bound(empirical_risk: Any, kl: Any, n: int, *, delta: float) -> BoundResult:
+    r"""Seeger/Maurer PAC-Bayes-kl bound (the certificate to report).
+
+    .. math:: \mathrm{kl}(\hat L\|L) \le \frac{\mathrm{KL}(Q\|P) + \ln(2\sqrt n/\delta)}{n}
+              \;\Rightarrow\; L \le \mathrm{kl}^{-1}_{+}\Big(\hat L,
+              \frac{\mathrm{KL} + \ln(2\sqrt n/\delta)}{n}\Big),
+
+    valid for losses in [0, 1] and :math:`n \ge 8` (Maurer's condition for the
+    :math:`2\sqrt n` constant).
+
+    Parameters
+    ----------
+    empirical_risk : float or array_like
+        :math:`\hat L(Q)` on the ``n`` bound examples, in [0, 1] (array: grid candidates).
+    kl : float or array_like
+        :math:`\mathrm{KL}(Q\|P)` in nats (array: grid candidates; union bound applied).
+    n : int
+        Number of examples used for the bound (never those used to choose the prior).
+    delta : float
+        Failure probability in (0, 1).
+
+    Returns
+    -------
+    BoundResult
+
+    References
+    ----------
+    Seeger, M. (2002). PAC-Bayesian generalisation error bounds for Gaussian process
+    classification. JMLR 3, 233-269.  Maurer, A. (2004). A note on the PAC Bayesian
+    theorem. arXiv:cs/0411099.
+
+    Examples
+    --------
+    >>> r = kl_bound(0.0, 0.0, 10000, delta=0.05)
+    >>> round(r.value, 6) == round(1 - 2.718281828459045 ** -(r.penalty / 10000), 6)
+    True
+    """
+    e, k, K = _grid(empirical_risk, kl)
+    n = _n(n, minimum=8)
+    d = _delta(delta)
+    B = _B(k, n, d / K) + 0.0
+    return _finish("kl", kl_inv_upper(e, B / n), e, k, B, n, d, K, "Seeger (2002); Maurer (2004)")
+
+
+def mcallester_bound(empirical_risk: Any, kl: Any, n: int, *, delta: float) -> BoundResult:
+    r"""McAllester-type square-root bound (Pinsker's relaxation of the kl bound).
+
+    .. math:: L \le \hat L + \sqrt{\frac{\mathrm{KL}(Q\|P) + \ln(2\sqrt n/\delta)}{2n}}.
+
+    This is the form written by McAllester (2003) with Maurer's (2004) constant, called
+    ``f_classic`` by Pérez-Ortiz et al. (2021).
+
+    Parameters
+    ----------
+    empirical_risk, kl, n, delta
+        As in :func:`kl_bound`.
+
+    Returns
+    -------
+    BoundResult
+
+    References
+    ----------
+    McAllester, D. (2003). PAC-Bayesian stochastic model selection. Machine Learning 51.
+    Pérez-Ortiz, M., Rivasplata, O., Shawe-Taylor, J., Szepesvári, C. (2021). Tighter risk
+    certificates for neural networks. JMLR 22(227).
+
+    Examples
+    --------
+    >>> r = mcallester_bound(0.1, 5.0, 1000, delta=0.05)
+    >>> r.value > r.empirical_risk
+    True
+    """
+    e, k, K = _grid(empirical_risk, kl)
+    n = _n(n, minimum=8)
+    d = _delta(delta)
+    B = _B(k, n, d / K)
+    return _finish(
+        "mcallester", e + np.sqrt(B / (2 * n)), e, k, B, n, d, K, "McAllester (2003); Maurer (2004)"
+    )
+
+
+def classic_bound(empirical_risk: Any, kl: Any, n: int, *, delta: float) -> BoundResult:
+    r"""The square-root bound in the form quoted by the seed text.
+
+    .. math:: L \le \hat L + \sqrt{\frac{\mathrm{KL}(Q\|P) + \ln(n/\delta)}{2(n-1)}}.
+
+    This is McAllester's (1999) bound as used by Dziugaite & Roy (2017, eq. 4) as their
+    training objective.
+
+    Parameters
+    ----------
+    empirical_risk, kl, n, delta
+        As in :func:`kl_bound` (``n >= 2``).
+
+    Returns
+    -------
+    BoundResult
+
+    References
+    ----------
+    McAllester, D. (1999). PAC-Bayesian model averaging. COLT.
+    Dziugaite, G. K., Roy, D. M. (2017). Computing nonvacuous generalization bounds for deep
+    (stochastic) neural networks with many more parameters than training data. UAI.
+
+    Examples
+    --------
+    >>> round(classic_bound(0.0, 0.0, 101, delta=0.01).value, 6)  # sqrt(ln(10100)/200)
+    0.214712
+    """
+    e, k, K = _grid(empirical_risk, kl)
+    n = _n(n, minimum=2)
+    d = _delta(delta)
+    B = k + math.log(n * K / d)
+    return _finish(
+        "classic",
+        e + np.sqrt(B / (2 * (n - 1))),
+        e,
+        k,
+        B,
+        n,
+        d,
+        K,
+        "McAllester (1999); Dziugaite & Roy (2017) eq. 4",
+    )
+
+
+def catoni_bound(
+    empirical_risk: Any,
+    kl: Any,
+    n: int,
+    *,
+    delta: float,
+    c: Any = None,
+) -> BoundResult:
+    r"""Catoni's bound, optimised over a grid of its constant :math:`C` (union bound).
+
+    For a fixed :math:`C > 0`, with probability at least :math:`1-\delta`,
+
+    .. math:: L \le \frac{1 - \exp\big(-C\hat L - (\mathrm{KL}(Q\|P) + \ln(1/\delta))/n\big)}
+                        {1 - e^{-C}}.
+
+    Over a grid of ``K`` values (times the size of any prior grid) each is evaluated
+    at :math:`\delta/K` and the smallest bound is returned.
+
+    Parameters
+    ----------
+    empirical_risk, kl, n, delta
+        As in :func:`kl_bound`.
+    c : float or array_like, optional
+        Values of :math:`C > 0`. Default: 200 values geometrically spaced in
+        :math:`[10^{-2}, 10^{2}]`.
+
+    Returns
+    -------
+    BoundResult
+        ``terms["C"]`` is the selected constant.
+
+    References
+    ----------
+    Catoni, O. (2007). PAC-Bayesian supervised classification: the thermodynamics of
+    statistical learning. IMS Lecture Notes 56, Theorem 1.2.6.
+
+    Examples
+    --------
+    >>> r = catoni_bound(0.05, 10.0, 5000, delta=0.05)
+    >>> r.grid_size
+    200
+    """
+    e, k, Kp = _grid(empirical_risk, kl)
+    n = _n(n)
+    d = _delta(delta)
+    cs = (
+        np.geomspace(1e-2, 1e2, 200)
+        if c is None
+        else np.asarray(as_array(c, "c"), dtype=float).ravel()
+    )
+    if cs.size == 0 or not np.all(np.isfinite(cs)) or np.any(cs <= 0):
+        raise ValueError(f"c must be positive finite constants; got {c!r}.")
+    K = Kp * cs.size
+    C = np.repeat(cs[None, :], Kp, axis=0).ravel()
+    E = np.repeat(e, cs.size)
+    KL = np.repeat(k, cs.size)
+    pen = KL + math.log(K / d)
+    vals = -np.expm1(-C * E - pen / n) / -np.expm1(-C)
+    return _finish("catoni", vals, E, KL, pen, n, d, K, "Catoni (2007) Thm 1.2.6", C=C)
+
+
+def lambda_bound(
+    empirical_risk: Any,
+    kl: Any,
+    n: int,
+    *,
+    delta: float,
+    lam: float | None = None,
+) -> BoundResult:
+    r"""The :math:`\lambda` bound of Thiemann et al. (2017).
+
+    .. math:: L \le \frac{\hat L}{1-\lambda/2}
+              + \frac{\mathrm{KL}(Q\|P) + \ln(2\sqrt n/\delta)}{n\lambda(1-\lambda/2)},
+              \quad \lambda \in (0, 2).
+
+    It relaxes the kl bound and holds for all :math:`\lambda` simultaneously, so no union
+    bound is paid for choosing :math:`\lambda`.  With ``lam=None`` the minimiser
+    :math:`\lambda^* = 2/(\sqrt{2n\hat L/B + 1} + 1)` is used.
+
+    Parameters
+    ----------
+    empirical_risk, kl, n, delta
+        As in :func:`kl_bound`.
+    lam : float, optional
+        Fixed :math:`\lambda \in (0, 2)`; default the optimum.
+
+    Returns
+    -------
+    BoundResult
+        ``terms["lambda"]`` is the value used.
+
+    References
+    ----------
+    Thiemann, N., Igel, C., Wintenberger, O., Seldin, Y. (2017). A strongly quasiconvex
+    PAC-Bayesian bound. ALT.
+
+    Examples
+    --------
+    >>> r = lambda_bound(0.1, 5.0, 1000, delta=0.05)
+    >>> 0 < r.terms["lambda"] < 2
+    True
+    """
+    e, k, K = _grid(empirical_risk, kl)
+    n = _n(n, minimum=8)
+    d = _delta(delta)
+    B = _B(k, n, d / K)
+    if lam is None:
+        lam_arr = 2.0 / (np.sqrt(2.0 * n * e / B + 1.0) + 1.0)
+    else:
+        if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not 0 < float(lam) < 2:
+            raise ValueError(f"lam must be a number in (0, 2); got {lam!r}.")
+        lam_arr = np.full_like(e, float(lam))
+    vals = e / (1 - lam_arr / 2) + B / (n * lam_arr * (1 - lam_arr / 2))
+    return _finish(
+        "lambda", vals, e, k, B, n, d, K, "Thiemann et al. (2017)", **{"lambda": lam_arr}
+    )
+
+
+def quad_bound(empirical_risk: Any, kl: Any, n: int, *, delta: float) -> BoundResult:
+    r"""The "quad" bound of Pérez-Ortiz et al. (2021).
+
+    .. math:: L \le \Big(\sqrt{\hat L + \tfrac{B}{2n}} + \sqrt{\tfrac{B}{2n}}\Big)^2,
+              \quad B = \mathrm{KL}(Q\|P) + \ln(2\sqrt n/\delta).
+
+    A relaxation of the kl bound (via :math:`\mathrm{kl}(q\|p) \ge (p-q)^2/(2p)`) that is
+    tighter than the square-root bound when :math:`\hat L` is small.
+
+    Parameters
+    ----------
+    empirical_risk, kl, n, delta
+        As in :func:`kl_bound`.
+
+    Returns
+    -------
+    BoundResult
+
+    References
+    ----------
+    Pérez-Ortiz, M., Rivasplata, O., Shawe-Taylor, J., Szepesvári, C. (2021). Tighter risk
+    certificates for neural networks. JMLR 22(227), eq. (f_quad).
+
+    Examples
+    --------
+    >>> r = quad_bound(0.0, 0.0, 1000, delta=0.05)
+    >>> abs(r.value - 2 * r.penalty / 1000) < 1e-12   # (0 + 2 sqrt(B/2n))^2 = 2B/n
+    True
+    """
+    e, k, K = _grid(empirical_risk, kl)
+    n = _n(n, minimum=8)
+    d = _delta(delta)
+    B = _B(k, n, d / K)
+    r = B / (2 * n)
+    return _finish(
+        "quad", (np.sqrt(e + r) + np.sqrt(r)) ** 2, e, k, B, n, d, K, "Pérez-Ortiz et al. (2021)"
+    )
+
+
+def mc_sampling_bound(mc_risk: float, m: int, *, delta: float) -> BoundResult:
+    r"""Bound the risk of a stochastic predictor on the sample from ``m`` weight draws.
+
+    If :math:`\hat L_m` is the average over ``m`` independent weight samples
+    :math:`h_j\sim Q` of the empirical risk of :math:`h_j` (each in [0, 1]), then with
+    probability at least :math:`1-\delta'` over the draws
+
+    .. math:: \hat L(Q) \le \mathrm{kl}^{-1}_{+}\big(\hat L_m,\ \ln(2/\delta')/m\big).
+
+    Parameters
+    ----------
+    mc_risk : float
+        :math:`\hat L_m` in [0, 1].
+    m : int
+        Number of weight samples.
+    delta : float
+        :math:`\delta'` spent on the sampling step.
+
+    Returns
+    -------
+    BoundResult
+        ``n`` holds ``m``; ``kl`` is None.
+
+    References
+    ----------
+    Langford, J., Caruana, R. (2001). (Not) bounding the true error. NIPS.
+
+    Examples
+    --------
+    >>> r = mc_sampling_bound(0.05, 1000, delta=0.01)
+    >>> r.value > 0.05
+    True
+    """
+    q = check_probability(float(_risks(mc_risk, "mc_risk")), "mc_risk")
+    m = check_positive_int(m, "m")
+    d = _delta(delta)
+    c = math.log(2.0 / d) / m
+    return BoundResult(
+        value=float(kl_inv_upper(q, c)),
+        method="mc_sampling",
+        empirical_risk=q,
+        kl=None,
+        n=m,
+        delta=d,
+        penalty=math.log(2.0 / d),
+        terms={"c": c},
+        reference="Langford & Caruana (2001)",
+    )
+
+
+def holdout_bound(errors: Any, n_test: int | None = None, *, delta: float) -> BoundResult:
+    r"""Hold-out (test-set) bound on the risk of a predictor fixed before the test data.
+
+    .. math:: L \le \mathrm{kl}^{-1}_{+}\big(\hat L_{\text{t}},\ \ln(1/\delta)/n_{\text{t}}\big),
+
+    the exact binomial-tail Chernoff bound.  A PAC-Bayes certificate is worth showing only
+    when it beats this bound computed on the same examples.
+
+    Parameters
+    ----------
+    errors : float or array_like
+        Either the test error rate in [0, 1] (then give ``n_test``), or the per-example
+        losses in [0, 1] (0/1 errors), whose mean is used and whose length is ``n_test``.
+    n_test : int, optional
+        Number of test examples (required with a rate; must match the array length).
+    delta : float
+        Failure probability.
+
+    Returns
+    -------
+    BoundResult
+
+    References
+    ----------
+    Langford, J. (2005). Tutorial on practical prediction theory for classification.
+    JMLR 6, Theorem 3.3 (with the Chernoff relaxation of the binomial tail).
+
+    Examples
+    --------
+    >>> round(holdout_bound(0.0, 100, delta=0.05).value, 6)   # 1 - 0.05**(1/100)
+    0.029513
+    """
+    arr = _risks(errors, "errors")
+    if arr.ndim == 0:
+        if n_test is None:
+            raise ValueError(
+                "n_test is required when errors is an error rate; "
+                "or pass the per-example 0/1 errors."
+            )
+        n = check_positive_int(n_test, "n_test")
+        q = float(arr)
+    else:
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError(
+                "errors must be a rate or a 1-d array of per-example losses; "
+                f"got shape {arr.shape}."
+            )
+        if n_test is not None and int(n_test) != arr.size:
+            raise ValueError(f"n_test={n_test} does not match len(errors)={arr.size}.")
+        n = int(arr.size)
+        q = float(arr.mean())
+    d = _delta(delta)
+    c = math.log(1.0 / d) / n
+    return BoundResult(
+        value=float(kl_inv_upper(q, c)),
+        method="holdout",
+        empirical_risk=q,
+        kl=None,
+        n=n,
+        delta=d,
+        penalty=math.log(1.0 / d),
+        terms={"c": c},
+        reference="Langford (2005)",
+    )
+
+
+def stochastic_risk_certificate(
+    mc_risk: float,
+    m: int,
+    kl: Any,
+    n: int,
+    *,
+    delta: float,
+    delta_mc: float,
+) -> BoundResult:
+    r"""Full certificate for a stochastic predictor whose risk is estimated by sampling.
+
+    Two steps, each with its own budget (union bound: total :math:`\delta + \delta'`):
+
+    1. :math:`\hat L(Q) \le \hat L^{+} = \mathrm{kl}^{-1}_{+}(\hat L_m, \ln(2/\delta')/m)`
+       (:func:`mc_sampling_bound`);
+    2. :math:`L(Q) \le \mathrm{kl}^{-1}_{+}(\hat L^{+}, (\mathrm{KL}+\ln(2\sqrt n/\delta))/n)`
+       (:func:`kl_bound`; valid because the kl inverse is increasing in its first argument).
+
+    Parameters
+    ----------
+    mc_risk : float
+        Average empirical risk over the ``m`` weight samples, in [0, 1].
+    m : int
+        Number of weight samples.
+    kl : float or array_like
+        KL(Q||P) in nats (array: a grid of priors, union bound applied).
+    n : int
+        Number of examples used for the bound.
+    delta, delta_mc : float
+        Budgets of the PAC-Bayes step and of the sampling step.
+
+    Returns
+    -------
+    BoundResult
+        ``delta`` is the total :math:`\delta+\delta'`; ``terms`` holds both steps.
+
+    References
+    ----------
+    Langford & Caruana (2001); Dziugaite & Roy (2017), Section 4; Pérez-Ortiz et al. (2021),
+    Section 6.
+
+    Examples
+    --------
+    >>> r = stochastic_risk_certificate(0.02, 10000, 50.0, 30000, delta=0.025, delta_mc=0.01)
+    >>> r.value > r.terms["mc_bound"] > 0.02
+    True
+    """
+    mc = mc_sampling_bound(mc_risk, m, delta=delta_mc)
+    kb = kl_bound(mc.value, kl, n, delta=delta)
+    total = kb.delta + mc.delta
+    if total >= 1:
+        raise ValueError(f"delta + delta_mc = {total} must be < 1.")
+    terms = dict(kb.terms)
+    terms.update(
+        {
+            "mc_risk": mc.empirical_risk,
+            "mc_bound": mc.value,
+            "m": mc.n,
+            "delta_mc": mc.delta,
+            "delta_pac_bayes": kb.delta,
+        }
+    )
+    return BoundResult(
+        value=kb.value,
+        method="certificate",
+        empirical_risk=mc.empirical_risk,
+        kl=kb.kl,
+        n=kb.n,
+        delta=total,
+        penalty=kb.penalty,
+        grid_size=kb.grid_size,
+        terms=terms,
+        reference="Langford & Caruana (2001); Seeger (2002); Maurer (2004)",
+    )

@@ -1,0 +1,131 @@
+"""PAC-Bayes bounds: closed forms, orderings implied by their derivations, grids, bad input."""
+
+import math
+
+import numpy as np
+import pytest
+
+from infolens.bounds import (
+    binary_kl,
+    catoni_bound,
+    classic_bound,
+    kl_bound,
+    kl_inv_upper,
+    lambda_bound,
+    mc_sampling_bound,
+    mcallester_bound,
+    quad_bound,
+    stochastic_risk_certificate,
+)
+from infolens.bounds import pac_bayes as pb
+
+CASES = [(0.0, 0.0, 1000), (0.02, 50.0, 30000), (0.1, 200.0, 5000), (0.3, 5.0, 100)]
+
+
+@pytest.mark.parametrize("emp,kl,n", CASES)
+def test_kl_bound_definition(emp, kl, n):
+    delta = 0.05
+    r = kl_bound(emp, kl, n, delta=delta)
+    B = kl + math.log(2 * math.sqrt(n) / delta)
+    assert r.penalty == pytest.approx(B, rel=1e-14)
+    if r.value < 1:
+        assert binary_kl(emp, r.value) == pytest.approx(B / n, rel=1e-8)
+    assert r.empirical_risk == emp and r.kl == kl and r.n == n and r.delta == delta
+
+
+@pytest.mark.parametrize("emp,kl,n", CASES)
+def test_relaxations_are_looser_than_kl_bound(emp, kl, n):
+    # mcallester (Pinsker), quad (kl >= (p-q)^2/(2p)) and lambda (Thiemann's relaxation)
+    # are all derived from the same kl inequality, so none can be below it.
+    d = 0.05
+    k = kl_bound(emp, kl, n, delta=d).value
+    for f in (mcallester_bound, quad_bound, lambda_bound):
+        assert f(emp, kl, n, delta=d).value >= k - 1e-12, f.__name__
+
+
+def test_closed_forms():
+    e, kl, n, d = 0.05, 20.0, 2000, 0.025
+    B = kl + math.log(2 * math.sqrt(n) / d)
+    assert mcallester_bound(e, kl, n, delta=d).value == pytest.approx(
+        e + math.sqrt(B / (2 * n)), rel=1e-14
+    )
+    assert quad_bound(e, kl, n, delta=d).value == pytest.approx(
+        (math.sqrt(e + B / (2 * n)) + math.sqrt(B / (2 * n))) ** 2, rel=1e-14
+    )
+    assert classic_bound(e, kl, n, delta=d).value == pytest.approx(
+        e + math.sqrt((kl + math.log(n / d)) / (2 * (n - 1))), rel=1e-14
+    )
+    lam = 0.7
+    assert lambda_bound(e, kl, n, delta=d, lam=lam).value == pytest.approx(
+        e / (1 - lam / 2) + B / (n * lam * (1 - lam / 2)), rel=1e-14
+    )
+    C = 1.5
+    r = catoni_bound(e, kl, n, delta=d, c=[C])
+    assert r.value == pytest.approx(
+        (1 - math.exp(-C * e - (kl + math.log(1 / d)) / n)) / (1 - math.exp(-C)), rel=1e-14
+    )
+
+
+def test_lambda_optimum_is_minimum():
+    e, kl, n, d = 0.08, 30.0, 3000, 0.05
+    best = lambda_bound(e, kl, n, delta=d)
+    grid = [
+        lambda_bound(e, kl, n, delta=d, lam=float(lam)).value
+        for lam in np.linspace(0.01, 1.99, 500)
+    ]
+    assert best.value <= min(grid) + 1e-12
+
+
+def test_catoni_grid_pays_union_bound():
+    e, kl, n, d = 0.05, 20.0, 2000, 0.05
+    grid = np.geomspace(0.1, 10, 50)
+    r = catoni_bound(e, kl, n, delta=d, c=grid)
+    assert r.grid_size == 50 and r.terms["ln_grid"] == pytest.approx(math.log(50))
+    single = catoni_bound(e, kl, n, delta=d / 50, c=[r.terms["C"]])
+    assert r.value == pytest.approx(single.value, rel=1e-14)
+
+
+def test_prior_grid_union_bound():
+    # A grid of K priors: each candidate at delta/K, best returned.
+    kls = np.array([40.0, 10.0, 25.0])
+    emps = np.array([0.01, 0.03, 0.02])
+    r = kl_bound(emps, kls, 5000, delta=0.03)
+    singles = [kl_bound(e, k, 5000, delta=0.01).value for e, k in zip(emps, kls, strict=True)]
+    assert r.grid_size == 3
+    assert r.value == pytest.approx(min(singles), rel=1e-14)
+    assert r.terms["selected"] == int(np.argmin(singles))
+
+
+def test_mc_and_holdout_and_certificate():
+    m, d = 1000, 0.01
+    r = mc_sampling_bound(0.05, m, delta=d)
+    assert r.value == kl_inv_upper(0.05, math.log(2 / d) / m)
+    h = pb.holdout_bound(np.r_[np.ones(3), np.zeros(97)], delta=0.05)
+    assert h.n == 100 and h.value == kl_inv_upper(0.03, math.log(1 / 0.05) / 100)
+    # zero errors: binomial tail is (1-p)^n = delta exactly
+    z = pb.holdout_bound(0.0, 200, delta=0.05)
+    assert (1 - z.value) ** 200 == pytest.approx(0.05, rel=1e-9)
+    c = stochastic_risk_certificate(0.02, 10000, 50.0, 30000, delta=0.025, delta_mc=0.01)
+    step1 = kl_inv_upper(0.02, math.log(2 / 0.01) / 10000)
+    step2 = kl_inv_upper(step1, (50 + math.log(2 * math.sqrt(30000) / 0.025)) / 30000)
+    assert c.value == step2 and c.delta == pytest.approx(0.035)
+    assert c.terms["mc_bound"] == step1
+
+
+def test_huge_kl_is_vacuous_not_empirical():
+    r = kl_bound(0.01, 1e7, 1000, delta=0.05)
+    assert r.value == 1.0
+
+
+@pytest.mark.parametrize(
+    "f", [kl_bound, mcallester_bound, quad_bound, lambda_bound, catoni_bound, classic_bound]
+)
+def test_bad_input(f):
+    with pytest.raises(ValueError, match="empirical_risk"):
+        f(1.2, 1.0, 100, delta=0.05)
+    with pytest.raises(ValueError, match="kl must be"):
+        f(0.1, -1.0, 100, delta=0.05)
+    with pytest.raises(ValueError, match="delta"):
+        f(0.1, 1.0, 100, delta=1.0)
+    with pytest.raises(TypeError, match="n must be an integer"):
+        f(0.1, 1.0, 100.5, delta=0.05)
