@@ -1,0 +1,16 @@
+"""Errors of the report pipeline that are the user's to fix (the CLI exits with status 2)."""
+
+from __future__ import annotations
+
+__all__ = ["InputError", "Unavailable"]
+
+
+class InputError(ValueError):
+    """Bad arguments or input files.  The message says what is wrong and how to fix it."""
+
+
+class Unavailable(RuntimeError):
+    """An analysis whose implementation is not part of this installation (yet).
+
+    The report shows the section with this message instead of numbers.
+    """
