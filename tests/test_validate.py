@@ -320,36 +320,30 @@ def test_exact_does_not_import_torch():
     assert out.stdout.strip() == "False"
 
 
-# ------------------------------------------------------------------ known foundation bugs
-# Each is reported to the owner of _validate.py; strict xfail flips to a failure once fixed,
-# so the marker is removed together with the fix.
+# ------------------------------------------------------------------ regression tests: foundation bugs found by these tests
+# Each was found and fixed in _validate.py; kept as regression tests.
 
 
-@pytest.mark.xfail(strict=True, reason="check_pmf lets NumPy's message through for strings")
 def test_pmf_of_strings_names_the_argument():
     with pytest.raises((TypeError, ValueError), match=r"^p"):
         V.check_pmf(["a", "b"], "p")
 
 
-@pytest.mark.xfail(strict=True, reason="None inside an object array passes check_samples")
 def test_none_in_object_samples_is_rejected():
     with pytest.raises(ValueError, match=r"^x"):
         V.check_samples(np.array([1, None, 2], dtype=object), "x")
 
 
-@pytest.mark.xfail(strict=True, reason="check_axes truncates float axes with int()")
 def test_float_axis_is_rejected():
     with pytest.raises(TypeError, match=r"^axes"):
         V.check_axes([0.7], 3, "axes")
 
 
-@pytest.mark.xfail(strict=True, reason="check_consistent_length raises StopIteration")
 def test_consistent_length_of_nothing():
     with pytest.raises((TypeError, ValueError)):
         V.check_consistent_length(x=None)
 
 
-@pytest.mark.xfail(strict=True, reason="complex covariance is cast to real with a warning")
 def test_complex_covariance_is_rejected():
     with pytest.raises(TypeError, match=r"^cov"):
         V.check_covariance(np.array([[1 + 1j]]), "cov")

@@ -107,7 +107,7 @@ def check_finite_array(arr: np.ndarray, name: str) -> None:
             )
     elif arr.dtype == object:
         for i, v in enumerate(arr.ravel()):
-            if isinstance(v, float) and not np.isfinite(v):
+            if v is None or (isinstance(v, float) and not np.isfinite(v)):
                 raise ValueError(
                     f"{name} contains a missing/non-finite value ({v!r}) at flat index {i}; "
                     "remove or impute it before estimating."
@@ -169,6 +169,8 @@ def check_samples(
 def check_consistent_length(**arrays: Any) -> int:
     """Raise ``ValueError`` unless all arrays have the same number of rows; return it."""
     lengths = {k: len(v) for k, v in arrays.items() if v is not None}
+    if not lengths:
+        raise ValueError("no arrays were given to compare; pass at least one sample array.")
     if len(set(lengths.values())) > 1:
         desc = ", ".join(f"{k} has {v}" for k, v in lengths.items())
         raise ValueError(f"inputs have different numbers of samples ({desc}); rows must be paired samples.")
@@ -189,7 +191,13 @@ def check_pmf(
     ``normalize=True`` a non-negative array with positive total is divided by its sum
     (an explicit opt-in; nothing is renormalised otherwise).  Returns a float64 copy.
     """
-    arr = np.array(as_array(p, name), dtype=np.float64, copy=True)
+    raw = as_array(p, name)
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold real probabilities; got dtype {raw.dtype}. Pass numbers, not "
+            "strings or objects (build the pmf with np.histogram/np.bincount first)."
+        )
+    arr = np.array(raw, dtype=np.float64, copy=True)
     if arr.ndim < min_ndim:
         raise ValueError(f"{name} must have at least {min_ndim} axis/axes (one per variable); got shape {arr.shape}.")
     if arr.size == 0:
@@ -214,12 +222,16 @@ def check_axes(axes: Any, ndim: int, name: str) -> tuple[int, ...]:
     """Normalise an axis index or a sequence of them against a pmf with ``ndim`` axes."""
     if axes is None:
         return ()
-    if isinstance(axes, numbers.Integral):
+    if isinstance(axes, numbers.Integral) and not isinstance(axes, bool):
         axes = (axes,)
     try:
-        out = tuple(int(a) for a in axes)
+        items = list(axes)
     except TypeError:
         raise TypeError(f"{name} must be an axis index or a sequence of axis indices; got {axes!r}.") from None
+    for a in items:
+        if isinstance(a, bool) or not isinstance(a, numbers.Integral):
+            raise TypeError(f"{name} must contain integer axis indices; got {a!r} in {axes!r}.")
+    out = tuple(int(a) for a in items)
     norm = []
     for a in out:
         if not -ndim <= a < ndim:
@@ -241,7 +253,10 @@ def check_covariance(cov: Any, name: str = "cov") -> np.ndarray:
     Returns a float64 2-D array (a 0-D or 1-D variance becomes a 1x1 matrix).  The error
     says which property failed.
     """
-    c = np.array(as_array(cov, name), dtype=np.float64, copy=True)
+    raw = as_array(cov, name)
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a real matrix; got dtype {raw.dtype}.")
+    c = np.array(raw, dtype=np.float64, copy=True)
     if c.ndim == 0:
         c = c.reshape(1, 1)
     if c.ndim != 2 or c.shape[0] != c.shape[1]:

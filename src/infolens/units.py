@@ -8,11 +8,10 @@ in nats and divided by ``ln(base)`` at the end.
 from __future__ import annotations
 
 import math
-from typing import Union
 
 __all__ = ["Base", "log_base", "unit_name", "convert", "to_nats", "from_nats"]
 
-Base = Union[str, float, int]
+Base = str | float | int
 
 _NAMES = {math.e: "nats", 2.0: "bits", 10.0: "hartleys"}
 
