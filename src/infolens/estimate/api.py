@@ -274,9 +274,9 @@ def entropy(
 
     Notes
     -----
-    A constant discrete column gives 0 (or a value within ``1e-12`` of it) with the
-    frequency-based estimators and a small positive posterior mean with ``"nsb"``; see
-    :mod:`infolens.estimate.discrete`.
+    A constant discrete column gives 0 with the frequency-based estimators, a value of
+    order ``1/N^2`` with ``"grassberger"`` and a small positive posterior mean with
+    ``"nsb"``; see :mod:`infolens.estimate.discrete` for why.
 
     References
     ----------

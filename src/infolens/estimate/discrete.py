@@ -45,12 +45,12 @@ shrink        plug-in entropy of ``lambda/K + (1 - lambda) n_i/N`` with the Jame
               ``K`` defaults to the observed symbols; pass the true ``K`` when it is known.
 
 A constant column (one observed symbol) gives exactly 0 with plug-in, Miller–Madow,
-Chao–Shen, jackknife (nothing in the sample suggests another symbol), ``O(1/N^2)``
-(either sign, about 1e-13 at ``N = 10**6``) with Grassberger (its digamma series is not
-exactly ``log N`` at ``n_i = N``), 0 with shrink when ``alphabet_size`` is left at the
-observed count, and a
-small positive posterior mean with NSB (a finite sample never proves that the entropy is
-zero; the Bayesian answer keeps some mass on unseen symbols).
+Chao–Shen, jackknife and shrink (with ``alphabet_size`` left at the observed count):
+nothing in the sample suggests another symbol.  Grassberger gives ``log N - G(N)``, which
+is ``-1/(6 N^2)`` to leading order for even ``N`` (its digamma series is not exactly
+``log N`` at ``n_i = N``; e.g. ``-1.7e-7`` at ``N = 1000``).  NSB gives a small positive
+posterior mean: a finite sample never proves that the entropy is zero, and the Bayesian
+answer keeps some mass on unseen symbols.
 
 Bias-corrected MI/CMI are differences of bias-corrected entropies and can be slightly
 negative when the true value is near zero; the value is returned as computed, never
@@ -284,7 +284,8 @@ def _h_chao_shen(c: np.ndarray) -> float:
         f1 = n - 1
     coverage = 1.0 - f1 / n
     pa = coverage * c / n
-    denom = -np.expm1(n * np.log1p(-pa)) if n > 0 else 1.0
+    with np.errstate(divide="ignore"):  # pa = 1 (one symbol): (1 - pa)^N = 0 exactly
+        denom = -np.expm1(n * np.log1p(-pa))
     return float(-np.sum(pa * np.log(pa) / denom))
 
 
