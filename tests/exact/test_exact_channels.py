@@ -299,3 +299,13 @@ def test_no_warnings_from_zero_cells():
         warnings.simplefilter("error")
         assert C.mutual_information([1.0, 0.0], W) == 0.0
         assert C.capacity(W).capacity == pytest.approx(LN2, abs=CAP_ATOL)
+
+
+def test_information_values_are_plain_floats():
+    W = C.binary_symmetric(0.2)
+    res = C.capacity(W)
+    values = [
+        C.mutual_information([0.3, 0.7], W), res.capacity, res.upper_bound, res.gap,
+        float(res), C.awgn_capacity(1.0), C.erasure_information([0.5, 0.5], 0.3),
+    ]
+    assert all(type(v) is float for v in values), [type(v) for v in values]

@@ -312,3 +312,19 @@ def test_three_variable_identities(p):
     # TC = sum H(X_i) - H(X), computed from plain entropies
     tc = sum(_plogp_sum(D.marginal(p, a)) for a in range(3)) - _plogp_sum(p)
     assert D.total_correlation(p) == pytest.approx(tc, abs=ATOL)
+
+
+def test_every_measure_returns_a_plain_float():
+    # regression: jensen_shannon_divergence returned numpy.float64 (weights were an array)
+    p = np.full((2, 2, 2), 0.125)
+    q = np.array([0.1, 0.2, 0.3, 0.4])
+    r = np.full(4, 0.25)
+    values = [
+        D.entropy(p), D.joint_entropy(p), D.conditional_entropy(p, 0, 1),
+        D.mutual_information(p, 0, 1), D.conditional_mutual_information(p, 0, 1, 2),
+        D.kl_divergence(q, r), D.cross_entropy(q, r), D.jensen_shannon_divergence(q, r),
+        D.total_correlation(p), D.dual_total_correlation(p), D.interaction_information(p),
+        D.o_information(p), D.s_information(p), D.binary_entropy(0.3),
+        D.inverse_binary_entropy(0.3),
+    ]
+    assert all(type(v) is float for v in values), [type(v) for v in values]

@@ -311,3 +311,14 @@ def test_kl_mean_errors():
         G.kl_divergence([0, 0], np.eye(2), [0, 0, 0], np.eye(3))
     with pytest.raises(ValueError, match="mean0 contains"):
         G.kl_divergence([np.nan, 0], np.eye(2), [0, 0], np.eye(2))
+
+
+def test_every_function_returns_a_plain_float():
+    cov = random_cov(np.random.default_rng(5), 3)
+    values = [
+        G.entropy(cov), G.mutual_information(cov, 0, [1, 2]),
+        G.conditional_mutual_information(cov, 0, 1, 2), G.total_correlation(cov),
+        G.kl_divergence(np.zeros(3), cov, np.ones(3), np.eye(3)),
+        G.affine_entropy(cov, 2 * np.eye(3)), G.mutual_information_from_correlation(0.5),
+    ]
+    assert all(type(v) is float for v in values), [type(v) for v in values]

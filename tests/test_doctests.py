@@ -1,0 +1,38 @@
+"""Run the Examples sections of the exact modules and the foundation helpers as doctests.
+
+Modules are discovered under ``infolens.exact`` so that a new module is covered the moment
+it is added.  Only NumPy/SciPy modules are imported here (nothing that needs torch).
+"""
+
+import doctest
+import importlib
+import pkgutil
+
+import numpy as np
+import pytest
+
+import infolens.exact
+
+EXACT = [
+    f"infolens.exact.{m.name}"
+    for m in pkgutil.iter_modules(infolens.exact.__path__)
+    if not m.name.startswith("_")
+]
+MODULES = ["infolens.units", "infolens.result", *EXACT]
+
+
+def test_all_exact_modules_found():
+    assert {"infolens.exact.discrete", "infolens.exact.gaussian", "infolens.exact.channels"} <= set(
+        EXACT
+    )
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_doctests(name):
+    module = importlib.import_module(name)
+    globs = {**vars(module), "np": np}
+    result = doctest.testmod(
+        module, globs=globs, optionflags=doctest.NORMALIZE_WHITESPACE, verbose=False
+    )
+    assert result.failed == 0, f"{result.failed} doctest example(s) failed in {name}"
+    assert result.attempted > 0, f"{name} has no runnable Examples"
