@@ -184,13 +184,27 @@ def build_report(config: ReportConfig) -> ReportOutcome:
     InputError
         Bad options or input files (nothing is written).
     """
-    from .data import load_dataset
-    from .model import default_mlp, load_model, representation_layers, require_torch, train
-    from .render import render_html
+    from .model import require_torch
 
     t_start = time.perf_counter()
     config.validate()
     out = check_output_dir(config.out, config.force)
+    torch = require_torch()
+    # the models here are tiny: one thread avoids oversubscription, which on a shared 2-core
+    # machine made training ~5x slower (measured: 25 s vs 4.6 s for 10 epochs of digits)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _build(config, out, t_start)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _build(config: ReportConfig, out: Path, t_start: float) -> ReportOutcome:
+    from .data import load_dataset
+    from .model import default_mlp, load_model, representation_layers, require_torch, train
+    from .render import render_html
+
     torch = require_torch()
     data = load_dataset(config.dataset, target=config.target, seed=config.seed,
                         test_size=config.test_size)

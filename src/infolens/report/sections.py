@@ -236,8 +236,76 @@ def section_training(ctx: Context) -> Section:
                    numbers=numbers, method=f"Data: {d.description}")
 
 
+def _label_entropy_bits(y: np.ndarray) -> float:
+    from ..exact.discrete import entropy
+
+    counts = np.bincount(y)
+    return float(entropy(counts[counts > 0] / counts.sum(), base=2))
+
+
 def section_information_plane(ctx: Context) -> Section:
-    raise Unavailable(ctx.plane_note or "The information plane was not recorded.")
+    """I(X;T_l) and I(T_l;Y) per hidden layer over training (infolens.nn.InformationPlane)."""
+    if ctx.plane is None:
+        raise Unavailable(ctx.plane_note or "The information plane was not recorded.")
+    from .figures import new_figure, to_png
+
+    plot = need("infolens.nn", "plot_information_plane", "the information-plane plot, issue 4")
+    records = list(ctx.plane.records)
+    if not records:
+        raise Unavailable("No epoch of the information plane was recorded.")
+    hy = _label_entropy_bits(ctx.data.y_train)
+    n = len(ctx.data.y_train)
+    per_layer: dict[str, Any] = {}
+    for layer in ctx.plane.layers:
+        rows = [r for r in records if r["layer"] == layer]
+        ixt = {r["epoch"]: r["value"] for r in rows if r["quantity"] == "I(X;T)"}
+        ity = {r["epoch"]: r["value"] for r in rows if r["quantity"] == "I(T;Y)"}
+        epochs = sorted(ixt)
+        peak_epoch = max(epochs, key=lambda e: ixt[e])
+        per_layer[layer] = {
+            "epochs": epochs,
+            "I(X;T)": [ixt[e] for e in epochs],
+            "I(T;Y)": [ity[e] for e in epochs],
+            "I(X;T)_first": ixt[epochs[0]], "I(X;T)_peak": ixt[peak_epoch],
+            "I(X;T)_peak_epoch": int(peak_epoch), "I(X;T)_final": ixt[epochs[-1]],
+            "I(T;Y)_first": ity[epochs[0]], "I(T;Y)_final": ity[epochs[-1]],
+        }
+    first = records[0]
+    fig, ax = new_figure(1, width=6.4, height=4.4)
+    plot(records, ax=ax, title=f"information plane ({first['estimator']}, {first['unit']})")
+    figs = [to_png(fig, "information_plane",
+                   "Information plane: I(X;T) against I(T;Y) per hidden layer, coloured by epoch")]
+    last = list(per_layer)[-1]
+    pl = per_layer[last]
+    fall = pl["I(X;T)_peak"] - pl["I(X;T)_final"]
+    cap = float(np.log2(n))
+    sentences = [
+        f"Each point is one hidden layer at one epoch ({len(pl['epochs'])} epochs recorded, "
+        f"roughly log-spaced). The labels carry H(Y) = {hy:.3f} bits.",
+        f"In the last hidden layer ({last}) I(T;Y) went from {pl['I(T;Y)_first']:.3f} to "
+        f"{pl['I(T;Y)_final']:.3f} bits, i.e. the representation keeps "
+        f"{100 * pl['I(T;Y)_final'] / hy:.0f}% of the label information.",
+        f"Its I(X;T) peaked at {pl['I(X;T)_peak']:.3f} bits (epoch {pl['I(X;T)_peak_epoch']}) "
+        f"and ended at {pl['I(X;T)_final']:.3f} bits"
+        + (f", a fall of {fall:.3f} bits ('compression' of the binned layer)." if fall > 1e-9
+           else ", with no fall after the peak."),
+        f"With {n} distinct training inputs no binned estimate can exceed log2(n) = {cap:.2f} "
+        "bits, and for a deterministic network these numbers describe the binned layer, not "
+        "the network itself.",
+    ]
+    warn = ctx.cache.get("plane_warnings", [])
+    if warn:
+        sentences.append(f"The estimator warned {len(warn)} time(s); first: {warn[0]}")
+    numbers = {"H(Y)_bits": hy, "n_samples": n, "unit": first["unit"],
+               "estimator": first["estimator"], "measures": first.get("measures", ""),
+               "estimator_params": first.get("params", {}), "layers": per_layer,
+               "warnings": warn}
+    method = (f"Estimator {first['estimator']} with parameters {first.get('params', {})}; it "
+              f"reports {first.get('measures', 'I(X;T)')} on the {n} training inputs, in "
+              f"{first['unit']} (infolens.nn.InformationPlane, recorded at epochs "
+              f"{', '.join(map(str, pl['epochs']))}).")
+    return Section("information_plane", "Information plane", reading=" ".join(sentences),
+                   figures=figs, numbers=numbers, method=method)
 
 
 def section_dpi(ctx: Context) -> Section:

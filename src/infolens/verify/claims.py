@@ -598,10 +598,11 @@ def pac_bayes(*, random_state: int = 0, repeats: int = 400) -> ClaimResult:
 # 10. Fano's inequality
 # --------------------------------------------------------------------------------------
 def fano(*, random_state: int = 0, trials: int = 300) -> ClaimResult:
-    r"""Fano: H(Y|X) ≤ h(P_e) for binary Y, so P_e ≥ h⁻¹(H(Y|X)) for every classifier.
+    r"""Fano: H(Y|X) ≤ h(P_e) + P_e log(M − 1), so no classifier's error is below the bound.
 
-    ``trials`` random joint pmfs of X (2–10 symbols) and binary Y.  The Bayes error
-    P_e = Σ_x min_y p(x, y) is the lowest error of any classifier.  The Fano lower bound is
+    ``trials`` random joint pmfs of X (2–10 symbols) and Y (M = 2–4 classes with
+    ``fano_lower_bound``; binary with the fallback).  The Bayes error
+    P_e = 1 − Σ_x max_y p(x, y) is the lowest error of any classifier.  The Fano lower bound is
     ``infolens.bounds.fano_lower_bound`` when available, otherwise
     ``infolens.exact.discrete.inverse_binary_entropy`` of H(Y|X)
     (``infolens.exact.discrete.conditional_entropy``).  Measured: the smallest value of
@@ -617,11 +618,13 @@ def fano(*, random_state: int = 0, trials: int = 300) -> ClaimResult:
     worst, tight = math.inf, math.inf
     for _ in range(trials):
         kx = int(rng.integers(2, 11))
-        p = rng.dirichlet(np.full(2 * kx, 0.7)).reshape(kx, 2)
-        pe = float(p.min(axis=1).sum())
+        # M-ary form (H(Y|X) <= h(Pe) + Pe log(M-1)) when the library has it; binary otherwise
+        m = int(rng.integers(2, 5)) if fano_fn is not None else 2
+        p = rng.dirichlet(np.full(m * kx, 0.7)).reshape(kx, m)
+        pe = float(1.0 - p.max(axis=1).sum())
         hyx = discrete.conditional_entropy(p, 1, 0)
         if fano_fn is not None:
-            bound = float(fano_fn(hyx, n_classes=2))
+            bound = float(fano_fn(conditional_entropy=hyx, n_classes=m))
         else:
             bound = discrete.inverse_binary_entropy(hyx)
         worst = min(worst, pe - bound)
@@ -632,10 +635,11 @@ def fano(*, random_state: int = 0, trials: int = 300) -> ClaimResult:
             else "infolens.exact.discrete.inverse_binary_entropy")
     return ClaimResult(
         "fano",
-        "No classifier can beat Fano's limit: the error probability is at least h⁻¹(H(Y|X)).",
-        "min over pmfs of P_e − h⁻¹(H(Y|X)) ≥ 0",
+        "No classifier can beat Fano's limit on the error probability set by H(Y|X).",
+        "min over pmfs of P_e − Fano bound ≥ 0",
         worst, 0.0, 1e-12, relation="≥", unit="",
-        detail=f"{trials} random binary-label pmfs; bound from {how}.",
+        detail=f"{trials} random pmfs ({'M = 2–4 classes' if fano_fn is not None else 'binary Y'}); "
+        f"bound from {how}.",
         uses=uses,
     )
 
