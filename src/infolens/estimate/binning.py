@@ -101,7 +101,10 @@ def _column_edges(
     # rule == "width"
     width = float(bins)
     start = lo if rng is not None else float(np.floor(lo / width) * width)
-    nb = max(int(np.ceil((hi - start) / width)), 1)
+    if rng is not None:  # the range ends on the last (closed) edge
+        nb = max(int(np.ceil((hi - start) / width)), 1)
+    else:  # half-open bins [start + k w, start + (k+1) w); the maximum is inside one
+        nb = int(np.floor((hi - start) / width)) + 1
     edges = start + width * np.arange(nb + 1)
     if edges[-1] < hi:  # floating-point rounding of (hi - start) / width
         edges = np.append(edges, edges[-1] + width)
