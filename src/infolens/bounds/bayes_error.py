@@ -150,7 +150,7 @@ def label_entropy_interval(
     --------
     >>> import numpy as np
     >>> lo, hi = label_entropy_interval(np.tile([0, 1], 5000), delta=0.05)
-    >>> lo < np.log(2) <= hi
+    >>> bool(lo < np.log(2) <= hi)
     True
     """
     ya = check_samples(y, "y", min_samples=1)

@@ -50,7 +50,7 @@ class GaussianMixture:
     --------
     >>> from scipy.stats import norm
     >>> g = GaussianMixture(means=[-1.0, 1.0])
-    >>> abs(g.bayes_error() - norm.cdf(-1.0)) < 1e-10
+    >>> bool(abs(g.bayes_error() - norm.cdf(-1.0)) < 1e-10)
     True
     """
 
