@@ -1,0 +1,927 @@
+"""Information-plane tracking: I(X;T_l) and I(T_l;Y) of chosen layers during training.
+
+What is being measured
+----------------------
+For a deterministic network and continuous input X, the layer T = f(X) is a deterministic
+function of X, so I(X;T) is infinite (when f is injective on a continuous input) or a
+constant fixed by the architecture; it carries no information about learning.  Every
+finite number reported here is therefore the mutual information of a *modified* layer,
+and each estimator says which:
+
+* **binning** (:class:`RangeBinning`, :class:`WidthBinning`, :class:`QuantileBinning`):
+  the layer is quantised, ``B(T)``, and the plug-in values of I(X;B(T)) and I(B(T);Y) on
+  the given samples are reported.  When the rows of ``x`` are the whole population of a
+  discrete, uniform X (the 12-bit task: all 4096 patterns), these plug-in values are the
+  *exact* mutual informations of the binned layer.  Each value is at most ln N for N
+  samples; a warning is raised when the estimate saturates there.  Values outside a stated
+  range are put into the edge bins only with a :class:`BinRangeWarning` (or rejected with
+  ``outside="raise"``): that clipping is what produced the apparent "compression" of ReLU
+  networks in the original study (Saxe et al. 2018).
+* **kde** (:class:`KDEBounds`): I(X; T+Z) with independent noise Z ~ N(0, sigma^2 I)
+  added to the layer, bracketed by the Kolchinsky–Tracey pairwise-distance bounds
+  (:mod:`infolens.estimate.kde`).
+* **noisy** (:class:`NoisyNetwork`): the network itself is made stochastic by adding
+  N(0, sigma^2 I) after every chosen layer, and I(X;T_l) of that noisy network is estimated
+  by sample propagation with Gaussian-mixture entropies (Goldfeld et al. 2019).
+* **sample estimators** (:class:`SampleEstimator`): k-NN (KSG) or Gaussian-copula
+  estimates through :func:`infolens.mutual_information`, for low-dimensional layers.  With
+  a deterministic layer and continuous X their I(X;T) is an estimate of an infinite
+  quantity and reflects the estimator's resolution (k, N), not the network.
+
+Usage
+-----
+>>> plane = InformationPlane(model, x, y, layers=["1", "3"], epochs=log_schedule(100, 20))
+>>> for epoch in range(101):
+...     train_one_epoch(model)          # doctest: +SKIP
+...     plane(epoch)                    # records only at scheduled epochs
+>>> plane.plot()                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from .._validate import (
+    check_base,
+    check_consistent_length,
+    check_positive_int,
+    check_random_state,
+    check_samples,
+)
+from ..result import Estimate
+from ..units import unit_name
+from .capture import capture, select_layers
+
+__all__ = [
+    "InformationPlane",
+    "log_schedule",
+    "LayerEstimator",
+    "RangeBinning",
+    "WidthBinning",
+    "QuantileBinning",
+    "KDEBounds",
+    "NoisyNetwork",
+    "SampleEstimator",
+    "BinRangeWarning",
+    "SaturationWarning",
+    "make_layer_estimator",
+    "load_records",
+    "plot_information_plane",
+    "track_seeds",
+    "summarize_seeds",
+    "plot_seeds",
+]
+
+
+class BinRangeWarning(UserWarning):
+    """Activations fell outside the stated bin range and were put into the edge bins."""
+
+
+class SaturationWarning(UserWarning):
+    """A binned estimate reached ln N: every sample sits in its own bin."""
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def log_schedule(n_epochs: int, n_points: int) -> list[int]:
+    """Roughly log-spaced epochs at which to record, always including 0 and ``n_epochs``.
+
+    Parameters
+    ----------
+    n_epochs : int
+        Last epoch (epochs are numbered 0 = before training, ..., ``n_epochs``).
+    n_points : int
+        Target number of epochs; fewer are returned when rounding makes early epochs
+        coincide (every epoch 0..k is then included).
+
+    Returns
+    -------
+    list of int
+        Sorted distinct epochs ``0, round(geomspace(1, n_epochs, n_points - 1))``.
+
+    Examples
+    --------
+    >>> log_schedule(1000, 5)
+    [0, 1, 10, 100, 1000]
+    """
+    n_epochs = check_positive_int(n_epochs, "n_epochs")
+    n_points = check_positive_int(n_points, "n_points", minimum=2)
+    pts = np.rint(np.geomspace(1, n_epochs, n_points - 1)).astype(int) if n_points > 2 else []
+    return sorted({0, n_epochs, *(int(p) for p in pts)})
+
+
+# --------------------------------------------------------------------------- codes
+
+
+def _row_codes(idx: np.ndarray) -> np.ndarray:
+    """Map integer rows to dense codes 0..K-1 (equal rows <-> equal codes), vectorised."""
+    idx = np.asarray(idx)
+    if idx.ndim == 1:
+        idx = idx[:, None]
+    lo = idx.min(axis=0)
+    # span in float64: for int64 bit patterns of floats, max - min would overflow int64
+    span_f = idx.max(axis=0).astype(np.float64) - lo.astype(np.float64) + 1
+    if np.sum(np.log2(span_f)) < 62:  # the mixed-radix code fits in int64
+        span = (idx.max(axis=0) - lo + 1).astype(np.int64)
+        radix = np.cumprod(np.r_[1, span[:-1]]).astype(np.int64)
+        flat = (idx - lo).astype(np.int64) @ radix
+        return np.unique(flat, return_inverse=True)[1].reshape(-1)
+    a = np.ascontiguousarray(idx.astype(np.int64))
+    view = a.view(np.dtype((np.void, a.dtype.itemsize * a.shape[1]))).reshape(-1)
+    return np.unique(view, return_inverse=True)[1].reshape(-1)
+
+
+def _entropy_of_codes(codes: np.ndarray) -> float:
+    counts = np.bincount(codes)
+    counts = counts[counts > 0]
+    n = counts.sum()
+    return float(np.log(n) - (counts * np.log(counts)).sum() / n)
+
+
+def _plugin_mi(a: np.ndarray, b: np.ndarray) -> float:
+    """Plug-in I(A;B) in nats from dense codes."""
+    joint = a.astype(np.int64) * (int(b.max()) + 1) + b
+    val = _entropy_of_codes(a) + _entropy_of_codes(b) - _entropy_of_codes(_row_codes(joint))
+    # H(A) + H(B) - H(A,B) >= 0 exactly; only float rounding (~1e-15) can make it negative
+    return val if val > 0 else 0.0
+
+
+def _bootstrap_ci(a, b, n_boot, level, rng) -> tuple[float, float] | None:
+    if n_boot <= 0:
+        return None
+    n = len(a)
+    vals = np.empty(n_boot)
+    for k in range(n_boot):
+        i = rng.integers(0, n, size=n)
+        vals[k] = _plugin_mi(_row_codes(a[i]), _row_codes(b[i]))
+    alpha = (1 - level) / 2
+    return float(np.quantile(vals, alpha)), float(np.quantile(vals, 1 - alpha))
+
+
+# --------------------------------------------------------------------------- estimators
+
+
+class LayerEstimator:
+    """Base class: turns one layer's activations into (I(X;T), I(T;Y)) estimates.
+
+    Subclasses set ``name`` and ``quantities`` (what exactly the two numbers are) and
+    implement :meth:`estimate`.  :meth:`prepare` is called once with the inputs and
+    labels before the first estimate.
+    """
+
+    name = "layer-estimator"
+    quantities: tuple[str, str] = ("I(X;T)", "I(T;Y)")
+    needs_model = False
+
+    def prepare(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Store what is reused at every epoch (codes of X and Y)."""
+        self._x_codes = _row_codes(_discrete_view(x))
+        self._y_codes = _row_codes(y)
+        self._n = len(y)
+
+    def params(self) -> dict[str, Any]:
+        """Parameters, for the record."""
+        return {}
+
+    def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
+        """Return ``(I(X;T), I(T;Y))`` in nats as :class:`~infolens.result.Estimate`."""
+        raise NotImplementedError
+
+
+def _discrete_view(x: np.ndarray) -> np.ndarray:
+    """Rows of ``x`` as integer rows (exact bit patterns of floats) for equality coding."""
+    x = np.ascontiguousarray(x)
+    if x.dtype.kind in "biu":
+        return x.astype(np.int64)
+    if x.dtype.kind == "f":
+        return x.astype(np.float64).view(np.int64)
+    return np.unique(x, axis=0, return_inverse=True)[1].reshape(-1, 1)
+
+
+class _Binning(LayerEstimator):
+    quantities = ("I(X;B(T))", "I(B(T);Y)")
+
+    def __init__(self, *, n_boot: int = 0, ci_level: float = 0.95, random_state: Any = 0):
+        self.n_boot = check_positive_int(n_boot, "n_boot", minimum=0)
+        self.ci_level = float(ci_level)
+        self.random_state = random_state
+        self._warned: set[tuple[str, str]] = set()
+
+    def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def _warn_once(self, key: tuple[str, str], msg: str, cat: type[Warning]) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            warnings.warn(msg, cat, stacklevel=4)
+
+    def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
+        codes = _row_codes(self._bin(t, layer))
+        n = len(codes)
+        ixt = _plugin_mi(self._x_codes, codes)
+        ity = _plugin_mi(codes, self._y_codes)
+        n_bins_used = int(codes.max()) + 1
+        if n_bins_used == n:
+            self._warn_once(
+                (layer, "sat"),
+                f"layer {layer!r}: every one of the N={n} samples has its own bin, so the binned "
+                f"I(X;T) = log N ({math.log2(n):.4g} bits) is saturated and cannot show any "
+                "change. With X the whole uniform population this is the true I(X;B(T)); "
+                "otherwise it measures N, not the network. Use coarser bins or more samples.",
+                SaturationWarning,
+            )
+        rng = check_random_state(self.random_state)
+        params = self.params() | {"occupied_bins": n_bins_used}
+        ci_x = _bootstrap_ci(self._x_codes, codes, self.n_boot, self.ci_level, rng)
+        ci_y = _bootstrap_ci(codes, self._y_codes, self.n_boot, self.ci_level, rng)
+        lvl = self.ci_level if self.n_boot else None
+        return (
+            Estimate(ixt, method=self.name, n=n, ci=ci_x, ci_level=lvl, params=params,
+                     quantity=self.quantities[0]),
+            Estimate(ity, method=self.name, n=n, ci=ci_y, ci_level=lvl, params=params,
+                     quantity=self.quantities[1]),
+        )
+
+
+class RangeBinning(_Binning):
+    """Fixed number of equal bins on a stated range, per unit (Shwartz-Ziv & Tishby 2017).
+
+    Each unit's value ``t`` goes to bin ``floor((t - lo) / (hi - lo) * bins)`` (the top edge
+    belongs to the last bin); a layer's symbol is the tuple of its units' bins.
+
+    Parameters
+    ----------
+    bins : int, default 30
+    range : (float, float), default (-1, 1)
+        The stated range (tanh units live in [-1, 1]).
+    outside : {"clip", "raise"}, default "clip"
+        What to do with values outside ``range``: put them into the edge bins *with a
+        BinRangeWarning* giving the fraction affected (the original study's behaviour,
+        which manufactures "compression" for unbounded units), or raise ``ValueError``.
+    n_boot : int, default 0
+        Bootstrap resamples for a percentile interval (0: no interval).
+
+    Computes
+    --------
+    Plug-in I(X;B(T)) and I(B(T);Y) in nats; exact for the binned layer when X is the whole
+    uniform population.
+
+    References
+    ----------
+    R. Shwartz-Ziv and N. Tishby, "Opening the black box of deep neural networks via
+    information", arXiv:1703.00810, 2017.
+    A. M. Saxe et al., "On the information bottleneck theory of deep learning", ICLR 2018.
+    """
+
+    name = "binning-range"
+
+    def __init__(self, bins: int = 30, range: tuple[float, float] = (-1.0, 1.0), *,  # noqa: A002
+                 outside: str = "clip", **kw: Any) -> None:
+        super().__init__(**kw)
+        self.bins = check_positive_int(bins, "bins")
+        lo, hi = (float(v) for v in range)
+        if not (np.isfinite(lo) and np.isfinite(hi) and hi > lo):
+            raise ValueError(f"range={range!r} must be two finite numbers lo < hi.")
+        self.range = (lo, hi)
+        if outside not in ("clip", "raise"):
+            raise ValueError(f"outside={outside!r}: use 'clip' (with a warning) or 'raise'.")
+        self.outside = outside
+
+    def params(self) -> dict[str, Any]:
+        return {"bins": self.bins, "range": list(self.range), "outside": self.outside}
+
+    def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
+        lo, hi = self.range
+        out = (t < lo) | (t > hi)
+        if out.any():
+            frac = float(out.mean())
+            msg = (
+                f"layer {layer!r}: {frac:.2%} of activation values lie outside the stated bin "
+                f"range [{lo:g}, {hi:g}] (min {t.min():.3g}, max {t.max():.3g})"
+            )
+            if self.outside == "raise":
+                raise ValueError(msg + "; widen range= or use WidthBinning.")
+            self._warn_once(
+                (layer, "range"),
+                msg + " and are put into the edge bins (clipped). Clipping merges distinct "
+                "large activations and can create a spurious fall of I(X;T) (the ReLU "
+                "'compression' artefact); use WidthBinning or a range that covers the "
+                "activations.",
+                BinRangeWarning,
+            )
+        idx = np.floor((t - lo) / (hi - lo) * self.bins).astype(np.int64)
+        return np.clip(idx, 0, self.bins - 1)  # the top edge and (warned) outliers
+
+
+class WidthBinning(_Binning):
+    """Fixed-width bins without bounds: unit value ``t`` goes to bin ``floor(t / width)``.
+
+    Nothing is clipped: large activations get their own bins.  Suited to unbounded units
+    (ReLU).  Computes plug-in I(X;B(T)) and I(B(T);Y) in nats.
+
+    References
+    ----------
+    A. M. Saxe et al., "On the information bottleneck theory of deep learning", ICLR 2018.
+    """
+
+    name = "binning-width"
+
+    def __init__(self, width: float = 0.1, **kw: Any) -> None:
+        super().__init__(**kw)
+        if isinstance(width, bool) or not isinstance(width, numbers.Real) or not width > 0:
+            raise ValueError(f"width={width!r} must be a positive number.")
+        self.width = float(width)
+
+    def params(self) -> dict[str, Any]:
+        return {"width": self.width}
+
+    def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
+        return np.floor(t / self.width).astype(np.int64)
+
+
+class QuantileBinning(_Binning):
+    """Per-unit quantile bins: each unit's values are split at its own empirical quantiles.
+
+    Equal values always share a bin, so a unit with few distinct values uses fewer bins.
+    The edges are recomputed at every call (adaptive binning), so the estimate is invariant
+    under monotone per-unit maps.  Computes plug-in I(X;B(T)) and I(B(T);Y) in nats.
+
+    References
+    ----------
+    A. P. Chelombiev, C. Houghton and C. O'Donnell, "Adaptive estimators show information
+    compression in deep neural networks", ICLR 2019.
+    """
+
+    name = "binning-quantile"
+
+    def __init__(self, bins: int = 10, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.bins = check_positive_int(bins, "bins", minimum=2)
+
+    def params(self) -> dict[str, Any]:
+        return {"bins": self.bins}
+
+    def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
+        qs = np.linspace(0, 1, self.bins + 1)[1:-1]
+        edges = np.quantile(t, qs, axis=0)  # (bins-1, d)
+        idx = np.empty(t.shape, dtype=np.int64)
+        for j in range(t.shape[1]):
+            idx[:, j] = np.searchsorted(np.unique(edges[:, j]), t[:, j], side="right")
+        return idx
+
+
+class KDEBounds(LayerEstimator):
+    """Kolchinsky–Tracey pairwise-distance bounds for the layer plus Gaussian noise.
+
+    Computes I(X; T+Z) and I(T+Z; Y) with Z ~ N(0, noise_var I), reported as the upper
+    bound (Saxe et al.'s "KDE" estimator); the lower bound is in ``params``.  The noise
+    variance sets the resolution and must be stated relative to the activation scale.
+
+    References
+    ----------
+    A. Kolchinsky and B. D. Tracey, "Estimating mixture entropy with pairwise distances",
+    Entropy 19(7):361, 2017.  A. M. Saxe et al., ICLR 2018.
+    """
+
+    name = "kde"
+    quantities = ("I(X;T+Z)", "I(T+Z;Y)")
+
+    def __init__(self, noise_var: float = 0.1, *, block: int = 1024) -> None:
+        if isinstance(noise_var, bool) or not isinstance(noise_var, numbers.Real) \
+                or not noise_var > 0:
+            raise ValueError(f"noise_var={noise_var!r} must be a positive number.")
+        self.noise_var = float(noise_var)
+        self.block = block
+
+    def params(self) -> dict[str, Any]:
+        return {"noise_var": self.noise_var}
+
+    def prepare(self, x: np.ndarray, y: np.ndarray) -> None:
+        self._y = y
+        codes = _row_codes(_discrete_view(x))
+        if codes.max() + 1 != len(codes):
+            raise ValueError(
+                "KDEBounds treats every row of x as one equiprobable input; x has repeated "
+                "rows. Pass the distinct inputs once each."
+            )
+
+    def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
+        from ..estimate.kde import pairwise_mi_bounds
+
+        b = pairwise_mi_bounds(t.astype(np.float64), self._y, noise_std=math.sqrt(self.noise_var),
+                               block=self.block)
+        extra = {"noise_var": self.noise_var}
+        return (b.ixt.replace(params=b.ixt.params | extra, method=self.name),
+                b.ity.replace(params=b.ity.params | extra, method=self.name))
+
+
+class SampleEstimator(LayerEstimator):
+    """k-NN, Gaussian-copula or any registered estimator via :func:`infolens.mutual_information`.
+
+    Computes the chosen estimator's I(X;T) and I(T;Y) on the activations.  With a
+    deterministic layer and continuous X the true I(X;T) is infinite; the number then
+    reflects the estimator (k, N), so use these for I(T;Y) of low-dimensional layers.
+
+    Parameters
+    ----------
+    method : str
+        A registered MI estimator, e.g. ``"ksg1"`` or ``"gcmi"``.
+    max_dim : int, default 10
+        Layers wider than this are refused (k-NN estimators are unreliable there).
+    **options
+        Passed to the estimator.
+    """
+
+    quantities = ("I(X;T)", "I(T;Y)")
+
+    def __init__(self, method: str = "ksg1", *, max_dim: int = 10, **options: Any) -> None:
+        self.method = method
+        self.name = method
+        self.max_dim = check_positive_int(max_dim, "max_dim")
+        self.options = options
+
+    def params(self) -> dict[str, Any]:
+        return {"method": self.method, "max_dim": self.max_dim} | dict(self.options)
+
+    def prepare(self, x: np.ndarray, y: np.ndarray) -> None:
+        self._x = x
+        self._y = y
+
+    def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
+        import infolens
+
+        if t.shape[1] > self.max_dim:
+            raise ValueError(
+                f"layer {layer!r} has {t.shape[1]} units > max_dim={self.max_dim}; "
+                f"{self.method!r} is not reliable in that dimension. Use binning or KDEBounds."
+            )
+        tt = t.astype(np.float64)
+        ixt = infolens.mutual_information(self._x, tt, method=self.method, **self.options)
+        ity = infolens.mutual_information(tt, self._y, method=self.method, **self.options)
+        return (ixt.replace(quantity="I(X;T)", method=self.method),
+                ity.replace(quantity="I(T;Y)", method=self.method))
+
+
+def _mixture_entropy_mc(centers: np.ndarray, sigma: float, n_mc: int,
+                        rng: np.random.Generator) -> np.ndarray:
+    """Monte-Carlo entropy (nats) of (1/m) sum_j N(c_j, s^2 I) for a batch of mixtures.
+
+    ``centers`` has shape (B, m, d); returns shape (B,).  Evaluation points are drawn from
+    the mixture itself: ``c_i + s z`` with ``n_mc`` draws per component.
+    """
+    b, m, d = centers.shape
+    z = rng.standard_normal((b, m, n_mc, d)) * sigma
+    pts = (centers[:, :, None, :] + z).reshape(b, m * n_mc, d)
+    sq_p = np.einsum("bkd,bkd->bk", pts, pts)
+    sq_c = np.einsum("bmd,bmd->bm", centers, centers)
+    d2 = sq_p[:, :, None] + sq_c[:, None, :] - 2 * np.einsum("bkd,bmd->bkm", pts, centers)
+    np.maximum(d2, 0.0, out=d2)
+    a = -d2 / (2 * sigma * sigma)
+    mx = a.max(axis=2, keepdims=True)
+    log_g = (mx[..., 0] + np.log(np.exp(a - mx).mean(axis=2))
+             - 0.5 * d * math.log(2 * math.pi * sigma * sigma))
+    return -log_g.mean(axis=1)
+
+
+class NoisyNetwork(LayerEstimator):
+    """I(X;T_l) and I(T_l;Y) of the network made noisy, by sample propagation.
+
+    Every chosen layer's output gets independent noise N(0, noise_std^2 I) (forward hooks
+    during the measurement only), so T_l = S_l + Z_l with S_l the noiseless image of the
+    noisy T_{l-1}.  Then (Goldfeld et al. 2019)
+
+        I(X;T_l) = h(T_l) - (1/n) sum_x h(T_l | X = x),
+
+    where h(T_l) is the entropy of the Gaussian mixture (1/n) sum_i N(s_i, sigma^2 I) over
+    one propagated sample s_i per input, and h(T_l | X=x) that of the mixture over
+    ``n_cond`` propagated samples for the same x; both are evaluated by Monte Carlo.
+    I(T_l;Y) = h(T_l) - sum_y p(y) h(T_l | Y=y) with class-wise mixtures.  These are
+    finite quantities of a *stochastic* network, in nats.
+
+    Parameters
+    ----------
+    noise_std : float, default 0.1
+    n_inputs : int, default 512
+        At most this many inputs (a fixed random subset) are used; the cost grows as its
+        square.
+    n_cond : int, default 16
+        Noise draws per input for h(T_l | X = x).
+    n_mc : int, default 4
+        Monte-Carlo points per mixture component.
+    random_state : int or Generator
+
+    References
+    ----------
+    Z. Goldfeld, E. van den Berg, K. Greenewald, I. Melnyk, N. Nguyen, B. Kingsbury and
+    Y. Polyanskiy, "Estimating information flow in deep neural networks", ICML 2019.
+    """
+
+    name = "noisy-network"
+    quantities = ("I(X;T_noisy)", "I(T_noisy;Y)")
+    needs_model = True
+
+    def __init__(self, noise_std: float = 0.1, *, n_inputs: int = 512, n_cond: int = 16,
+                 n_mc: int = 4, random_state: Any = 0) -> None:
+        if isinstance(noise_std, bool) or not isinstance(noise_std, numbers.Real) \
+                or not noise_std > 0:
+            raise ValueError(f"noise_std={noise_std!r} must be a positive number.")
+        self.noise_std = float(noise_std)
+        self.n_inputs = check_positive_int(n_inputs, "n_inputs", minimum=2)
+        self.n_cond = check_positive_int(n_cond, "n_cond", minimum=2)
+        self.n_mc = check_positive_int(n_mc, "n_mc")
+        self.random_state = random_state
+
+    def params(self) -> dict[str, Any]:
+        return {"noise_std": self.noise_std, "n_inputs": self.n_inputs, "n_cond": self.n_cond,
+                "n_mc": self.n_mc}
+
+    def prepare(self, x: np.ndarray, y: np.ndarray) -> None:
+        self._rng = check_random_state(self.random_state)
+        n = len(y)
+        self._sub = np.sort(self._rng.choice(n, size=min(n, self.n_inputs), replace=False))
+        self._y = y[self._sub]
+
+    def _propagate(self, model: nn.Module, xb: torch.Tensor, named: list[tuple[str, nn.Module]],
+                   gen: torch.Generator) -> dict[str, np.ndarray]:
+        pre: dict[str, torch.Tensor] = {}
+        sigma = self.noise_std
+
+        def make(name):
+            def hook(_m, _i, out):
+                pre[name] = out.detach().reshape(out.shape[0], -1)
+                noise = torch.randn(out.shape, generator=gen, dtype=out.dtype).to(out.device)
+                return out + sigma * noise
+            return hook
+
+        handles = [m.register_forward_hook(make(nm)) for nm, m in named]
+        try:
+            with torch.no_grad():
+                model(xb)
+        finally:
+            for h in handles:
+                h.remove()
+        return {k: v.cpu().double().numpy() for k, v in pre.items()}
+
+    def estimate_model(self, model: nn.Module, x: torch.Tensor,
+                       named: list[tuple[str, nn.Module]]) -> dict[str, tuple[Estimate, Estimate]]:
+        """Estimate both quantities for every layer of ``named`` (noise at all of them)."""
+        rng = self._rng
+        gen = torch.Generator().manual_seed(int(rng.integers(2**62)))
+        xs = x[torch.as_tensor(self._sub)]
+        n = len(self._sub)
+        s = self._propagate(model, xs, named, gen)  # one propagated sample per input
+        rep = xs.repeat_interleave(self.n_cond, dim=0)
+        sc = self._propagate(model, rep, named, gen)  # n_cond samples per input
+        classes, inv = np.unique(self._y, return_inverse=True)
+        p_y = np.bincount(inv) / n
+        out: dict[str, tuple[Estimate, Estimate]] = {}
+        for name, _ in named:
+            c = s[name]
+            h_t = float(_mixture_entropy_mc(c[None], self.noise_std, self.n_mc, rng)[0])
+            cond = sc[name].reshape(n, self.n_cond, -1)
+            h_tx = float(_mixture_entropy_mc(cond, self.noise_std, self.n_mc, rng).mean())
+            h_ty = sum(
+                p_y[k] * float(_mixture_entropy_mc(c[inv == k][None], self.noise_std,
+                                                   self.n_mc, rng)[0])
+                for k in range(len(classes))
+            )
+            p = self.params()
+            out[name] = (
+                Estimate(h_t - h_tx, method=self.name, n=n, params=p, quantity=self.quantities[0]),
+                Estimate(h_t - h_ty, method=self.name, n=n, params=p, quantity=self.quantities[1]),
+            )
+        return out
+
+
+_NAMED: dict[str, Callable[..., LayerEstimator]] = {
+    "binning": RangeBinning,
+    "binning-range": RangeBinning,
+    "binning-width": WidthBinning,
+    "binning-quantile": QuantileBinning,
+    "kde": KDEBounds,
+    "noisy-network": NoisyNetwork,
+}
+
+
+def make_layer_estimator(estimator: str | LayerEstimator = "binning", **options: Any
+                         ) -> LayerEstimator:
+    """Build a layer estimator from a name (options passed on) or return the given one.
+
+    Names: ``"binning"``/``"binning-range"`` (:class:`RangeBinning`), ``"binning-width"``,
+    ``"binning-quantile"``, ``"kde"``, ``"noisy-network"``; any other string is taken as a
+    registered sample estimator and wrapped in :class:`SampleEstimator`.
+    """
+    if isinstance(estimator, LayerEstimator):
+        if options:
+            raise ValueError("options are only accepted with an estimator name.")
+        return estimator
+    if not isinstance(estimator, str):
+        raise TypeError(
+            f"estimator must be a name or a LayerEstimator; got {type(estimator).__name__}."
+        )
+    if estimator in _NAMED:
+        return _NAMED[estimator](**options)
+    from ..estimate import _registry
+
+    _registry.get("mi", estimator)  # raises with the list of names if unknown
+    return SampleEstimator(estimator, **options)
+
+
+# --------------------------------------------------------------------------- plane
+
+
+def _to_jsonable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _to_jsonable(w) for k, w in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_to_jsonable(w) for w in v]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+class InformationPlane:
+    """Record I(X;T_l) and I(T_l;Y) of chosen layers at chosen epochs.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    x : tensor or array of shape (n, ...)
+        The inputs on which information is measured (e.g. all 4096 patterns of the 12-bit
+        task), fed to the model in batches.
+    y : array of shape (n,)
+        Discrete labels.
+    layers : layer specification, see :func:`infolens.nn.capture.select_layers`
+        Checked when the plane is built; order = order of the layers in the plot.
+    estimator : str or LayerEstimator, default "binning"
+        See :func:`make_layer_estimator`; ``estimator_options`` are passed on for a name.
+    epochs : iterable of int, optional
+        Epochs at which :meth:`__call__` records (e.g. :func:`log_schedule`); ``None``
+        records at every call.
+    base : {"e", 2, 10}, default 2
+        Unit of the recorded values (bits by default, as in the literature).
+    path : str or PathLike, optional
+        JSON-lines file rewritten atomically (temporary file + ``os.replace``) after every
+        recorded epoch, so an interrupted run keeps what it recorded.  With
+        ``resume=True`` records already in the file are loaded first.
+    batch_size : int, device : optional
+        Passed to :func:`~infolens.nn.capture.capture`.
+
+    Attributes
+    ----------
+    records : list of dict
+        The tidy table: one row per (layer, epoch, quantity) with keys ``layer``,
+        ``layer_index``, ``epoch``, ``quantity`` (``"I(X;T)"`` or ``"I(T;Y)"``),
+        ``measures`` (the exact finite quantity, e.g. ``"I(X;B(T))"``), ``value``, ``ci``,
+        ``unit``, ``n``, ``estimator``, ``params``.
+
+    References
+    ----------
+    R. Shwartz-Ziv and N. Tishby, arXiv:1703.00810, 2017; A. M. Saxe et al., ICLR 2018.
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        x: Any,
+        y: Any,
+        layers: Any = None,
+        *,
+        estimator: str | LayerEstimator = "binning",
+        estimator_options: dict[str, Any] | None = None,
+        epochs: Iterable[int] | None = None,
+        base: Any = 2,
+        path: str | os.PathLike | None = None,
+        resume: bool = False,
+        batch_size: int = 4096,
+        device: Any = None,
+    ) -> None:
+        self.model = model
+        self._named = select_layers(model, layers)
+        self.layers = [n for n, _ in self._named]
+        xt = x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
+        if xt.ndim == 0 or xt.shape[0] == 0:
+            raise ValueError("x must hold at least one sample (first axis = samples).")
+        self._x = xt
+        ya = check_samples(y, "y", kind="discrete")
+        check_consistent_length(x=xt, y=ya)
+        self._y = _row_codes(ya)
+        self._lb = check_base(base)
+        self.unit = unit_name(base)
+        self.estimator = make_layer_estimator(estimator, **(estimator_options or {}))
+        xflat = xt.reshape(xt.shape[0], -1).detach().cpu().numpy()
+        self.estimator.prepare(xflat, self._y)
+        self.epochs = None if epochs is None else sorted({int(e) for e in epochs})
+        self.batch_size = batch_size
+        self.device = device
+        self.path = None if path is None else os.fspath(path)
+        self.records: list[dict[str, Any]] = []
+        if self.path is not None and resume and os.path.exists(self.path):
+            self.records = load_records(self.path)
+
+    def should_record(self, epoch: int) -> bool:
+        """True when ``epoch`` is in the schedule (always when no schedule was given)."""
+        return self.epochs is None or int(epoch) in self.epochs
+
+    def __call__(self, epoch: int, *_: Any, **__: Any) -> list[dict[str, Any]]:
+        """Callback form: record at ``epoch`` if it is scheduled; returns the new rows."""
+        if not self.should_record(epoch):
+            return []
+        return self.record(epoch)
+
+    def record(self, epoch: int) -> list[dict[str, Any]]:
+        """Measure every layer now and append the rows for ``epoch`` (and save them)."""
+        if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
+            raise TypeError(f"epoch must be an int; got {type(epoch).__name__}.")
+        est = self.estimator
+        if est.needs_model:
+            mode = [(m, m.training) for m in self.model.modules()]
+            try:
+                self.model.eval()
+                pairs = est.estimate_model(self.model, self._x, self._named)
+            finally:
+                for m, t in mode:
+                    m.training = t
+        else:
+            acts = capture(self.model, self._x, self.layers, batch_size=self.batch_size,
+                           device=self.device)
+            pairs = {name: est.estimate(np.asarray(acts[name]), layer=name)
+                     for name in self.layers}
+        rows = []
+        for i, name in enumerate(self.layers):
+            for q, e in zip(("I(X;T)", "I(T;Y)"), pairs[name], strict=True):
+                rows.append({
+                    "layer": name, "layer_index": i, "epoch": int(epoch), "quantity": q,
+                    "measures": e.quantity, "value": float(e) / self._lb,
+                    "ci": None if e.ci is None else [c / self._lb for c in e.ci],
+                    "unit": self.unit, "n": e.n, "estimator": est.name,
+                    "params": _to_jsonable(e.params),
+                })
+        self.records.extend(rows)
+        if self.path is not None:
+            self._save()
+        return rows
+
+    def _save(self) -> None:
+        tmp = f"{self.path}.tmp-{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as f:
+            for r in self.records:
+                f.write(json.dumps(r) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+
+    def plot(self, **kwargs: Any) -> Any:
+        """Plot the recorded plane (see :func:`plot_information_plane`)."""
+        return plot_information_plane(self.records, **kwargs)
+
+
+def load_records(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """Read a JSON-lines file written by :class:`InformationPlane`."""
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _plane_points(records: Sequence[dict[str, Any]]):
+    table: dict[tuple[int, str], dict[str, float]] = {}
+    order: dict[str, int] = {}
+    for r in records:
+        table.setdefault((r["epoch"], r["layer"]), {})[r["quantity"]] = r["value"]
+        order.setdefault(r["layer"], r.get("layer_index", len(order)))
+    layers = sorted(order, key=order.get)
+    epochs = sorted({e for e, _ in table})
+    return table, layers, epochs
+
+
+def plot_information_plane(
+    records: Sequence[dict[str, Any]],
+    *,
+    ax: Any = None,
+    cmap: str = "viridis",
+    title: str | None = None,
+) -> Any:
+    """Scatter I(X;T) against I(T;Y) for every layer and epoch, coloured by epoch.
+
+    Points of one epoch are joined across layers (the classic picture); each layer has its
+    own marker.  Returns the matplotlib Figure.
+    """
+    import matplotlib
+
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6, 4.5))
+    else:
+        fig = ax.figure
+    table, layers, epochs = _plane_points(records)
+    if not epochs:
+        raise ValueError("records is empty; record at least one epoch first.")
+    norm = (matplotlib.colors.LogNorm(vmin=max(1, epochs[0]), vmax=max(2, epochs[-1]))
+            if epochs[-1] > 10 else matplotlib.colors.Normalize(epochs[0], max(epochs[-1], 1)))
+    cm = matplotlib.colormaps[cmap]
+    markers = "os^Dv<>ph*"
+    for e in epochs:
+        pts = [(table[(e, ly)].get("I(X;T)"), table[(e, ly)].get("I(T;Y)"))
+               for ly in layers if (e, ly) in table]
+        xs, ys = zip(*pts, strict=True)
+        col = cm(norm(max(e, 1)))
+        ax.plot(xs, ys, "-", color=col, alpha=0.4, lw=0.8)
+    for i, ly in enumerate(layers):
+        xs = [table[(e, ly)]["I(X;T)"] for e in epochs if (e, ly) in table]
+        ys = [table[(e, ly)]["I(T;Y)"] for e in epochs if (e, ly) in table]
+        es = [max(e, 1) for e in epochs if (e, ly) in table]
+        sc = ax.scatter(xs, ys, c=es, cmap=cm, norm=norm, marker=markers[i % len(markers)],
+                        s=22, edgecolors="k", linewidths=0.3, label=f"layer {ly}")
+    unit = records[0].get("unit", "")
+    ax.set_xlabel(f"I(X;T) [{unit}]")
+    ax.set_ylabel(f"I(T;Y) [{unit}]")
+    est = records[0].get("estimator", "")
+    ax.set_title(title if title is not None else f"information plane ({est})")
+    fig.colorbar(sc, ax=ax, label="epoch")
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def track_seeds(run: Callable[[int], Sequence[dict[str, Any]]], seeds: Iterable[int]
+                ) -> list[dict[str, Any]]:
+    """Call ``run(seed)`` (which trains and returns plane records) for every seed.
+
+    Returns all rows with a ``seed`` key added.
+    """
+    out = []
+    for s in seeds:
+        for r in run(int(s)):
+            out.append(dict(r, seed=int(s)))
+    if not out:
+        raise ValueError("no records: run(seed) returned nothing for every seed.")
+    return out
+
+
+def summarize_seeds(records: Sequence[dict[str, Any]], *, band: tuple[float, float] = (0.25, 0.75)
+                    ) -> list[dict[str, Any]]:
+    """Median and quantile band over seeds for every (layer, epoch, quantity).
+
+    Returns rows with keys ``layer``, ``layer_index``, ``epoch``, ``quantity``, ``median``,
+    ``low``, ``high`` (the ``band`` quantiles) and ``n_seeds``.
+    """
+    lo_q, hi_q = band
+    if not 0 <= lo_q < hi_q <= 1:
+        raise ValueError(f"band={band!r} must be two quantiles 0 <= low < high <= 1.")
+    groups: dict[tuple[str, int, str], list[float]] = {}
+    index: dict[str, int] = {}
+    for r in records:
+        groups.setdefault((r["layer"], r["epoch"], r["quantity"]), []).append(r["value"])
+        index.setdefault(r["layer"], r.get("layer_index", 0))
+    rows = []
+    for (ly, ep, q), vals in sorted(groups.items(), key=lambda kv: (index[kv[0][0]], kv[0][1],
+                                                                      kv[0][2])):
+        v = np.asarray(vals)
+        rows.append({"layer": ly, "layer_index": index[ly], "epoch": ep, "quantity": q,
+                     "median": float(np.median(v)), "low": float(np.quantile(v, lo_q)),
+                     "high": float(np.quantile(v, hi_q)), "n_seeds": len(v)})
+    return rows
+
+
+def plot_seeds(records: Sequence[dict[str, Any]], *, band: tuple[float, float] = (0.25, 0.75),
+               axes: Any = None) -> Any:
+    """Plot the median over seeds and a quantile band of I(X;T) and I(T;Y) against epoch.
+
+    Returns the matplotlib Figure (two panels, one line and band per layer).
+    """
+    summary = summarize_seeds(records, band=band)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig = axes[0].figure
+    unit = records[0].get("unit", "")
+    layers = sorted({r["layer"] for r in summary},
+                    key=lambda ly: next(r["layer_index"] for r in summary if r["layer"] == ly))
+    for ax, q in zip(axes, ("I(X;T)", "I(T;Y)"), strict=True):
+        for ly in layers:
+            rows = [r for r in summary if r["layer"] == ly and r["quantity"] == q]
+            ep = [max(r["epoch"], 1) for r in rows]
+            line, = ax.plot(ep, [r["median"] for r in rows], label=f"layer {ly}")
+            ax.fill_between(ep, [r["low"] for r in rows], [r["high"] for r in rows],
+                            color=line.get_color(), alpha=0.25)
+        ax.set_xscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(f"{q} [{unit}]")
+    n_seeds = max(r["n_seeds"] for r in summary)
+    axes[0].set_title(f"median and {band[0]:g}-{band[1]:g} band over {n_seeds} seeds")
+    axes[1].legend(fontsize=7)
+    return fig

@@ -1,0 +1,191 @@
+import math
+import warnings
+
+import matplotlib
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from infolens.data.tishby12 import tishby12
+from infolens.estimate.kde import pairwise_mi_bounds
+from infolens.exact.discrete import entropy, mutual_information
+from infolens.nn.plane import (
+    BinRangeWarning,
+    InformationPlane,
+    KDEBounds,
+    NoisyNetwork,
+    QuantileBinning,
+    RangeBinning,
+    SaturationWarning,
+    WidthBinning,
+    load_records,
+    log_schedule,
+    plot_seeds,
+    summarize_seeds,
+    track_seeds,
+)
+
+matplotlib.use("Agg")
+H_Y_BITS = entropy(np.array([2118, 4096 - 2118]) / 4096, base=2)
+
+
+class Select(nn.Module):
+    """T = chosen columns of X (a fixed linear map)."""
+
+    def __init__(self, cols):
+        super().__init__()
+        self.cols = list(cols)
+
+    def forward(self, x):
+        return x[:, self.cols]
+
+
+def _pick(cols):
+    return nn.Sequential(Select(cols), nn.Identity())
+
+
+def test_log_schedule():
+    assert log_schedule(1000, 5) == [0, 1, 10, 100, 1000]
+    s = log_schedule(5000, 40)
+    assert s[0] == 0 and s[-1] == 5000 and s == sorted(set(s)) and len(s) <= 40
+    ratios = np.diff(np.log(s[-10:]))  # log-spaced: equal ratios away from rounding
+    assert np.ptp(ratios) < 0.02
+    with pytest.raises(ValueError, match="n_points"):
+        log_schedule(10, 1)
+
+
+def test_binning_exact_on_the_12bit_population():
+    d = tishby12(dtype=np.float32)
+    x = torch.from_numpy(d.x)
+    # layer = bits 0..2: I(X;T) = H(T) = 3 bits exactly; I(T;Y) from the exact joint pmf
+    plane = InformationPlane(_pick([0, 1, 2]), x, d.y, layers=["1"],
+                             estimator=RangeBinning(2, (0.0, 1.0)))
+    rows = {r["quantity"]: r for r in plane.record(0)}
+    joint = np.zeros((8, 2))
+    b = d.x[:, :3].astype(int)
+    np.add.at(joint, (b[:, 0] * 4 + b[:, 1] * 2 + b[:, 2], d.y), 1 / 4096)
+    assert rows["I(X;T)"]["value"] == pytest.approx(3.0, abs=1e-12)
+    assert rows["I(T;Y)"]["value"] == pytest.approx(mutual_information(joint, base=2), abs=1e-12)
+    assert rows["I(X;T)"]["measures"] == "I(X;B(T))" and rows["I(X;T)"]["unit"] == "bits"
+    # identity layer: every pattern its own bin -> 12 bits, H(Y), and a saturation warning
+    full = InformationPlane(_pick(range(12)), x, d.y, layers=["1"],
+                            estimator=RangeBinning(30, (-1.0, 1.0)))
+    with pytest.warns(SaturationWarning, match="saturated"):
+        rows = {r["quantity"]: r for r in full.record(0)}
+    assert rows["I(X;T)"]["value"] == pytest.approx(12.0, abs=1e-12)
+    assert rows["I(T;Y)"]["value"] == pytest.approx(H_Y_BITS, abs=1e-12)
+
+
+def test_clipping_warns_and_width_bins_do_not_clip():
+    # four inputs mapped to 0.5, 2, 3, 4: in range [-1, 1] the last three are clipped into
+    # the top bin -> I = H(1/4, 3/4); unbounded width bins keep all four apart -> 2 bits
+    x = torch.tensor([[0.5], [2.0], [3.0], [4.0]])
+    y = np.array([0, 1, 0, 1])
+    net = _pick([0])
+    clipped = InformationPlane(net, x, y, layers=["1"], estimator=RangeBinning(30, (-1, 1)))
+    with pytest.warns(BinRangeWarning, match=r"75\.00% of activation values lie outside"):
+        v = clipped.record(0)[0]["value"]
+    assert v == pytest.approx(entropy(np.array([0.25, 0.75]), base=2), abs=1e-12)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w = InformationPlane(net, x, y, layers=["1"], estimator=WidthBinning(0.5)).record(0)
+    # no range warning; 4 samples in 4 bins is saturation (log2 4 = 2 bits) and says so
+    assert [c.category for c in caught] == [SaturationWarning]
+    assert w[0]["value"] == pytest.approx(2.0, abs=1e-12)
+    strict = InformationPlane(net, x, y, layers=["1"],
+                              estimator=RangeBinning(30, (-1, 1), outside="raise"))
+    with pytest.raises(ValueError, match="outside the stated bin range"):
+        strict.record(0)
+
+
+def test_quantile_bins_invariant_under_monotone_maps(rng):
+    x = rng.normal(size=(500, 2)).astype(np.float32)
+    y = (x[:, 0] + 0.3 * rng.normal(size=500) > 0).astype(int)
+    est = QuantileBinning(4)
+    a = InformationPlane(_pick([0, 1]), torch.from_numpy(x), y, layers=["1"], estimator=est)
+    b = InformationPlane(nn.Sequential(Select([0, 1]), nn.Tanh()), torch.from_numpy(x), y,
+                         layers=["1"], estimator=QuantileBinning(4))
+    va = [r["value"] for r in a.record(0)]
+    vb = [r["value"] for r in b.record(0)]
+    assert va == pytest.approx(vb, abs=1e-12)
+    # 4 quantile bins per unit, 2 units, 500 samples: at most 16 cells -> <= 4 bits
+    assert 0 < va[0] <= 4.0 + 1e-12
+
+
+def test_incremental_save_schedule_and_resume(tmp_path):
+    d = tishby12(dtype=np.float32)
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(12, 4), nn.Tanh(), nn.Linear(4, 2))
+    path = tmp_path / "plane.jsonl"
+    plane = InformationPlane(net, d.x, d.y, layers=["1"], epochs=[0, 2], path=path)
+    for epoch in range(4):
+        plane(epoch)
+        if epoch == 0:
+            assert len(load_records(path)) == 2  # saved as soon as it was recorded
+    assert sorted({r["epoch"] for r in plane.records}) == [0, 2]
+    assert load_records(path) == plane.records
+    again = InformationPlane(net, d.x, d.y, layers=["1"], path=path, resume=True)
+    again.record(5)
+    assert len(load_records(path)) == 6
+
+
+def test_kde_estimator_matches_direct_bounds(rng):
+    x = rng.normal(size=(300, 3)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(int)
+    plane = InformationPlane(_pick([0, 1]), x, y, layers=["1"], estimator=KDEBounds(0.25),
+                             base="e")
+    rows = {r["quantity"]: r for r in plane.record(0)}
+    ref = pairwise_mi_bounds(x[:, :2].astype(np.float64), y, noise_std=0.5)
+    assert rows["I(X;T)"]["value"] == pytest.approx(float(ref.ixt), rel=1e-12)
+    assert rows["I(T;Y)"]["value"] == pytest.approx(float(ref.ity), rel=1e-12)
+    assert rows["I(X;T)"]["params"]["lower_bound"] <= rows["I(X;T)"]["value"]
+
+
+def test_noisy_network_limits():
+    # 8 inputs 100 noise-stds apart: the noisy first layer keeps them apart -> ln 8 nats;
+    # the label (parity of the index) is then fully available -> ln 2 nats.  The MC error of
+    # each entropy is about sqrt(d/2)/sqrt(points) = 1/sqrt(8*16*40) ~ 0.014; allow 0.1.
+    x = torch.arange(8, dtype=torch.float32).reshape(-1, 1) * 10.0
+    y = np.arange(8) % 2
+    net = nn.Sequential(nn.Linear(1, 2), nn.Identity())
+    with torch.no_grad():
+        net[0].weight.fill_(1.0)
+        net[0].bias.zero_()
+    est = NoisyNetwork(0.1, n_cond=16, n_mc=40, random_state=1)
+    plane = InformationPlane(net, x, y, layers=["0"], estimator=est, base="e")
+    rows = {r["quantity"]: r["value"] for r in plane.record(0)}
+    assert rows["I(X;T)"] == pytest.approx(math.log(8), abs=0.1)
+    assert rows["I(T;Y)"] == pytest.approx(math.log(2), abs=0.1)
+    # all inputs equal: nothing about X gets through
+    same = InformationPlane(net, torch.zeros(8, 1), y, layers=["0"],
+                            estimator=NoisyNetwork(0.1, n_cond=16, n_mc=40), base="e")
+    assert abs(same.record(0)[0]["value"]) < 0.1
+
+
+def test_plots_and_seed_summary(tmp_path):
+    d = tishby12(dtype=np.float32)
+
+    def run(seed):
+        torch.manual_seed(seed)
+        net = nn.Sequential(nn.Linear(12, 5), nn.Tanh(), nn.Linear(5, 3), nn.Tanh())
+        plane = InformationPlane(net, d.x, d.y, layers=nn.Tanh)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SaturationWarning)
+            for e in (0, 1):
+                plane.record(e)
+        return plane.records
+
+    recs = track_seeds(run, [0, 1, 2])
+    assert {r["seed"] for r in recs} == {0, 1, 2}
+    summary = summarize_seeds(recs)
+    row = next(r for r in summary if r["layer"] == "3" and r["epoch"] == 1
+               and r["quantity"] == "I(X;T)")
+    vals = [r["value"] for r in recs if r["layer"] == "3" and r["epoch"] == 1
+            and r["quantity"] == "I(X;T)"]
+    assert row["median"] == sorted(vals)[1] and row["n_seeds"] == 3
+    fig = plot_seeds(recs)
+    fig.savefig(tmp_path / "seeds.png")
+    plane_fig = InformationPlane.plot.__get__(type("P", (), {"records": recs})())()
+    plane_fig.savefig(tmp_path / "plane.png")
+    assert (tmp_path / "plane.png").stat().st_size > 1000
