@@ -46,7 +46,6 @@ _EXPORTS = {
     "o_information_multiplets": "higher_order",
     "MultipletResult": "higher_order",
     "joint_pmf": "samples",
-    "discretize": "samples",
     "decompose_samples": "samples",
     "pairwise_pid": "samples",
     "PairwisePID": "samples",
