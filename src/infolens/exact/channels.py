@@ -287,14 +287,23 @@ def _check_input(input_pmf: Any, W: np.ndarray) -> np.ndarray:
     return p
 
 
-def _divergences(W: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """D(W[x, :] || q) for every row x, in nats (0 log 0 = 0; inf where q = 0 < W)."""
-    pos = W > 0
-    with np.errstate(divide="ignore"):
-        logq = np.log(q)
-    logW = np.log(W, where=pos, out=np.zeros_like(W))
-    terms = np.where(pos, W * (logW - np.where(pos, logq[None, :], 0.0)), 0.0)
-    return terms.sum(axis=1)
+def _row_wlogw(W: np.ndarray) -> np.ndarray:
+    """sum_y W(y|x) log W(y|x) for every row x (0 log 0 = 0), i.e. -H(Y | X = x)."""
+    logW = np.log(W, where=W > 0, out=np.zeros_like(W))
+    return (W * logW).sum(axis=1)
+
+
+def _divergences(W: np.ndarray, q: np.ndarray, wlogw: np.ndarray) -> np.ndarray:
+    """D(W[x, :] || q) for every row x, in nats: sum_y W log W - sum_y W log q.
+
+    0 log 0 = 0; ``inf`` for a row that puts mass where ``q = 0``.
+    """
+    pos = q > 0
+    logq = np.log(q, where=pos, out=np.zeros_like(q))
+    D = wlogw - W @ logq
+    if not pos.all():
+        D[(W[:, ~pos] > 0).any(axis=1)] = np.inf
+    return D
 
 
 def output_distribution(input_pmf: Any, channel: Any) -> np.ndarray:
@@ -356,7 +365,7 @@ def mutual_information(input_pmf: Any, channel: Any, *, base: Base = "e") -> flo
     W = _check_channel(channel)
     p = _check_input(input_pmf, W)
     q = p @ W
-    D = _divergences(W, q)
+    D = _divergences(W, q, _row_wlogw(W))
     used = p > 0
     val = float(np.dot(p[used], D[used]))
     return max(val, 0.0) / lb
@@ -456,13 +465,14 @@ def capacity(
     max_iter = check_positive_int(max_iter, "max_iter")
     tol_nats = tol * lb
     n = W.shape[0]
+    wlogw = _row_wlogw(W)
     p = np.full(n, 1.0 / n)
     converged = False
     it = 0
     while True:
         it += 1
         q = p @ W
-        D = _divergences(W, q)
+        D = _divergences(W, q, wlogw)
         lower = float(np.dot(p, D))
         upper = float(D.max())
         if upper - lower <= tol_nats:
