@@ -1,1 +1,21 @@
-"""(in progress)"""
+"""Information bottleneck: solvers on pmfs, curves, the Gaussian closed form, samples.
+
+- :func:`iterative`, :func:`deterministic`, :func:`generalized` — one beta, one pmf
+  (Tishby, Pereira & Bialek 1999; Strouse & Schwab 2017).
+- :func:`curve` — the IB curve by annealing beta, upper concave envelope, squared and
+  convex Lagrangians (Kolchinsky et al. 2019; Rodriguez Galvez et al. 2020).
+"""
+
+from .curves import IBCurve, curve, maximal_correlation, upper_concave_envelope
+from .solvers import IBSolution, deterministic, generalized, iterative
+
+__all__ = [
+    "IBSolution",
+    "iterative",
+    "deterministic",
+    "generalized",
+    "IBCurve",
+    "curve",
+    "maximal_correlation",
+    "upper_concave_envelope",
+]
