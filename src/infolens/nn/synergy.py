@@ -159,8 +159,9 @@ def neuron_synergy(
     >>> import torch
     >>> from torch import nn
     >>> g = torch.Generator().manual_seed(0)
-    >>> x = torch.randn(4000, 2, generator=g)
-    >>> y = ((x[:, 0] > 0) ^ (x[:, 1] > 0)).long().numpy()   # XOR of the signs
+    >>> bits = torch.randint(0, 2, (4000, 2), generator=g)
+    >>> x = 2.0 * bits - 1 + 0.1 * torch.randn(4000, 2, generator=g)   # noisy +-1 units
+    >>> y = (bits[:, 0] ^ bits[:, 1]).numpy()                        # XOR of the bits
     >>> net = nn.Sequential(nn.Identity())
     >>> res = neuron_synergy(net, "0", x, y, top_k=2, bins=2, base=2)
     >>> round(float(res.synergy[0]), 1), round(float(res.redundancy[0]), 1)
