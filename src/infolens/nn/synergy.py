@@ -163,7 +163,7 @@ def neuron_synergy(
     >>> x = 2.0 * bits - 1 + 0.1 * torch.randn(4000, 2, generator=g)   # noisy +-1 units
     >>> y = (bits[:, 0] ^ bits[:, 1]).numpy()                        # XOR of the bits
     >>> net = nn.Sequential(nn.Identity())
-    >>> res = neuron_synergy(net, "0", x, y, top_k=2, bins=2, base=2)
+    >>> res = neuron_synergy(net, "0", x, y, top_k=2, bins=2, rule="uniform", base=2)
     >>> round(float(res.synergy[0]), 1), round(float(res.redundancy[0]), 1)
     (1.0, 0.0)
     """
