@@ -309,3 +309,17 @@ def test_information_values_are_plain_floats():
         float(res), C.awgn_capacity(1.0), C.erasure_information([0.5, 0.5], 0.3),
     ]
     assert all(type(v) is float for v in values), [type(v) for v in values]
+
+
+@given(seed=seeds, nx=st.integers(1, 4), ny=st.integers(1, 4), nz=st.integers(1, 4))
+@SETTINGS
+def test_cascade_obeys_data_processing(seed, nx, ny, nz):
+    # X -> Y -> Z through W1 then W2: I(X;Z) <= I(X;Y) for every input, hence
+    # C(W1 W2) <= min(C(W1), C(W2))   (data processing, Cover & Thomas Theorem 2.8.1)
+    rng = np.random.default_rng(seed)
+    W1, W2 = random_channel(rng, nx, ny), random_channel(rng, ny, nz)
+    p = rng.dirichlet(np.ones(nx))
+    assert C.mutual_information(p, W1 @ W2) <= C.mutual_information(p, W1) + ATOL
+    cascade = C.capacity(W1 @ W2, tol=1e-9).capacity
+    assert cascade <= C.capacity(W1, tol=1e-9).upper_bound + ATOL
+    assert cascade <= C.capacity(W2, tol=1e-9).upper_bound + ATOL

@@ -131,6 +131,16 @@ def binary_symmetric(p: float) -> np.ndarray:
 
     Its capacity is :math:`\log 2 - h(p)`, reached by the uniform input.
 
+    Parameters
+    ----------
+    p : float in [0, 1]
+        Crossover (bit-flip) probability.
+
+    Returns
+    -------
+    ndarray, shape (2, 2)
+        Row-stochastic channel matrix ``W[x, y] = P(y | x)``.
+
     References
     ----------
     Cover & Thomas (2006), section 7.1.4.
@@ -186,6 +196,16 @@ def binary_erasure(p: float) -> np.ndarray:
     :math:`W = \begin{pmatrix}1-p & 0 & p\\ 0 & 1-p & p\end{pmatrix}`.
     Capacity :math:`(1-p)\log 2`, reached by the uniform input.
 
+    Parameters
+    ----------
+    p : float in [0, 1]
+        Erasure probability.
+
+    Returns
+    -------
+    ndarray, shape (2, 3)
+        Row-stochastic channel matrix ``W[x, y] = P(y | x)``.
+
     References
     ----------
     Cover & Thomas (2006), section 7.1.5.
@@ -204,6 +224,16 @@ def z_channel(p: float) -> np.ndarray:
     ``p``: :math:`W = \begin{pmatrix}1 & 0\\ p & 1-p\end{pmatrix}`.
 
     Its capacity is :math:`\log\left(1 + (1-p)\,p^{p/(1-p)}\right)` for :math:`p<1`.
+
+    Parameters
+    ----------
+    p : float in [0, 1]
+        Probability that a transmitted 1 is received as 0.
+
+    Returns
+    -------
+    ndarray, shape (2, 2)
+        Row-stochastic channel matrix ``W[x, y] = P(y | x)``.
 
     References
     ----------
