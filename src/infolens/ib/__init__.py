@@ -4,8 +4,11 @@
   (Tishby, Pereira & Bialek 1999; Strouse & Schwab 2017).
 - :func:`curve` — the IB curve by annealing beta, upper concave envelope, squared and
   convex Lagrangians (Kolchinsky et al. 2019; Rodriguez Galvez et al. 2020).
+- :func:`gaussian`, :func:`gaussian_curve` — the closed-form Gaussian IB (Chechik et al.
+  2005).
 """
 
+from .closed_form import GaussianIB, gaussian, gaussian_curve
 from .curves import IBCurve, curve, maximal_correlation, upper_concave_envelope
 from .solvers import IBSolution, deterministic, generalized, iterative
 
@@ -18,4 +21,7 @@ __all__ = [
     "curve",
     "maximal_correlation",
     "upper_concave_envelope",
+    "GaussianIB",
+    "gaussian",
+    "gaussian_curve",
 ]
