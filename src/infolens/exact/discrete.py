@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
 
 from .._validate import check_axes, check_pmf
 from ..units import Base, log_base
@@ -462,6 +461,8 @@ def inverse_binary_entropy(h: float, *, base: Base = "e", branch: str = "lower")
                     break
                 q = q_new
         else:
+            from scipy.optimize import brentq  # lazy: scipy.optimize takes ~0.3 s to import
+
             # xtol must be far below the root for a relative accuracy near machine
             # precision when the root is tiny (an absolute 1e-15 would not do for q ~ 1e-20).
             q = brentq(f, lo, 0.5, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500)
