@@ -1,0 +1,246 @@
+"""Probabilistic layers, KL over every layer, bound objectives, certificates, priors."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+from torch.distributions import Normal, kl_divergence
+
+from infolens.bounds import (
+    classic_bound,
+    lambda_bound,
+    mcallester_bound,
+    quad_bound,
+    stochastic_risk_certificate,
+)
+from infolens.nn.pacbayes import (
+    ProbConv2d,
+    ProbLinear,
+    bound_objective,
+    bounded_cross_entropy,
+    certificate,
+    pac_bayes_train,
+    posterior_kl,
+    prob_layers,
+    set_mode,
+    split_indices,
+    to_probabilistic,
+)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    # tiny tensors: torch's thread pool only adds overhead on the shared 2-core machine
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
+
+
+def _manual_kl(layer):
+    # independent oracle: torch.distributions' closed-form Normal-Normal KL
+    sp = layer.prior_sigma
+    total = kl_divergence(
+        Normal(layer.weight_mu, layer.weight_sigma), Normal(layer.prior_weight_mu, sp)
+    ).sum()
+    if layer.bias_mu is not None:
+        total = (
+            total
+            + kl_divergence(
+                Normal(layer.bias_mu, layer.bias_sigma), Normal(layer.prior_bias_mu, sp)
+            ).sum()
+        )
+    return total
+
+
+@pytest.mark.parametrize("param", ["softplus", "log_sigma"])
+def test_layer_kl_matches_distributions(param):
+    torch.manual_seed(0)
+    layer = ProbLinear(5, 4, prior_sigma=0.2, sigma_init=0.05, parameterization=param)
+    assert torch.allclose(layer.kl(), _manual_kl(layer), rtol=1e-5)
+    conv = ProbConv2d(2, 3, 3, prior_sigma=0.1, sigma_init=0.3, parameterization=param)
+    assert torch.allclose(conv.kl(), _manual_kl(conv), rtol=1e-5)
+
+
+def test_kl_sums_every_layer_of_a_deep_model():
+    # regression: a public implementation summed only some layers of a 15-layer network
+    torch.manual_seed(0)
+    layers = []
+    for _ in range(15):
+        layers += [nn.Linear(6, 6), nn.Tanh()]
+    layers.append(nn.Linear(6, 2))
+    net = nn.Sequential(*layers)
+    pnet = to_probabilistic(net, prior="zero", prior_sigma=0.1, sigma_init=0.02)
+    pl = prob_layers(pnet)
+    assert len(pl) == 16
+    manual = sum(_manual_kl(layer) for layer in pl)
+    assert torch.allclose(posterior_kl(pnet), manual, rtol=1e-6)
+    # every layer contributes: moving the LAST layer's means changes the total by exactly its share
+    before = float(posterior_kl(pnet).detach())
+    with torch.no_grad():
+        pl[-1].weight_mu.add_(1.0)
+    after = float(posterior_kl(pnet).detach())
+    assert after - before == pytest.approx(
+        float(_manual_kl(pl[-1])) - float(_manual_kl_shifted(pl[-1])), rel=1e-5
+    )
+
+
+def _manual_kl_shifted(layer):
+    with torch.no_grad():
+        layer.weight_mu.sub_(1.0)
+        v = _manual_kl(layer)
+        layer.weight_mu.add_(1.0)
+    return v
+
+
+def test_nested_modules_and_conv_are_converted():
+    torch.manual_seed(0)
+    net = nn.Sequential(
+        nn.Conv2d(1, 2, 3, padding=1),
+        nn.ReLU(),
+        nn.Sequential(nn.Flatten(), nn.Sequential(nn.Linear(2 * 4 * 4, 5), nn.ReLU())),
+        nn.Linear(5, 3),
+    )
+    p = to_probabilistic(net, prior=net, prior_sigma=0.05)
+    assert [type(m).__name__ for m in prob_layers(p)] == ["ProbConv2d", "ProbLinear", "ProbLinear"]
+    assert float(posterior_kl(p)) == pytest.approx(0.0, abs=1e-5)  # Q = P at the start
+    x = torch.randn(7, 1, 4, 4)
+    set_mode(p, "mean")
+    assert torch.allclose(p(x), net(x), atol=1e-6)  # posterior means = the trained weights
+    set_mode(p, "sample")
+    assert not torch.allclose(p(x), p(x))
+
+
+def test_sampled_weights_have_the_posterior_variance():
+    torch.manual_seed(1)
+    layer = ProbLinear(
+        1, 1, bias=False, sigma_init=0.3, prior_sigma=0.3, parameterization="log_sigma"
+    )
+    draws = torch.stack([layer._draw()[0] for _ in range(20000)]).flatten()
+    # sample sd of 20000 normal draws has relative sd 1/sqrt(2*20000) = 0.005; 5 sd -> 2.5%
+    assert float(draws.std()) == pytest.approx(0.3, rel=0.025)
+    assert float(draws.mean()) == pytest.approx(
+        float(layer.weight_mu), abs=5 * 0.3 / math.sqrt(20000)
+    )
+
+
+def test_unsupported_parametric_layer_rejected():
+    net = nn.Sequential(nn.Linear(3, 3), nn.BatchNorm1d(3), nn.Linear(3, 2))
+    with pytest.raises(TypeError, match="BatchNorm1d"):
+        to_probabilistic(net)
+    with pytest.raises(ValueError, match="same architecture"):
+        to_probabilistic(nn.Sequential(nn.Linear(3, 2)), prior=nn.Sequential(nn.Linear(3, 4)))
+
+
+@pytest.mark.parametrize(
+    "kind,f",
+    [
+        ("quad", quad_bound),
+        ("lambda", lambda_bound),
+        ("mcallester", mcallester_bound),
+        ("classic", classic_bound),
+    ],
+)
+def test_torch_objectives_equal_numpy_bounds(kind, f):
+    for emp, kl, n in [(0.05, 10.0, 1000), (0.2, 300.0, 20000)]:
+        t = bound_objective(
+            torch.tensor(emp, dtype=torch.float64),
+            torch.tensor(kl, dtype=torch.float64),
+            n,
+            delta=0.025,
+            kind=kind,
+        )
+        assert float(t) == pytest.approx(f(emp, kl, n, delta=0.025).value, rel=1e-12)
+
+
+def test_bounded_cross_entropy_range_and_value():
+    logits = torch.tensor([[10.0, -10.0], [0.0, 0.0], [-30.0, 30.0]])
+    y = torch.tensor([0, 0, 0])
+    v = bounded_cross_entropy(logits, y, p_min=1e-4)
+    assert float(v[1]) == pytest.approx(math.log(2) / math.log(1e4), rel=1e-6)
+    assert float(v[2]) == pytest.approx(1.0)  # clamped at p_min
+    assert float(v.min()) >= 0
+
+
+def _toy(n, d=6, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, d, generator=g)
+    y = (x.sum(1) > 0).long()
+    return x, y
+
+
+def test_certificate_terms_and_split_checks():
+    torch.manual_seed(0)
+    x, y = _toy(300)
+    prior_idx, bound_idx = split_indices(300, 0.3, random_state=0)
+    assert np.intersect1d(prior_idx, bound_idx).size == 0 and prior_idx.size + bound_idx.size == 300
+    net = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 2))
+    p = to_probabilistic(net, prior=net, prior_sigma=0.02, prior_indices=prior_idx)
+    data = (x[bound_idx], y[bound_idx])
+    with pytest.raises(ValueError, match="indices"):
+        certificate(p, data, mc_samples=10)
+    with pytest.raises(ValueError, match="both the prior split and the bound split"):
+        certificate(p, (x[:210], y[:210]), indices=np.arange(210), mc_samples=10)
+    c = certificate(p, data, indices=bound_idx, mc_samples=50, random_state=0)
+    assert c.n == bound_idx.size  # n is the bound split, never the whole dataset
+    again = stochastic_risk_certificate(
+        c.empirical_risk_01, 50, c.kl, c.n, delta=0.025, delta_mc=0.01
+    )
+    assert c.risk_01 == again.value
+    assert c.risk_01 >= c.mc_bound_01 >= c.empirical_risk_01
+    assert c.holdout is not None and c.holdout.n == c.n  # prior-mean net on the same examples
+    assert c.kl == pytest.approx(0.0, abs=1e-4)
+
+
+def test_training_by_bound_lowers_the_bound():
+    torch.manual_seed(0)
+    x, y = _toy(200, seed=1)
+    net = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 2))
+    p = to_probabilistic(net, prior="zero", prior_sigma=0.1)
+    c0 = certificate(p, (x, y), mc_samples=30, random_state=0)
+    hist = pac_bayes_train(
+        p, (x, y), objective="quad", epochs=30, lr=0.05, batch_size=100, random_state=0
+    )
+    c1 = certificate(p, (x, y), mc_samples=30, random_state=0)
+    assert hist[-1]["objective"] < hist[0]["objective"]
+    assert c1.risk_01 < c0.risk_01
+
+
+def test_symmetry_respecting_prior_gives_smaller_kl_and_tighter_bound():
+    # Task invariant under permuting the d input coordinates: y = 1[sum(x) > 0].
+    # Priors, all with the same sigma_P and learned/fixed without the bound split:
+    #   isotropic zero-mean, and a prior learned on the prior split symmetrised over the group
+    #   (each prior example replaced by its average over random permutations -> tied weights).
+    torch.manual_seed(0)
+    d, n_prior, n_bound = 10, 40, 600
+    x, y = _toy(n_prior + n_bound, d=d, seed=2)
+    xp, yp = x[:n_prior], y[:n_prior]
+    xb, yb = x[n_prior:], y[n_prior:]
+
+    def fit(xs, ys, epochs=300):
+        net = nn.Sequential(nn.Linear(d, 2))
+        opt = torch.optim.Adam(net.parameters(), lr=0.05)
+        for _ in range(epochs):
+            opt.zero_grad()
+            nn.functional.cross_entropy(net(xs), ys).backward()
+            opt.step()
+        return net
+
+    # symmetrised prior data: each example under 20 random permutations of its coordinates
+    perms = [torch.randperm(d) for _ in range(20)]
+    xs = torch.cat([xp[:, pi] for pi in perms])
+    ys = yp.repeat(20)
+    sym_prior = fit(xs, ys)
+    results = {}
+    for name, prior in [("isotropic", "zero"), ("symmetric", sym_prior)]:
+        torch.manual_seed(1)
+        start = sym_prior if name == "symmetric" else nn.Sequential(nn.Linear(d, 2))
+        p = to_probabilistic(start, prior=prior, prior_sigma=0.3)
+        pac_bayes_train(
+            p, (xb, yb), objective="quad", epochs=40, lr=0.02, batch_size=100, random_state=0
+        )
+        results[name] = certificate(p, (xb, yb), mc_samples=100, random_state=0)
+    assert results["symmetric"].kl < results["isotropic"].kl
+    assert results["symmetric"].risk_01 < results["isotropic"].risk_01
