@@ -74,6 +74,7 @@ from .resampling import Interval, basic_interval, register_interval
 
 __all__ = [
     "ENTROPY_ESTIMATORS",
+    "completed_population",
     "CountTable",
     "count_table",
     "entropy_from_counts",
@@ -652,25 +653,74 @@ def kl_plugin(x: np.ndarray, y: np.ndarray, *, pseudocount: float = 0.0) -> floa
 # ------------------------------------------------- interval: multinomial bootstrap
 
 
+def completed_population(counts: Any) -> np.ndarray:
+    """Bootstrap population for entropy: the observed pmf completed with unseen symbols.
+
+    Resampling the empirical pmf misses the bias that unseen symbols cause.  Following
+    Chao et al. (2013, appendix; also Chao & Jost 2015) the detected probabilities are
+    shrunk to ``p_i = (n_i/N) (1 - lambda exp(-n_i))`` with ``lambda`` chosen so that they
+    sum to the estimated sample coverage ``C = 1 - (f1/N) (N-1) f1 / ((N-1) f1 + 2 f2)``,
+    and ``f0`` (the Chao1 estimate ``(N-1)/N f1^2/(2 f2)``, or ``(N-1)/N f1 (f1-1)/2`` when
+    ``f2 = 0``) unseen symbols share ``1 - C`` equally.
+
+    Parameters
+    ----------
+    counts : array_like of non-negative integers
+
+    Returns
+    -------
+    ndarray
+        A pmf (sums to 1) over the observed symbols followed by ``f0`` unseen ones.
+
+    References
+    ----------
+    Chao, A., Wang, Y. T. & Jost, L. (2013). Entropy and the species accumulation curve.
+    *Methods in Ecology and Evolution* 4, 1091-1100.
+    """
+    c = _prep(np.asarray(counts))
+    n = c.sum()
+    f1 = float(np.sum(c == 1))
+    f2 = float(np.sum(c == 2))
+    p = c / n
+    if f1 == 0 or n <= 1:
+        return p
+    f0 = (n - 1) / n * (f1 * f1 / (2 * f2) if f2 > 0 else f1 * (f1 - 1) / 2)
+    f0 = int(math.ceil(f0))
+    coverage = 1.0 - f1 / n * ((n - 1) * f1 / ((n - 1) * f1 + 2 * f2))
+    if f0 == 0 or coverage >= 1.0:
+        return p
+    lam = (1.0 - coverage) / float(np.sum(p * np.exp(-c)))
+    detected = np.maximum(p * (1.0 - lam * np.exp(-c)), 0.0)
+    pop = np.concatenate([detected, np.full(f0, (1.0 - coverage) / f0)])
+    return pop / pop.sum()
+
+
 def _multinomial_hook(quantity: str, method: str):
     def hook(
         call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
-    ):
+    ) -> Interval:
         table = count_table(*call.arrays)
-        groups = {v: table.group(v) for v, _ in _TERMS[quantity] if len(v) < len(table.ids)}
-        pivot = combine_from_table(table, quantity, "plugin", {}, groups=groups)
         n = table.n
-        p = table.counts / n
         reps = np.empty(n_boot)
-        for b in range(n_boot):
-            draw = random_state.multinomial(n, p)
-            reps[b] = combine_from_table(
-                table, quantity, method, call.params, counts=draw, groups=groups
-            )
+        h = ENTROPY_ESTIMATORS[method]
+        if quantity == "entropy":
+            pop = completed_population(table.counts)
+            pivot = _h_plugin(pop[pop > 0])
+            for b in range(n_boot):
+                reps[b] = h(_prep(random_state.multinomial(n, pop)), **call.params)
+            scheme = "multinomial bootstrap from the coverage-completed pmf (basic)"
+        else:
+            groups = {v: table.group(v) for v, _ in _TERMS[quantity] if len(v) < len(table.ids)}
+            pivot = combine_from_table(table, quantity, "plugin", {}, groups=groups)
+            p = table.counts / n
+            for b in range(n_boot):
+                draw = random_state.multinomial(n, p)
+                reps[b] = combine_from_table(
+                    table, quantity, method, call.params, counts=draw, groups=groups
+                )
+            scheme = "multinomial bootstrap (basic)"
         lo, hi = basic_interval(value, reps, pivot, level)
-        return Interval(
-            lo, hi, float(np.std(reps, ddof=1)), "multinomial bootstrap (basic)", n_boot
-        )
+        return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
 
     return hook
 

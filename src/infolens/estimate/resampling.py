@@ -5,15 +5,19 @@ Interval schemes (chosen per estimator by :func:`confidence_interval`)
 1. **An estimator's own scheme.**  A module can attach one to a registered estimator
    with :func:`register_interval`; it is used first.  The count-based discrete estimators
    of :mod:`infolens.estimate.discrete` register the *multinomial bootstrap* below.
-2. **Multinomial bootstrap (count-based discrete estimators).**  The joint cell counts
-   ``c`` are resampled as ``c* ~ Multinomial(N, c/N)`` — exactly the row bootstrap of
-   Efron (1979), without touching the rows — and the estimator is recomputed from the
-   re-marginalised counts.  The interval is the *basic* (pivotal) bootstrap interval
+2. **Multinomial bootstrap (count-based discrete estimators).**  Joint cell counts are
+   resampled as ``c* ~ Multinomial(N, q)`` — the row bootstrap of Efron (1979) done on
+   the counts — and the estimator is recomputed from the re-marginalised counts.  The
+   interval is the *basic* (pivotal) bootstrap interval
    ``[theta - q_{1-a/2}(delta*), theta - q_{a/2}(delta*)]`` with
-   ``delta* = theta* - T(F_n)``, where ``T(F_n)`` is the plug-in value of the empirical
-   distribution (the true value of the bootstrap world).  This carries the bias of the
-   estimator over into the interval (Davison & Hinkley 1997, eq. 5.6), which the
-   percentile interval would double instead.
+   ``delta* = theta* - T(q)``, ``T(q)`` the true value of the bootstrap population
+   (Davison & Hinkley 1997, eq. 5.6), so the estimator's bias is carried into the
+   interval (the percentile interval would double it).  For MI and CMI ``q`` is the
+   empirical pmf of the observed cells.  For entropy ``q`` is the empirical pmf
+   *completed with unseen symbols* (:func:`infolens.estimate.discrete.completed_population`,
+   Chao, Wang & Jost 2013): resampling the bare empirical pmf has no unseen symbols and
+   understates the bias, e.g. 29% coverage for the plug-in on Zipf(1000) at n = 2000,
+   81% with the completed population.
 3. **Row bootstrap (other discrete estimators).**  Rows resampled with replacement;
    basic interval around the estimate.
 4. **Half-sampling (k-NN and every other continuous or mixed estimator).**  The naive
@@ -28,9 +32,12 @@ Interval schemes (chosen per estimator by :func:`confidence_interval`)
    ``theta ± z_{1-a/2} * stderr``.
 
 Coverage is checked by simulation in ``tests/estimate/test_resampling.py`` (Zipf
-entropies, a discrete channel with known MI, a Gaussian pair with known MI).  In the
-severely undersampled regime (``n`` below the number of symbols) every bootstrap of a
-discrete entropy undercovers: the bootstrap world has no unseen symbols.
+entropies, a discrete channel with known MI, a Gaussian pair with known MI).  Measured at
+nominal 95%: Zipf over 100 symbols, 0.91-0.95 at n = 300 and n = 1000 for every
+count-based estimator; 4-symbol channel MI 0.90-0.96 at n = 200 and 1000; Gaussian pair
+(rho = 0.6) with KSG 0.92-1.0 at n = 200 and 1000.  In the severely undersampled regime
+(``n`` at or below the number of symbols) entropy intervals still undercover (e.g.
+0.5-0.87 on Zipf(1000) at n = 1000): the bootstrap cannot see how much mass is unseen.
 
 References
 ----------
