@@ -55,6 +55,26 @@ def _entropy_nats(p: np.ndarray) -> float:
 def marginal(p: Any, axes: Axes, *, normalize: bool = False) -> np.ndarray:
     """Marginal pmf of the variables on ``axes`` (kept in the given order).
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    axes : int or sequence of int
+        Axes of the variables to keep, in the order wanted in the result.
+    normalize : bool
+        Explicit opt-in to divide ``p`` by its sum.
+
+    Returns
+    -------
+    ndarray
+        The marginal pmf, one axis per kept variable.
+
+    References
+    ----------
+    Cover & Thomas (2006), *Elements of Information Theory*, 2nd ed., section 2.1.
+
+    Examples
+    --------
     >>> marginal([[0.1, 0.2], [0.3, 0.4]], 1)
     array([0.4, 0.6])
     """
@@ -133,6 +153,28 @@ def joint_entropy(p: Any, axes: Axes = None, *, base: Base = "e", normalize: boo
 
     Same as :func:`entropy`; provided under its textbook name.
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    axes : int or sequence of int, optional
+        Variables whose joint entropy is wanted; ``None`` means all axes.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide the pmf(s) by their sum.
+
+    Returns
+    -------
+    float
+        Joint entropy in units of ``base``.
+
+    References
+    ----------
+    Cover & Thomas (2006), *Elements of Information Theory*, 2nd ed., section 2.2.
+
+    Examples
+    --------
     >>> round(joint_entropy(np.full((2, 2), 0.25), base=2), 12)
     2.0
     """
@@ -147,6 +189,28 @@ def conditional_entropy(
 
     ``x`` and ``given`` are disjoint axis groups of the joint pmf ``p``.
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    x, given : int or sequence of int
+        Disjoint axis groups: the variable and the conditioning variable.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide the pmf(s) by their sum.
+
+    Returns
+    -------
+    float
+        :math:`H(X|Y) \ge 0` in units of ``base``.
+
+    References
+    ----------
+    Cover & Thomas (2006), *Elements of Information Theory*, 2nd ed., section 2.2 (chain rule, Theorem 2.2.1).
+
+    Examples
+    --------
     >>> p = np.array([[0.5, 0.0], [0.0, 0.5]])   # X = Y
     >>> conditional_entropy(p, 0, 1)
     0.0
@@ -165,6 +229,28 @@ def mutual_information(
     Non-negative, symmetric, zero iff X and Y are independent, and invariant under
     relabelling (any invertible map) of either variable.
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    x, y : int or sequence of int
+        Disjoint axis groups naming the two variables (default axes 0 and 1).
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide the pmf(s) by their sum.
+
+    Returns
+    -------
+    float
+        :math:`I(X;Y) \ge 0` in units of ``base``.
+
+    References
+    ----------
+    Cover & Thomas (2006), *Elements of Information Theory*, 2nd ed., section 2.4; Shannon, C. E. (1948).
+
+    Examples
+    --------
     >>> round(mutual_information([[0.5, 0.0], [0.0, 0.5]], 0, 1, base=2), 12)
     1.0
     """
@@ -180,6 +266,28 @@ def conditional_mutual_information(
     r"""Conditional mutual information
     :math:`I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)`.
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    x, y, z : int or sequence of int
+        Disjoint axis groups; ``z`` is conditioned on.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide the pmf(s) by their sum.
+
+    Returns
+    -------
+    float
+        :math:`I(X;Y|Z) \ge 0` in units of ``base``.
+
+    References
+    ----------
+    Cover & Thomas (2006), *Elements of Information Theory*, 2nd ed., section 2.5 (chain rule for information, Theorem 2.5.2).
+
+    Examples
+    --------
     >>> p = np.full((2, 2, 2), 0.125)
     >>> round(conditional_mutual_information(p, 0, 1, 2), 12)
     0.0
@@ -204,10 +312,27 @@ def kl_divergence(p: Any, q: Any, *, base: Base = "e", normalize: bool = False) 
     Returns ``inf`` when some ``q(x) = 0 < p(x)`` (p is not absolutely continuous with
     respect to q).  Asymmetric: in general :math:`D(p\|q) \ne D(q\|p)`.
 
+    Parameters
+    ----------
+    p, q : array_like
+        Pmfs of the same shape.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide the pmf(s) by their sum.
+
+    Returns
+    -------
+    float
+        :math:`D(p\|q) \ge 0` in units of ``base``, or ``inf``.
+
     References
     ----------
-    Kullback, S. & Leibler, R. A. (1951). On information and sufficiency.
+    Kullback, S. & Leibler, R. A. (1951). On information and sufficiency. Ann. Math.
+    Statist. 22(1), 79-86.
 
+    Examples
+    --------
     >>> kl_divergence([0.5, 0.5], [0.5, 0.5])
     0.0
     >>> kl_divergence([0.5, 0.5], [1.0, 0.0])
@@ -227,6 +352,26 @@ def cross_entropy(p: Any, q: Any, *, base: Base = "e", normalize: bool = False) 
 
     ``inf`` where ``q(x) = 0 < p(x)``.
 
+    Parameters
+    ----------
+    p, q : array_like
+        Pmfs of the same shape.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide the pmf(s) by their sum.
+
+    Returns
+    -------
+    float
+        Cross-entropy in units of ``base`` (``inf`` where q = 0 < p).
+
+    References
+    ----------
+    Cover & Thomas (2006), *Elements of Information Theory*, 2nd ed., section 5.4 (wrong code, Theorem 5.4.3).
+
+    Examples
+    --------
     >>> round(cross_entropy([0.5, 0.5], [0.5, 0.5], base=2), 12)
     1.0
     """
@@ -251,10 +396,28 @@ def jensen_shannon_divergence(
 
     Bounded by :math:`\log 2` for equal weights; its square root is a metric.
 
+    Parameters
+    ----------
+    p, q : array_like
+        Pmfs of the same shape.
+    weights : (float, float)
+        Mixture weights :math:`(\pi_1, \pi_2)`, non-negative, summing to 1.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide the pmfs by their sums.
+
+    Returns
+    -------
+    float
+        :math:`0 \le JS \le \log 2` (equal weights), in units of ``base``.
+
     References
     ----------
     Lin, J. (1991). Divergence measures based on the Shannon entropy. IEEE Trans. Inf. Theory.
 
+    Examples
+    --------
     >>> round(jensen_shannon_divergence([1, 0], [0, 1], base=2), 12)
     1.0
     """
@@ -295,10 +458,29 @@ def total_correlation(
 
     ``axes``: ``None`` (every axis is one variable) or a sequence of axes / axis groups.
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    axes : sequence of int or of axis groups, optional
+        The variables: ``None`` makes every axis one variable; ``[(0, 1), 2]`` treats
+        axes 0 and 1 as one joint variable.  At least two variables.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide ``p`` by its sum.
+
+    Returns
+    -------
+    float
+        :math:`TC \ge 0` in units of ``base``.
+
     References
     ----------
     Watanabe, S. (1960). Information theoretical analysis of multivariate correlation.
 
+    Examples
+    --------
     >>> round(total_correlation(np.array([[0.5, 0], [0, 0.5]]), base=2), 12)
     1.0
     """
@@ -316,10 +498,29 @@ def dual_total_correlation(
     r"""Dual total correlation (binding information)
     :math:`DTC = H(X_1..X_n) - \sum_i H(X_i | X_{-i})`.
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    axes : sequence of int or of axis groups, optional
+        The variables: ``None`` makes every axis one variable; ``[(0, 1), 2]`` treats
+        axes 0 and 1 as one joint variable.  At least two variables.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide ``p`` by its sum.
+
+    Returns
+    -------
+    float
+        :math:`DTC \ge 0` in units of ``base``.
+
     References
     ----------
     Han, T. S. (1978). Nonnegative entropy measures of multivariate symmetric correlations.
 
+    Examples
+    --------
     >>> xor = np.zeros((2, 2, 2)); xor[0,0,0]=xor[0,1,1]=xor[1,0,1]=xor[1,1,0]=0.25
     >>> round(dual_total_correlation(xor, base=2), 12)
     2.0
@@ -346,11 +547,30 @@ def interaction_information(
     indicate redundancy, negative values synergy: XOR of two uniform bits gives
     :math:`-1` bit, the 1 bit of synergy.
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    axes : sequence of int or of axis groups, optional
+        The variables: ``None`` makes every axis one variable; ``[(0, 1), 2]`` treats
+        axes 0 and 1 as one joint variable.  At least two variables.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide ``p`` by its sum.
+
+    Returns
+    -------
+    float
+        Co-information in units of ``base`` (any sign).
+
     References
     ----------
     McGill, W. J. (1954). Multivariate information transmission. Bell, A. J. (2003). The
     co-information lattice.
 
+    Examples
+    --------
     >>> xor = np.zeros((2, 2, 2)); xor[0,0,0]=xor[0,1,1]=xor[1,0,1]=xor[1,1,0]=0.25
     >>> round(interaction_information(xor, base=2), 12)
     -1.0
@@ -374,11 +594,30 @@ def o_information(p: Any, axes: Any = None, *, base: Base = "e", normalize: bool
     Positive: redundancy-dominated; negative: synergy-dominated.  For three variables it
     equals the interaction information.
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    axes : sequence of int or of axis groups, optional
+        The variables: ``None`` makes every axis one variable; ``[(0, 1), 2]`` treats
+        axes 0 and 1 as one joint variable.  At least two variables.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide ``p`` by its sum.
+
+    Returns
+    -------
+    float
+        :math:`\Omega` in units of ``base`` (any sign).
+
     References
     ----------
     Rosas, F., Mediano, P., Gastpar, M. & Jensen, H. (2019). Quantifying high-order
     interdependencies via multivariate extensions of the mutual information. Phys. Rev. E.
 
+    Examples
+    --------
     >>> xor = np.zeros((2, 2, 2)); xor[0,0,0]=xor[0,1,1]=xor[1,0,1]=xor[1,1,0]=0.25
     >>> round(o_information(xor, base=2), 12)
     -1.0
@@ -391,9 +630,32 @@ def o_information(p: Any, axes: Any = None, *, base: Base = "e", normalize: bool
 def s_information(p: Any, axes: Any = None, *, base: Base = "e", normalize: bool = False) -> float:
     r"""S-information :math:`\Sigma = TC + DTC = \sum_i I(X_i; X_{-i})`.
 
+    Parameters
+    ----------
+    p : array_like
+        Joint pmf, one axis per variable (must sum to 1 unless ``normalize=True``).
+    axes : sequence of int or of axis groups, optional
+        The variables: ``None`` makes every axis one variable; ``[(0, 1), 2]`` treats
+        axes 0 and 1 as one joint variable.  At least two variables.
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+    normalize : bool
+        Explicit opt-in to divide ``p`` by its sum.
+
+    Returns
+    -------
+    float
+        :math:`\Sigma \ge 0` in units of ``base``.
+
     References
     ----------
     Rosas et al. (2019), Phys. Rev. E 100, 032305.
+
+    Examples
+    --------
+    >>> xor = np.zeros((2, 2, 2)); xor[0,0,0]=xor[0,1,1]=xor[1,0,1]=xor[1,1,0]=0.25
+    >>> round(s_information(xor, base=2), 12)
+    3.0
     """
     return total_correlation(p, axes, base=base, normalize=normalize) + dual_total_correlation(
         p, axes, base=base, normalize=normalize
@@ -405,6 +667,24 @@ def binary_entropy(q: Any, *, base: Base = "e") -> Any:
 
     Accepts a scalar or an array of probabilities in [0, 1].
 
+    Parameters
+    ----------
+    q : float or array_like
+        Probabilities in [0, 1].
+    base : "e", 2, 10 or float > 1
+        Logarithm base; nats by default.
+
+    Returns
+    -------
+    float or ndarray
+        :math:`h(q)` in units of ``base`` (a float for scalar input).
+
+    References
+    ----------
+    Cover & Thomas (2006), *Elements of Information Theory*, 2nd ed., section 2.1, eq. (2.5).
+
+    Examples
+    --------
     >>> binary_entropy(0.5, base=2)
     1.0
     """
@@ -429,6 +709,26 @@ def inverse_binary_entropy(h: float, *, base: Base = "e", branch: str = "lower")
     less than 1e-12 (round-off) are accepted.  Exact at the ends: ``h = 0`` gives 0 (or 1),
     ``h = log 2`` gives 1/2.
 
+    Parameters
+    ----------
+    h : float
+        Entropy value in [0, log 2], in units of ``base``.
+    base : "e", 2, 10 or float > 1
+        Logarithm base of ``h``; nats by default.
+    branch : {"lower", "upper"}
+        Which of the two roots to return.
+
+    Returns
+    -------
+    float
+        The probability :math:`q`.
+
+    References
+    ----------
+    Cover & Thomas (2006), *Elements of Information Theory*, 2nd ed., section 2.10 (Fano's inequality, where the inverse appears).
+
+    Examples
+    --------
     >>> round(inverse_binary_entropy(1.0, base=2), 12)
     0.5
     >>> round(inverse_binary_entropy(binary_entropy(0.11)), 12)
