@@ -83,7 +83,7 @@ def test_kl_sums_every_layer_of_a_deep_model():
         pl[-1].weight_mu.add_(1.0)
     after = float(posterior_kl(pnet).detach())
     assert after - before == pytest.approx(
-        float(_manual_kl(pl[-1])) - float(_manual_kl_shifted(pl[-1])), rel=1e-5
+        _manual_kl(pl[-1]).item() - _manual_kl_shifted(pl[-1]).item(), rel=1e-5
     )
 
 
@@ -105,7 +105,7 @@ def test_nested_modules_and_conv_are_converted():
     )
     p = to_probabilistic(net, prior=net, prior_sigma=0.05)
     assert [type(m).__name__ for m in prob_layers(p)] == ["ProbConv2d", "ProbLinear", "ProbLinear"]
-    assert float(posterior_kl(p)) == pytest.approx(0.0, abs=1e-5)  # Q = P at the start
+    assert posterior_kl(p).item() == pytest.approx(0.0, abs=1e-5)  # Q = P at the start
     x = torch.randn(7, 1, 4, 4)
     set_mode(p, "mean")
     assert torch.allclose(p(x), net(x), atol=1e-6)  # posterior means = the trained weights

@@ -193,7 +193,7 @@ class ProbLinear(_ProbLayer):
     --------
     >>> import torch
     >>> layer = ProbLinear(3, 2, prior_sigma=0.1)
-    >>> float(layer.kl()) > 0     # posterior means start at a random init, prior at 0
+    >>> layer.kl().item() > 0     # posterior means start at a random init, prior at 0
     True
     """
 
@@ -404,7 +404,7 @@ def to_probabilistic(
     >>> import torch
     >>> net = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
     >>> pnet = to_probabilistic(net, prior=net, prior_sigma=0.05)
-    >>> len(prob_layers(pnet)), float(posterior_kl(pnet))   # posterior = prior at the start
+    >>> len(prob_layers(pnet)), round(posterior_kl(pnet).item(), 6)   # Q = P at the start
     (2, 0.0)
     """
     if not isinstance(model, nn.Module):
