@@ -202,11 +202,18 @@ class MultipletResult:
 
 
 def _copnorm(x: np.ndarray) -> np.ndarray:
-    """Gaussian-copula normalisation: z = Phi^-1(rank / (n + 1)) per column (average ranks)."""
-    from scipy.special import ndtri
-    from scipy.stats import rankdata
+    """Gaussian-copula normalisation: z = Phi^-1(rank / (n + 1)) per column.
 
-    return ndtri(rankdata(x, axis=0) / (x.shape[0] + 1.0))
+    Ranks are 1..n by sorting each column, ties broken by order of appearance (as in
+    ``gcmi`` and ``hoi``); for continuous data ties have probability zero.
+    """
+    from scipy.special import ndtri
+
+    n = x.shape[0]
+    order = np.argsort(x, axis=0, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, n + 1)[:, None], axis=0)
+    return ndtri(ranks / (n + 1.0))
 
 
 def _gauss_bias(k: int, n: int) -> float:
@@ -299,7 +306,9 @@ def o_information_multiplets(
     batch_size = check_positive_int(batch_size, "batch_size")
     z = _copnorm(arr) if copula else arr
     z = z - z.mean(axis=0)
-    C = (z.T @ z) / (n - 1.0)
+    # einsum, not BLAS: d x d from n x d is tiny work, and threaded GEMM on thin-tall
+    # matrices can be slow on busy machines
+    C = np.einsum("ni,nj->ij", z, z) / (n - 1.0)
     const = 0.5 * (np.log(2 * np.pi) + 1.0)
 
     def H(ld, dim):

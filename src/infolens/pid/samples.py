@@ -201,19 +201,29 @@ class PairwisePID:
         return [(int(self.pairs[o, 0]), int(self.pairs[o, 1]), float(self.synergy[o])) for o in order]
 
 
-def _batched_pair_pmfs(codes: np.ndarray, sizes: np.ndarray, t: np.ndarray, nt: int,
-                       pairs: np.ndarray, k: int) -> np.ndarray:
-    """Plug-in pmfs p(x_i, x_j, t) for a batch of pairs, padded to (M, k, k, nt)."""
-    n = codes.shape[0]
+def _pair_pmfs(codesT: np.ndarray, t: np.ndarray, nt: int, pairs: np.ndarray, k: int) -> np.ndarray:
+    """Plug-in pmfs p(x_i, x_j, t) for pairs, padded to (M, k, k, nt).
+
+    Pairs are grouped by their first column: for column i the code (x_i, t) is formed once
+    and each partner column adds its value, so every pair costs one pass over the samples
+    and one ``bincount`` per group (codesT is the (d, n) transposed code matrix).
+    """
+    n = codesT.shape[1]
     M = pairs.shape[0]
-    flat = (
-        np.arange(M)[:, None] * (k * k * nt)
-        + codes[:, pairs[:, 0]].T * (k * nt)
-        + codes[:, pairs[:, 1]].T * nt
-        + t[None, :]
-    )
-    counts = np.bincount(flat.ravel(), minlength=M * k * k * nt)
-    return counts.reshape(M, k, k, nt) / n
+    cell = k * k * nt
+    out = np.empty((M, cell))
+    order = np.argsort(pairs[:, 0], kind="stable")
+    firsts = pairs[order, 0]
+    bounds = np.flatnonzero(np.diff(firsts)) + 1
+    for grp in np.split(order, bounds):
+        i = pairs[grp[0], 0]
+        base = (codesT[i].astype(np.int64) * nt + t) * k  # (n,)
+        flat = codesT[pairs[grp, 1]] + base[None, :]
+        flat += (np.arange(len(grp), dtype=np.int64) * cell)[:, None]
+        # index order of a cell: x_i, x_j, t  ->  (x_i * nt + t) * k + x_j; reorder below
+        cnt = np.bincount(flat.ravel(), minlength=len(grp) * cell).reshape(len(grp), k, nt, k)
+        out[grp] = cnt.transpose(0, 1, 3, 2).reshape(len(grp), cell)
+    return (out / n).reshape(M, k, k, nt)
 
 
 def _vectorised_atoms(P: np.ndarray, measure: str) -> np.ndarray:
@@ -324,9 +334,10 @@ def pairwise_pid(
         pj = np.bincount(codes[:, j] * nt + t, minlength=sizes[j] * nt).reshape(sizes[j], nt) / n
         mi[j] = float((_specific_information(pj) @ pj.sum(axis=0))[0])
     lat = redundancy_lattice(2)
+    codesT = np.ascontiguousarray(codes.T)
     for s in range(0, pr.shape[0], batch_size):
         chunk = pr[s : s + batch_size]
-        P = _batched_pair_pmfs(codes, np.asarray(sizes), t, nt, chunk, k)
+        P = _pair_pmfs(codesT, t, nt, chunk, k)
         if info.name in ("imin", "mmi", "sx"):
             ix_iy_r = _vectorised_atoms(P, info.name)
             ixy = _mi_joint(P)
