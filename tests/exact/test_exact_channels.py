@@ -323,3 +323,36 @@ def test_cascade_obeys_data_processing(seed, nx, ny, nz):
     cascade = C.capacity(W1 @ W2, tol=1e-9).capacity
     assert cascade <= C.capacity(W1, tol=1e-9).upper_bound + ATOL
     assert cascade <= C.capacity(W2, tol=1e-9).upper_bound + ATOL
+
+
+# a near-degenerate channel: the middle row is almost a mixture of the others, so plain
+# Blahut-Arimoto drives its input probability to 0 only slowly
+SLOW = np.array([[0.8065, 0.1935], [0.7920, 0.2080], [0.7769, 0.2231]])
+
+
+@given(seed=seeds, n_in=st.integers(1, 5), n_out=st.integers(1, 5))
+@SETTINGS
+def test_accelerated_and_plain_blahut_arimoto_agree(seed, n_in, n_out):
+    W = random_channel(np.random.default_rng(seed), n_in, n_out)
+    fast = C.capacity(W, tol=1e-9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", C.ConvergenceWarning)
+        plain = C.capacity(W, tol=1e-9, accelerate=False)
+    # both bracket the same capacity: each lower bound is below the other's upper bound
+    assert fast.capacity <= plain.upper_bound + 1e-12
+    assert plain.capacity <= fast.upper_bound + 1e-12
+    if plain.converged:
+        assert fast.capacity == pytest.approx(plain.capacity, abs=2e-9)
+
+
+def test_acceleration_helps_on_a_near_degenerate_channel():
+    W = SLOW / SLOW.sum(1, keepdims=True)
+    fast = C.capacity(W)
+    plain = C.capacity(W, accelerate=False)
+    assert fast.converged and plain.converged
+    assert fast.iterations * 5 < plain.iterations
+    # binary-output channel: capacity is reached on the two extreme rows alone, so it is
+    # the capacity of the 2x2 channel made of rows 0 and 2 (the middle row is their mixture)
+    two = C.capacity(W[[0, 2]])
+    assert fast.capacity == pytest.approx(two.capacity, abs=CAP_ATOL)
+    assert fast.input_pmf[1] < 1e-4
