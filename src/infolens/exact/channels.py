@@ -465,8 +465,9 @@ def capacity(
     Duhamel 2004) and keeps whichever of the two candidates has the larger
     :math:`I(p_{t+1};W)`; :math:`\mu` doubles while the over-relaxed step wins and
     shrinks when it loses.  The lower bound therefore never falls behind a plain
-    Blahut–Arimoto step from the same point, and near-degenerate channels (an input
-    whose divergence is barely below capacity) need 5–100 times fewer iterations.
+    Blahut–Arimoto step from the same point.  It matters on near-degenerate channels
+    (an input whose divergence is barely below capacity), where the plain iteration
+    drives that input's probability to 0 only slowly.
 
     Parameters
     ----------
