@@ -322,3 +322,22 @@ def test_every_function_returns_a_plain_float():
         G.affine_entropy(cov, 2 * np.eye(3)), G.mutual_information_from_correlation(0.5),
     ]
     assert all(type(v) is float for v in values), [type(v) for v in values]
+
+
+@given(seed=seeds, d=st.integers(1, 4))
+@SETTINGS
+def test_kl_nonnegative_and_invariant_under_a_common_affine_map(seed, d):
+    # D(N0||N1) >= 0 (Gibbs), and KL is unchanged when the same invertible map
+    # x -> A x + b is applied to both distributions (Kullback 1959, ch. 2)
+    rng = np.random.default_rng(seed)
+    c0, c1 = random_cov(rng, d), random_cov(rng, d)
+    m0, m1 = rng.normal(size=d), rng.normal(size=d)
+    A = rng.normal(size=(d, d)) + 2 * np.eye(d)
+    assume(np.linalg.cond(A) < 1e3)
+    b = rng.normal(size=d)
+    kl = G.kl_divergence(m0, c0, m1, c1)
+    assert kl >= 0
+    t0, t1 = A @ c0 @ A.T, A @ c1 @ A.T
+    t0, t1 = (t0 + t0.T) / 2, (t1 + t1.T) / 2
+    assert G.kl_divergence(A @ m0 + b, t0, A @ m1 + b, t1) == pytest.approx(kl, rel=1e-7, abs=1e-9)
+    assert G.kl_divergence(m0, c0, m1, c1, base=2) * math.log(2) == pytest.approx(kl, abs=ATOL)
