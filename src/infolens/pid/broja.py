@@ -53,6 +53,9 @@ from .measures import _register, _specific_information
 
 __all__ = ["BrojaSolution", "broja_solve"]
 
+_TAU_FACTOR = 50.0  # barrier parameter reduction per outer step
+_CENTER = 0.1  # centring accuracy (Newton decrement relative to the barrier gap)
+
 
 @dataclass(frozen=True)
 class BrojaSolution:
@@ -250,7 +253,7 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
         for _ in range(50):  # centring at this tau
             delta, dec, lam, mu = newton(Q, tau)
             steps += 1
-            if dec / 2 <= 1e-3 * tau * max(nvar, 1) or dec <= 1e-15 or steps >= max_newton:
+            if dec / 2 <= _CENTER * tau * max(nvar, 1) or dec <= 1e-15 or steps >= max_newton:
                 break
             neg = delta < 0
             amax = float(np.min(-Q[neg] / delta[neg])) if neg.any() else np.inf
@@ -271,7 +274,7 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
             best = (gap, Qf, lam, mu)
         if gap <= tol or tau * nvar < 1e-15:
             break
-        tau /= 8.0
+        tau /= _TAU_FACTOR
 
     # best feasible primal among the iterate, P and the conditionally independent Q0
     _, Qs, lam, mu = best
