@@ -631,9 +631,9 @@ def pac_bayes_train(
             opt.zero_grad()
             loss.backward()
             opt.step()
-            tot += float(loss)
-            tot_risk += float(risk)
-            tot_kl += float(kl)
+            tot += loss.item()
+            tot_risk += risk.item()
+            tot_kl += kl.item()
             nb += 1
         history.append({"objective": tot / nb, "empirical_risk": tot_risk / nb, "kl": tot_kl / nb})
     return history
