@@ -4,9 +4,8 @@ Dziugaite & Roy (2017), "Computing nonvacuous generalization bounds for deep (st
 neural networks with many more parameters than training data", UAI, Table 1, network
 T-600 on binary MNIST: training set n = 55000, confidence delta = 0.025, stochastic
 network training error 0.028, KL(Q||P) = 5144 nats, reported PAC-Bayes bound 0.161.
-Their bound is the Langford-Seeger kl bound kl(e_hat || e) <= (KL + ln(n/delta)) / (n - 1)
-; the table reports three decimals, so the tolerance is the
-rounding half-width 5e-4.
+Their bound is the Langford-Seeger kl bound kl(e_hat || e) <= (KL + ln(n/delta)) / (n - 1).
+The table reports three decimals, so the tolerance is the rounding half-width 5e-4.
 """
 
 import math
