@@ -28,7 +28,6 @@ as measurements.
 
 from __future__ import annotations
 
-import importlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -58,16 +57,9 @@ __all__ = [
     "estimators",
 ]
 
-# Estimator modules written alongside this one; imported so that they register.  Only the
-# absence of exactly these modules is tolerated (any other import error propagates).
-_OPTIONAL_MODULES = ("knn", "gaussian", "mixed")
-for _name in _OPTIONAL_MODULES:
-    _full = f"{__package__}.{_name}"
-    try:
-        importlib.import_module(_full)
-    except ModuleNotFoundError as _exc:  # pragma: no cover - depends on the checkout
-        if _exc.name != _full:
-            raise
+# Every estimator module is imported here so that it registers itself.
+from . import gaussian as _gaussian  # noqa: E402, F401  (registers "gaussian", "gcmi")
+from . import knn as _knn  # noqa: E402, F401  (registers the k-NN family)
 
 _LABELS = {"entropy": "H(X)", "mi": "I(X;Y)", "cmi": "I(X;Y|Z)", "kl": "D(P||Q)"}
 _ARGS = {

@@ -66,7 +66,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import integrate, optimize, special
+from scipy import special
 
 from .._validate import check_positive_int
 from ._registry import register
@@ -75,6 +75,7 @@ from .resampling import Interval, basic_interval, register_interval
 __all__ = [
     "ENTROPY_ESTIMATORS",
     "completed_population",
+    "combine_from_table",
     "CountTable",
     "count_table",
     "entropy_from_counts",
@@ -366,6 +367,10 @@ class _NSBPosterior:
 _NSB_XLO, _NSB_XHI = -30.0, 20.0
 
 
+def _trapezoid(f: np.ndarray, x: np.ndarray) -> float:
+    return float(np.sum((f[1:] + f[:-1]) * np.diff(x)) / 2.0)
+
+
 def _h_nsb(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     if alphabet_size is not None:
         alphabet_size = check_positive_int(alphabet_size, "alphabet_size")
@@ -393,6 +398,8 @@ def _h_nsb(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     lp = post.logpost(coarse)
     i = int(np.argmax(lp))
     lo_b, hi_b = coarse[max(i - 1, 0)], coarse[min(i + 1, coarse.size - 1)]
+    from scipy import optimize  # imported on first use: keeps importing this module light
+
     res = optimize.minimize_scalar(
         lambda t: -float(post.logpost(np.array([t]))[0]),
         bounds=(lo_b, hi_b),
@@ -422,7 +429,7 @@ def _h_nsb(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     lg = post.logpost(grid)
     w = np.exp(lg - lg.max())
     hmean = post.mean_entropy(grid)
-    return float(integrate.trapezoid(w * hmean, grid) / integrate.trapezoid(w, grid))
+    return float(_trapezoid(w * hmean, grid) / _trapezoid(w, grid))
 
 
 def _h_shrink(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
@@ -539,6 +546,7 @@ _TERMS = {
 
 
 def _term_params(method: str, quantity: str, params: dict[str, Any], variables: tuple[int, ...]):
+    # alphabet_size describes the variable of an entropy; MI/CMI terms use the default
     if method in ("nsb", "shrink") and quantity != "entropy":
         return {}
     return params
@@ -552,7 +560,31 @@ def combine_from_table(
     counts: np.ndarray | None = None,
     groups: dict[tuple[int, ...], tuple[np.ndarray, int]] | None = None,
 ) -> float:
-    """Value in nats of ``quantity`` from a count table (optionally resampled ``counts``)."""
+    """Entropy, MI or CMI in nats from a count table, as a signed sum of entropies.
+
+    ``H(X)``; ``I(X;Y) = H(X) + H(Y) - H(X,Y)``; ``I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) -
+    H(Z)`` (Cover & Thomas 2006, eqs. 2.45 and 2.60), each entropy estimated from the
+    marginal counts by ``method``.
+
+    Parameters
+    ----------
+    table : CountTable
+        Joint counts of 1, 2 or 3 variables (see :func:`count_table`).
+    quantity : {"entropy", "mi", "cmi"}
+    method : str
+        A key of :data:`ENTROPY_ESTIMATORS`.
+    params : dict
+        Estimator parameters (``alphabet_size`` applies to entropy only).
+    counts : ndarray, optional
+        Replacement cell counts (e.g. a bootstrap draw) aligned with ``table.counts``.
+    groups : dict, optional
+        Precomputed :meth:`CountTable.group` results, to reuse across resamples.
+
+    Returns
+    -------
+    float
+        The estimate in nats.
+    """
     h = ENTROPY_ESTIMATORS[method]
     c_all = table.counts if counts is None else counts
     total = 0.0

@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .._validate import check_positive_int, check_probability, check_random_state
 from ..result import Estimate
@@ -168,7 +168,7 @@ def half_sampling(
         idx = random_state.choice(n, m, replace=False)
         reps[b] = call.run(tuple(a[idx] for a in call.arrays), rng=random_state)
     se = _finite_std(reps)
-    z = float(stats.norm.ppf(0.5 + level / 2.0))
+    z = float(special.ndtri(0.5 + level / 2.0))
     return Interval(
         value - z * se, value + z * se, se, "half-sampling (delete-n/2 jackknife)", n_boot
     )
@@ -236,7 +236,7 @@ def _two_sample(
         lo, hi = basic_interval(value, reps, value, level)
         return Interval(lo, hi, _finite_std(reps), "two-sample bootstrap (basic)", n_boot)
     se = _finite_std(reps)
-    z = float(stats.norm.ppf(0.5 + level / 2.0))
+    z = float(special.ndtri(0.5 + level / 2.0))
     return Interval(value - z * se, value + z * se, se, "two-sample half-sampling", n_boot)
 
 
