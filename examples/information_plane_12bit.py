@@ -97,6 +97,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--points", type=int, default=40, help="recorded epochs (log-spaced)")
     ap.add_argument("--kde-points", type=int, default=10, help="epochs with the KDE bound")
     ap.add_argument("--kde-noise-var", type=float, default=0.1)
+    ap.add_argument("--kde-samples", type=int, default=4096,
+                    help="patterns used by the KDE bound (a fixed random subset if < 4096; "
+                         "its cost grows as the square)")
     ap.add_argument("--width", type=float, default=2 / 30, help="ReLU bin width")
     ap.add_argument("--lr", type=float, default=4e-4)
     ap.add_argument("--batch-size", type=int, default=256)
@@ -138,8 +141,9 @@ def _run(args, x, y, sched, kde_sched) -> dict:
     relu = make_net(nn.ReLU, args.seed)
     p_width = InformationPlane(relu, x, y, layers=nn.ReLU, epochs=sched, path=jpath("relu_width"),
                                estimator=WidthBinning(args.width))
-    p_kde = InformationPlane(relu, x, y, layers=nn.ReLU, epochs=kde_sched, path=jpath("relu_kde"),
-                             estimator=KDEBounds(args.kde_noise_var))
+    sub = np.sort(np.random.default_rng(args.seed).permutation(len(y))[:args.kde_samples])
+    p_kde = InformationPlane(relu, x[sub], y[sub], layers=nn.ReLU, epochs=kde_sched,
+                             path=jpath("relu_kde"), estimator=KDEBounds(args.kde_noise_var))
     p_clip = InformationPlane(relu, x, y, layers=nn.ReLU, epochs=sched, path=jpath("relu_clipped"),
                               estimator=RangeBinning(30, (-1.0, 1.0), outside="clip"))
     acc = train(relu, [p_width, p_kde, p_clip], x, y, epochs=args.epochs, lr=args.lr,

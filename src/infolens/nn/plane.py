@@ -250,6 +250,8 @@ class _Binning(LayerEstimator):
             )
         rng = check_random_state(self.random_state)
         params = self.params() | {"occupied_bins": n_bins_used}
+        if getattr(self, "_last_outside", None) is not None:
+            params["outside_fraction"] = self._last_outside  # share of values clipped
         ci_x = _bootstrap_ci(self._x_codes, codes, self.n_boot, self.ci_level, rng)
         ci_y = _bootstrap_ci(codes, self._y_codes, self.n_boot, self.ci_level, rng)
         lvl = self.ci_level if self.n_boot else None
@@ -311,8 +313,9 @@ class RangeBinning(_Binning):
     def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
         lo, hi = self.range
         out = (t < lo) | (t > hi)
+        self._last_outside = float(out.mean())
         if out.any():
-            frac = float(out.mean())
+            frac = self._last_outside
             msg = (
                 f"layer {layer!r}: {frac:.2%} of activation values lie outside the stated bin "
                 f"range [{lo:g}, {hi:g}] (min {t.min():.3g}, max {t.max():.3g})"
@@ -442,27 +445,54 @@ class SampleEstimator(LayerEstimator):
 
     Parameters
     ----------
-    method : str
-        A registered MI estimator, e.g. ``"ksg1"`` or ``"gcmi"``.
+    method : str, default "ksg1"
+        Registered MI estimator for I(X;T) (continuous X and T), e.g. ``"ksg1"``, ``"gcmi"``.
+    label_method : str, optional
+        Estimator for I(T;Y) with continuous T and discrete labels Y; default ``method`` when
+        it accepts mixed data, else ``"ross"`` (k-NN estimator for a discrete and a
+        continuous variable, Ross 2014).
     max_dim : int, default 10
         Layers wider than this are refused (k-NN estimators are unreliable there).
     **options
-        Passed to the estimator.
+        Passed to ``method``.
+
+    References
+    ----------
+    A. Kraskov, H. Stoegbauer and P. Grassberger, Phys. Rev. E 69, 066138, 2004.
+    R. A. A. Ince et al., "A statistical framework for neuroimaging data analysis based on
+    mutual information estimated via a Gaussian copula", Hum. Brain Mapp. 38, 2017.
+    B. C. Ross, "Mutual information between discrete and continuous data sets", PLoS ONE
+    9(2):e87357, 2014.
     """
 
     quantities = ("I(X;T)", "I(T;Y)")
 
-    def __init__(self, method: str = "ksg1", *, max_dim: int = 10, **options: Any) -> None:
+    def __init__(self, method: str = "ksg1", *, label_method: str | None = None,
+                 max_dim: int = 10, **options: Any) -> None:
+        from ..estimate import _registry
+        from ..estimate import api as _api  # noqa: F401  (registers every estimator)
+
+        info = _registry.get("mi", method)
+        if label_method is None:
+            label_method = method if "mixed" in info.kinds else "ross"
+        lab = _registry.get("mi", label_method)
+        if "mixed" not in lab.kinds:
+            raise ValueError(
+                f"label_method={label_method!r} does not accept a continuous layer with discrete "
+                f"labels; use one of {[e.name for e in _registry.estimators('mi') if 'mixed' in e.kinds]}."
+            )
         self.method = method
+        self.label_method = label_method
         self.name = method
         self.max_dim = check_positive_int(max_dim, "max_dim")
         self.options = options
 
     def params(self) -> dict[str, Any]:
-        return {"method": self.method, "max_dim": self.max_dim} | dict(self.options)
+        return {"method": self.method, "label_method": self.label_method,
+                "max_dim": self.max_dim} | dict(self.options)
 
     def prepare(self, x: np.ndarray, y: np.ndarray) -> None:
-        self._x = x
+        self._x = x.astype(np.float64)
         self._y = y
 
     def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
@@ -475,9 +505,11 @@ class SampleEstimator(LayerEstimator):
             )
         tt = t.astype(np.float64)
         ixt = infolens.mutual_information(self._x, tt, method=self.method, **self.options)
-        ity = infolens.mutual_information(tt, self._y, method=self.method, **self.options)
-        return (ixt.replace(quantity="I(X;T)", method=self.method),
-                ity.replace(quantity="I(T;Y)", method=self.method))
+        ity = infolens.mutual_information(tt, self._y, method=self.label_method)
+        mine = self.params()
+        return (ixt.replace(quantity="I(X;T)", method=self.method, params=ixt.params | mine),
+                ity.replace(quantity="I(T;Y)", method=self.label_method,
+                            params=ity.params | mine))
 
 
 def _mixture_entropy_mc(centers: np.ndarray, sigma: float, n_mc: int,
@@ -640,6 +672,7 @@ def make_layer_estimator(estimator: str | LayerEstimator = "binning", **options:
     if estimator in _NAMED:
         return _NAMED[estimator](**options)
     from ..estimate import _registry
+    from ..estimate import api as _api  # noqa: F401  (importing it registers every estimator)
 
     _registry.get("mi", estimator)  # raises with the list of names if unknown
     return SampleEstimator(estimator, **options)
