@@ -191,10 +191,16 @@ class CountTable:
         return int(round(float(self.counts.sum())))
 
     def group(self, variables: Sequence[int]) -> tuple[np.ndarray, int]:
-        """Dense group index of each cell for the marginal over ``variables``."""
+        """Group index of each cell for the marginal over ``variables``, and the range.
+
+        Indices are the mixed-radix code itself when its range is small (bincount-ready),
+        dense ranks from ``np.unique`` otherwise; empty groups are dropped later.
+        """
         code, radix, _ = _combine(
             [self.ids[v] for v in variables], [self.radices[v] for v in variables]
         )
+        if radix <= 4 * code.shape[0] + 65536:
+            return code, radix
         _, inv = np.unique(code, return_inverse=True)
         inv = inv.reshape(-1)
         return inv, int(inv.max()) + 1 if inv.size else 0
