@@ -219,3 +219,25 @@ def test_different_lengths_rejected(pair):
     args[-1] = args[-1][:-3]
     with pytest.raises(ValueError, match="different numbers of samples"):
         _call(quantity, name, tuple(args))
+
+
+def _constant_variant(quantity, sig):
+    """The same data with the first variable made constant (a degenerate column)."""
+    args = list(_data(quantity, sig))
+    a = args[0]
+    args[0] = np.full_like(a, a.flat[0])
+    return tuple(args)
+
+
+@pytest.mark.parametrize("pair", ALL, ids=_ids)
+def test_constant_column_never_nan(pair):
+    # A constant column is legitimate input: the estimator returns a number (never NaN) or
+    # refuses with a ValueError that explains why (e.g. a singular covariance).
+    quantity, name = pair
+    for sig in _accepted(quantity, name)[0]:
+        try:
+            est = _call(quantity, name, _constant_variant(quantity, sig), random_state=0)
+        except ValueError as exc:
+            assert str(exc)
+            continue
+        assert not math.isnan(float(est))
