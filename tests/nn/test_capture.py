@@ -126,3 +126,17 @@ def test_shared_module_and_bad_input_rejected():
         capture(net, torch.randn(4, 3), layers=3.5)
     with pytest.raises(ValueError, match="batch_size"):
         capture(net, torch.randn(4, 3), layers=["1"], batch_size=0)
+
+
+@pytest.mark.parametrize("name", [
+    "infolens.nn.capture", "infolens.nn.plane", "infolens.nn.layers", "infolens.nn.analysis",
+    "infolens.estimate.kde", "infolens.data.tishby12", "infolens.data.digits",
+])
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(name)
+    res = doctest.testmod(module, globs={**vars(module), "np": np, "torch": torch, "nn": nn},
+                          optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert res.failed == 0

@@ -109,7 +109,7 @@ def tishby12(*, dtype: type | np.dtype = np.uint8) -> Tishby12:
 
     Examples
     --------
-    >>> from infolens.data import tishby12
+    >>> from infolens.data.tishby12 import tishby12
     >>> d = tishby12()
     >>> d.x.shape, int(d.y.sum())
     ((4096, 12), 2118)

@@ -30,11 +30,15 @@ and each estimator says which:
 
 Usage
 -----
->>> plane = InformationPlane(model, x, y, layers=["1", "3"], epochs=log_schedule(100, 20))
->>> for epoch in range(101):
-...     train_one_epoch(model)          # doctest: +SKIP
-...     plane(epoch)                    # records only at scheduled epochs
->>> plane.plot()                        # doctest: +SKIP
+::
+
+    plane = InformationPlane(model, x, y, layers=["1", "3"], epochs=log_schedule(100, 20),
+                             path="plane.jsonl")
+    plane(0)                        # before training
+    for epoch in range(1, 101):
+        train_one_epoch(model)
+        plane(epoch)                # records only at scheduled epochs, saves each time
+    plane.plot().savefig("plane.png")
 """
 
 from __future__ import annotations
