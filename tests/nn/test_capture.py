@@ -109,7 +109,7 @@ def test_streaming_reducer_and_callable_reducer():
     x = torch.randn(301, 5)
     full = capture(net, x, layers="1")["1"].astype(np.float64)
     red = capture(net, x, layers="1", reduce=_Moments(), batch_size=50)
-    m, v = red["1"]
+    m, v = red["1"].compute()
     np.testing.assert_allclose(m, full.mean(0), atol=1e-6)
     np.testing.assert_allclose(v, full.var(0), atol=1e-6)
     codes = capture(net, x, layers="1", reduce=lambda b: (b > 0).astype(np.int8), batch_size=64)
@@ -140,3 +140,19 @@ def test_docstring_examples_run(name):
     res = doctest.testmod(module, globs={**vars(module), "np": np, "torch": torch, "nn": nn},
                           optionflags=doctest.NORMALIZE_WHITESPACE)
     assert res.failed == 0
+
+
+def test_reduce_with_the_streaming_moment_accumulator():
+    from infolens.estimate.streaming import MomentAccumulator
+
+    torch.manual_seed(1)
+    net = nn.Sequential(nn.Linear(5, 3), nn.Tanh())  # full-rank 3-dim layer
+    x = torch.randn(400, 5)
+    full = capture(net, x, layers="0")["0"].astype(np.float64)
+    acc = capture(net, x, layers="0", reduce=MomentAccumulator(), batch_size=64)["0"]
+    # pairwise moment updates are exact up to float rounding of float32 activations
+    np.testing.assert_allclose(acc.covariance, np.cov(full.T), rtol=1e-5, atol=1e-6)
+    assert acc.n == 400
+    h = acc.compute(bias_correction=False)
+    exact = 0.5 * (3 * np.log(2 * np.pi * np.e) + np.linalg.slogdet(np.cov(full.T))[1])
+    assert float(h) == pytest.approx(exact, rel=1e-5)

@@ -105,8 +105,8 @@ class Captured(Mapping):
     """Activations captured from a model: a read-only mapping ``layer name -> array``.
 
     Each value is an array of shape ``(n_samples, n_features)`` (the module output
-    flattened per sample), a ``numpy.memmap`` when stored on disk, or whatever the
-    reducer's ``compute()`` returned when ``reduce=`` was given.
+    flattened per sample), a ``numpy.memmap`` when stored on disk, or the fed
+    accumulator when ``reduce=`` was an accumulator.
 
     Attributes
     ----------
@@ -229,9 +229,10 @@ def capture(
         restored afterwards either way.  Gradients are never recorded.
     reduce : accumulator or callable, optional
         * An object with ``update(batch)`` and ``compute()`` methods (a streaming
-          accumulator such as those in :mod:`infolens.estimate.streaming`): a deep copy is
-          made per layer, fed each batch of shape ``(b, n_features)``, and the layer's
-          value is ``compute()``.  Memory does not grow with the number of samples.
+          accumulator such as :class:`infolens.estimate.streaming.MomentAccumulator`): a
+          deep copy is made per layer and fed each batch of shape ``(b, n_features)``;
+          the layer's value is that accumulator (call its ``compute()``, or read its
+          state, e.g. ``covariance``).  Memory does not grow with the number of samples.
         * A callable ``f(batch) -> array`` applied to each batch (for example a
           quantiser returning small integer codes); the per-batch results are stacked.
     store : None, "memmap" or a folder path
@@ -245,7 +246,7 @@ def capture(
     -------
     Captured
         Mapping from layer name to an array of shape ``(n_samples, n_features)`` (or the
-        reducer's result).
+        fed accumulator / the stacked reducer output).
 
     Raises
     ------
@@ -346,7 +347,9 @@ def capture(
                     if dtype is not None:
                         arr = arr.astype(dtype, copy=False)
                     if accs is not None:
-                        accs[name].update(arr)
+                        fed = accs[name].update(arr)
+                        if fed is not None:  # accumulators may return the updated object
+                            accs[name] = fed
                     elif reduce is not None:
                         red = np.asarray(reduce(arr))
                         if red.shape[:1] != (b,):
@@ -382,7 +385,7 @@ def capture(
     result: dict[str, Any] = {}
     for name in names:
         if accs is not None:
-            result[name] = accs[name].compute()
+            result[name] = accs[name]
         elif directory is not None and reduce is None:
             dt, d = meta[name]
             path = files[name].name
