@@ -142,3 +142,26 @@ def test_lattice_mobius_inverts_zeta():
         np.testing.assert_array_equal(lat.mobius @ lat.zeta, np.eye(len(lat)))
         assert lat.names[0] == "".join(f"{{{i}}}" for i in range(n))
         assert lat.names[-1] == "{" + " ".join(str(i) for i in range(n)) + "}"
+
+
+def test_broja_early_stop_is_still_valid_and_certified():
+    # Stopped after 1-3 Newton steps the solver must still return a feasible Q (so no
+    # negative atom, no unique information above I(X_i; S)) and a gap that bounds its
+    # true distance from the optimum (weak duality), here checked against a full solve.
+    from infolens.pid import broja_solve
+
+    for seed in range(3):
+        p = random_pmf((4, 3, 3), 400 + seed)
+        full = broja_solve(p)
+        i_x = xd.mutual_information(p, 0, 2)
+        i_y = xd.mutual_information(p, 1, 2)
+        i_xy = xd.mutual_information(p, (0, 1), 2)
+        for steps in (1, 2, 3):
+            early = broja_solve(p, max_newton=steps)
+            q = early.q
+            np.testing.assert_allclose(q.sum(axis=1), p.sum(axis=1), atol=1e-14)
+            np.testing.assert_allclose(q.sum(axis=0), p.sum(axis=0), atol=1e-14)
+            assert (q >= 0).all()
+            assert max(i_x, i_y) - 1e-12 <= early.i_q <= min(i_x + i_y, i_xy) + 1e-12
+            assert early.i_q - full.i_q <= early.duality_gap + 1e-12
+            assert early.duality_gap >= full.duality_gap - 1e-12
