@@ -1,0 +1,128 @@
+"""Mixed discrete/continuous estimators (Ross 2014; Gao et al. 2017) against closed
+forms, scikit-learn's ``mutual_info_classif``, and the constant-feature case."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from infolens.estimate import knn
+
+
+def _uniform_shift(rng, n, m):
+    """Y ~ U{0..m-1}, X | Y ~ U[Y, Y + 2]:  I = log m - (m - 1)/m log 2 (Gao et al. 2017,
+    Sec. 5; the density of X is 1/(2m) on the two end intervals and 1/m inside)."""
+    y = rng.integers(0, m, size=n)
+    x = y + 2.0 * rng.random(n)
+    return x[:, None], y[:, None], math.log(m) - (m - 1) / m * math.log(2)
+
+
+def _atom_mixture(rng, n):
+    """Y ~ U{0,1,2}; X = 0 (an atom) if Y = 0, X ~ U(0,2) if Y = 1, X ~ U(1,3) if Y = 2.
+    H(Y|X) = 0 except on (1,2) (probability 1/3) where both labels are equally likely:
+    I = log 3 - (1/3) log 2."""
+    y = rng.integers(0, 3, size=n)
+    x = np.where(y == 0, 0.0, np.where(y == 1, 0.0, 1.0) + 2.0 * rng.random(n))
+    return x[:, None], y[:, None], math.log(3) - math.log(2) / 3
+
+
+def _tolerance(errors_small, values_small, n_small, n_big):
+    """bias budget + 4 sd at n_big.
+
+    The sd of these estimators scales as 1/sqrt(n) (Ross 2014; Gao et al. 2017), so the
+    sd at ``n_big`` is the replicate sd at ``n_small`` times sqrt(n_small/n_big).  Their
+    bias decreases with n, so |mean error| at ``n_small`` plus two of its standard
+    errors bounds the bias at ``n_big``.
+    """
+    r = len(errors_small)
+    sd = np.std(values_small, ddof=1)
+    bias = abs(np.mean(errors_small)) + 2 * sd / math.sqrt(r)
+    return bias + 4 * sd * math.sqrt(n_small / n_big)
+
+
+@pytest.mark.parametrize("est", ["ross", "gao"])
+@pytest.mark.parametrize("m", [2, 4])
+def test_uniform_shift_mixture_error_shrinks_and_meets_tolerance(rng, est, m):
+    f = {"ross": knn.ross_mi, "gao": knn.gao_mi}[est]
+    small = []
+    truth = None
+    for _ in range(8):
+        x, y, truth = _uniform_shift(rng, 1000, m)
+        small.append(f(x, y))
+    small = np.asarray(small)
+    big = []
+    for _ in range(3):
+        x, y, _ = _uniform_shift(rng, 10_000, m)
+        big.append(f(x, y))
+    big = np.asarray(big)
+    tol = _tolerance(small - truth, small, 1000, 10_000)
+    assert np.all(np.abs(big - truth) < tol), (big, truth, tol)
+    rmse_small = math.sqrt(np.mean((small - truth) ** 2))
+    rmse_big = math.sqrt(np.mean((big - truth) ** 2))
+    assert rmse_big < rmse_small
+
+
+def test_gao_handles_atoms_where_ksg_breaks(rng):
+    x, y, truth = _atom_mixture(rng, 10_000)
+    # Gao et al.: on an atom the k-NN radius is 0 and k becomes the tie count; the
+    # estimate is consistent. sd at n = 10,000 ~ 0.01; 0.05 is 5 sd
+    assert knn.gao_mi(x, y.astype(float)) == pytest.approx(truth, abs=0.05)
+    assert knn.ross_mi(x, y) == pytest.approx(truth, abs=0.05)
+    # the published KSG formula on the raw rows treats the atom as a density
+    raw = knn.ksg1_mi(x, y.astype(float), duplicates="keep")
+    assert abs(raw - truth) > 0.1
+
+
+def test_ross_equals_sklearn_mutual_info_classif(rng):
+    from sklearn.feature_selection import mutual_info_classif
+
+    x, y, _ = _uniform_shift(rng, 3000, 3)
+    # sklearn scales x (no effect on Ross in 1-D: counts are scale-free) and adds noise
+    # of relative size 1e-10 that changes no neighbour relation on tie-free data
+    theirs = mutual_info_classif(x, y[:, 0], n_neighbors=3, random_state=0)[0]
+    assert knn.ross_mi(x, y, k=3) == pytest.approx(theirs, abs=1e-9)
+
+
+def test_ross_accepts_labels_in_either_argument_and_strings(rng):
+    x, y, _ = _uniform_shift(rng, 2000, 2)
+    a = knn.ross_mi(x, y)
+    assert knn.ross_mi(y, x) == a
+    names = np.array(["cat", "dog"])[y]
+    assert knn.ross_mi(x, names) == a
+
+
+def test_constant_feature_against_rare_label_is_zero_at_a_million(rng):
+    n = 1_000_000
+    x = np.zeros((n, 1))
+    y = (rng.random(n) < 5e-5).astype(np.int64)[:, None]  # ~50 positives
+    # with every distance 0, k_i = N_y - 1 and m_i = N - 1 (Gao's tie rule), so the
+    # estimate is sum_y N_y/N (1/(N-1) - 1/(N_y-1)) ~ -2/N: essentially 0
+    v = knn.ross_mi(x, y)
+    assert abs(v) <= 0.01
+    assert abs(v) < 1e-4
+
+
+def test_singleton_labels_warn_and_are_left_out(rng):
+    x = rng.normal(size=(200, 1))
+    y = np.zeros((200, 1), dtype=int)
+    y[0] = 7
+    with pytest.warns(UserWarning, match="only once"):
+        knn.ross_mi(x, y)
+
+
+def test_ross_rejects_two_discrete_arguments():
+    a = np.zeros((10, 1), dtype=int)
+    with pytest.raises(TypeError, match="both x and y are discrete"):
+        knn.ross_mi(a, a)
+
+
+def test_gao_reduces_to_ksg1_on_continuous_data(rng):
+    # with no zero radii every term is the KSG-1 term, except log N in place of psi(N)
+    from scipy.special import digamma
+
+    x = rng.normal(size=(800, 2))
+    y = x[:, :1] + rng.normal(size=(800, 1))
+    expected = knn.ksg1_mi(x, y, k=4) - digamma(800) + math.log(800)
+    assert knn.gao_mi(x, y, k=4) == pytest.approx(expected, abs=1e-12)
