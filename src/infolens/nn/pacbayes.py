@@ -578,6 +578,7 @@ def pac_bayes_train(
     momentum: float = 0.9,
     batch_size: int = 128,
     p_min: float = 1e-4,
+    optimizer: str = "sgd",
     random_state: int | None = None,
 ) -> list[dict[str, float]]:
     r"""Train the posterior of a probabilistic network by minimising a PAC-Bayes bound.
@@ -596,7 +597,9 @@ def pac_bayes_train(
     objective : {"quad", "lambda", "mcallester", "classic"}
     delta : float
         Confidence used inside the objective.
-    epochs, lr, momentum, batch_size : training settings (SGD with momentum).
+    epochs, lr, momentum, batch_size : training settings.
+    optimizer : {"sgd", "adam"}, default "sgd"
+        SGD with ``momentum`` (as Pérez-Ortiz et al.) or Adam.
     p_min : float
         Probability floor of the bounded cross-entropy.
     random_state : int, optional
@@ -620,7 +623,12 @@ def pac_bayes_train(
         torch.manual_seed(int(random_state))
     set_mode(model, "sample")
     params = [p for p in model.parameters() if p.requires_grad]
-    opt = torch.optim.SGD(params, lr=lr, momentum=momentum)
+    if optimizer == "sgd":
+        opt = torch.optim.SGD(params, lr=lr, momentum=momentum)
+    elif optimizer == "adam":
+        opt = torch.optim.Adam(params, lr=lr)
+    else:
+        raise ValueError(f"optimizer must be 'sgd' or 'adam'; got {optimizer!r}.")
     history = []
     for _ in range(int(epochs)):
         tot, tot_risk, tot_kl, nb = 0.0, 0.0, 0.0, 0
