@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+import warnings
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -175,7 +176,9 @@ def load_model(path: str | Path, n_features: int, n_classes: int, *, dropout: fl
     if path.is_dir():
         raise InputError(f"--model {path} is a directory; pass a checkpoint file.")
     try:
-        with torch.serialization.safe_globals(_safe_classes(torch)):
+        with torch.serialization.safe_globals(_safe_classes(torch)), warnings.catch_warnings():
+            # torch warns about the pickle protocol of foreign files before refusing them
+            warnings.filterwarnings("ignore", message=".*pickle protocol.*")
             obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__

@@ -309,37 +309,505 @@ def section_information_plane(ctx: Context) -> Section:
 
 
 def section_dpi(ctx: Context) -> Section:
-    need("infolens.nn", "dpi_report", "the data-processing check across layers, issue 4")
-    raise Unavailable("pending integration")
+    """Data processing inequality across layers, checked on the plane's estimates."""
+    dpi = need("infolens.nn", "dpi_report", "the data-processing check across layers, issue 4")
+    if ctx.plane is None or not ctx.plane.records:
+        raise Unavailable("The data-processing check reads the information-plane estimates, "
+                          "which were not recorded: " + (ctx.plane_note or "no plane."))
+    from .figures import new_figure, to_png
+
+    records = ctx.plane.records
+    layers = ctx.plane.layers
+    unit = records[0]["unit"]
+    out: dict[str, Any] = {}
+    for q in ("I(X;T)", "I(T;Y)"):
+        rep = dpi(records, quantity=q)
+        out[q] = {
+            "violations": len(rep.violations),
+            "beyond_uncertainty": int(sum(bool(v.get("beyond_uncertainty")) for v in rep.violations)),
+            "largest_increase": max((float(v["increase"]) for v in rep.violations), default=0.0),
+            "rows": [{k: (float(v[k]) if isinstance(v[k], (int, float, np.floating))
+                          and not isinstance(v[k], bool) else v[k])
+                      for k in ("layer", "earlier", "increase", "epoch") if k in v}
+                     for v in rep.violations[:20]],
+        }
+    epochs = sorted({r["epoch"] for r in records})
+    fig, axes = new_figure(2, width=4.2, height=3.3)
+    cm = _colormap()
+    for ax, q in zip(axes, ("I(X;T)", "I(T;Y)"), strict=True):
+        for i, e in enumerate(epochs):
+            vals = [next(r["value"] for r in records if r["layer"] == ly and r["epoch"] == e
+                         and r["quantity"] == q) for ly in layers]
+            ax.plot(range(len(layers)), vals, "o-", color=cm(i / max(len(epochs) - 1, 1)),
+                    lw=1, ms=3, label=f"epoch {e}" if i in (0, len(epochs) - 1) else None)
+        ax.set_xticks(range(len(layers)), layers)
+        ax.set_xlabel("layer (input side → output side)")
+        ax.set_ylabel(f"{q} [{unit}]")
+        ax.legend(fontsize=7)
+    figs = [to_png(fig, "dpi", "Estimated I(X;T) and I(T;Y) against depth, one line per epoch; "
+                   "the data processing inequality says no line may rise to the right")]
+    nx, ny = out["I(X;T)"]["violations"], out["I(T;Y)"]["violations"]
+    tiny = 1e-9  # rises below this are floating-point round-off of equal values
+    if max(out["I(X;T)"]["largest_increase"], out["I(T;Y)"]["largest_increase"]) <= tiny:
+        nx = ny = 0
+    if nx + ny == 0:
+        verdict = ("No estimate increases with depth at any recorded epoch: the estimates respect "
+                   "the data processing inequality, as the true values must.")
+    else:
+        verdict = (f"The estimates increase with depth {nx} time(s) for I(X;T) (largest rise "
+                   f"{out['I(X;T)']['largest_increase']:.3g} {unit}) and {ny} time(s) for I(T;Y) "
+                   f"(largest {out['I(T;Y)']['largest_increase']:.3g} {unit}). The true values "
+                   "cannot increase along X → T₁ → T₂ (data processing inequality), so each "
+                   "rise is an artefact of the estimator (binning resolution, finite samples), "
+                   "not something the network does.")
+    reading = (f"Across {len(layers)} hidden layers and {len(epochs)} recorded epochs: {verdict}")
+    return Section("dpi", "", reading=reading, figures=figs,
+                   numbers={"unit": unit, "layers": list(layers), **out},
+                   method="infolens.nn.dpi_report on the information-plane records: each layer "
+                   "is compared with the smallest estimate of the layers before it.")
+
+
+def _colormap() -> Any:
+    import matplotlib
+
+    return matplotlib.colormaps["viridis"]
+
+
+def _fresh_copy(model: Any, seed: int) -> Any:
+    """Deep copy of ``model`` with every layer re-initialised (seeded)."""
+    import copy
+
+    import torch
+
+    fresh = copy.deepcopy(model)
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        for m in fresh.modules():
+            if hasattr(m, "reset_parameters"):
+                m.reset_parameters()
+    return fresh
 
 
 def section_weights(ctx: Context) -> Section:
-    need("infolens.nn", "weight_entropy", "weight entropy and description length, issue 4")
-    raise Unavailable("pending integration")
+    """Weight entropy and description length per layer, trained vs freshly initialised."""
+    went = need("infolens.nn", "weight_entropy", "weight entropy and description length, issue 4")
+    from .figures import new_figure, to_png
+
+    bins, precision = 64, 1e-3
+    trained = went(ctx.model, bins=bins, precision=precision)
+    fresh = went(_fresh_copy(ctx.model, ctx.seed + 1), bins=bins, precision=precision)
+    rows = []
+    for a, b in zip(trained.layers, fresh.layers, strict=True):
+        rows.append({"name": a["name"], "n_weights": int(a["n_weights"]),
+                     "histogram_entropy_bits": float(a["histogram_entropy"]),
+                     "bits_per_weight": float(a["bits_per_weight"]),
+                     "description_length_bits": float(a["description_length"]),
+                     "init_histogram_entropy_bits": float(b["histogram_entropy"]),
+                     "init_bits_per_weight": float(b["bits_per_weight"])})
+    fig, (a1, a2) = new_figure(2, width=4.2, height=3.3)
+    names = [r["name"] for r in rows]
+    xs = np.arange(len(rows))
+    a1.bar(xs - 0.2, [r["init_bits_per_weight"] for r in rows], 0.4, label="at initialisation")
+    a1.bar(xs + 0.2, [r["bits_per_weight"] for r in rows], 0.4, label="trained")
+    a1.set_xticks(xs, names, rotation=30, fontsize=7)
+    a1.set_ylabel(f"bits per weight (step {precision:g})")
+    a1.legend(fontsize=7)
+    params = dict(ctx.model.named_parameters())
+    for r in rows:
+        w = params[r["name"]].detach().cpu().numpy().ravel() if r["name"] in params else None
+        if w is not None:
+            a2.hist(w, bins=bins, histtype="step", density=True, label=r["name"])
+    a2.set_xlabel("weight value")
+    a2.set_ylabel("density")
+    a2.legend(fontsize=7)
+    figs = [to_png(fig, "weights", "Bits per weight per layer (trained vs initial) and the "
+                   "trained weight histograms")]
+    total, total0 = float(trained.total_bits), float(fresh.total_bits)
+    biggest = max(rows, key=lambda r: r["description_length_bits"])
+    change = total - total0
+    reading = (
+        f"Quantised to steps of {precision:g}, the trained weights need {total:,.0f} bits in "
+        f"total ({total / 8 / 1024:.1f} KiB with an ideal entropy code), against {total0:,.0f} "
+        f"bits for a freshly initialised copy ({'+' if change >= 0 else '−'}"
+        f"{abs(change):,.0f} bits). The largest share is {biggest['name']} "
+        f"({biggest['description_length_bits']:,.0f} bits, {biggest['bits_per_weight']:.2f} "
+        "bits per weight). Fewer bits per weight means a more peaked, more compressible "
+        "weight distribution — a shorter description of what the network learned."
+    )
+    return Section("weights", "", reading=reading, figures=figs,
+                   numbers={"bins": bins, "precision": precision, "total_bits": total,
+                            "init_total_bits": total0, "layers": rows},
+                   method=f"infolens.nn.weight_entropy(bins={bins}, precision={precision:g}): "
+                   "histogram entropy over each tensor's own range, entropy of round(w/step) "
+                   "per weight, description length = weights × bits per weight (biases "
+                   "excluded).")
+
+
+def _test_outputs(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-example cross-entropy (nats), 0/1 errors and logits of the model on the test set."""
+    import torch
+
+    ctx.model.eval()
+    with torch.no_grad():
+        logits = ctx.model(torch.as_tensor(ctx.data.x_test))
+        ce = torch.nn.functional.cross_entropy(logits, torch.as_tensor(ctx.data.y_test),
+                                               reduction="none").numpy()
+    errs = (logits.argmax(dim=1).numpy() != ctx.data.y_test).astype(np.int64)
+    return ce.astype(np.float64), errs, logits.numpy()
 
 
 def section_fano(ctx: Context) -> Section:
-    need("infolens.bounds", "fano_lower_bound", "Fano's inequality, issue 6")
-    raise Unavailable("pending integration")
+    """Fano's lower bound on any classifier's error from I(T;Y), next to the actual error."""
+    bounds = need("infolens.bounds", "bayes_error_bounds", "Fano and Bayes-error bounds, issue 6")
+    from .figures import new_figure, to_png
+
+    layer = ctx.last_hidden
+    t = ctx.activations("test")[layer].astype(np.float64)
+    y = ctx.data.y_test
+    ce, errs, _ = _test_outputs(ctx)
+    test_error = float(errs.mean())
+    delta = 0.05
+    b = bounds(t, y, n_classes=ctx.data.n_classes, delta=delta, cross_entropy=ce,
+               holdout_errors=errs, random_state=ctx.seed)
+    lower, upper = float(b.lower), float(b.upper)
+    terms = {k: v for k, v in b.terms.items() if isinstance(v, (int, float))}
+    fig, ax = new_figure(1, width=6.0, height=2.6)
+    ax.barh(["Fano lower bound", "model test error", "upper bound"], [lower, test_error, upper],
+            color=["#457b9d", "#e63946", "#a8dadc"])
+    for i, v in enumerate((lower, test_error, upper)):
+        ax.text(v, i, f" {v:.3f}", va="center", fontsize=8)
+    ax.set_xlabel("error probability")
+    ax.set_xlim(0, max(upper, test_error, lower) * 1.3 + 1e-3)
+    figs = [to_png(fig, "fano", "Fano's lower bound on the error of any classifier reading the "
+                   "last hidden layer, the model's test error, and an upper bound on the best "
+                   "achievable error")]
+    h_low = terms.get("H_Y_given_X_low", float("nan"))
+    if lower <= 0:
+        first = (f"Fano's inequality gives no positive lower bound here: with 95% confidence "
+                 f"the label keeps at least {h_low:.3f} nats of uncertainty given the last "
+                 f"hidden layer ({layer}), so the data allow an error rate as low as 0.")
+    else:
+        first = (f"No classifier reading the last hidden layer ({layer}) can have an error "
+                 f"below {lower:.3f} (Fano's inequality at H(Y|T) ≥ {h_low:.3f} nats, 95% "
+                 "confidence).")
+    reading = (f"{first} The model's actual test error is {test_error:.3f}; an upper bound on "
+               f"the lowest achievable error is {upper:.3f} ({b.upper_method}). "
+               + ("The model is within the range an ideal classifier could reach."
+                  if test_error <= upper else
+                  "The model's error is above that upper bound: a better classifier of the "
+                  "same representation exists."))
+    numbers = {"layer": layer, "fano_lower_bound": lower, "upper_bound": upper,
+               "test_error": test_error, "delta_lower": float(b.delta_lower),
+               "delta_upper": float(b.delta_upper), "n_test": int(len(y)),
+               "n_classes": ctx.data.n_classes, "terms_nats": terms}
+    return Section("fano", "", reading=reading, figures=figs, numbers=numbers,
+                   method=f"infolens.bounds.bayes_error_bounds on the {len(y)} test "
+                   f"representations: lower side — {b.lower_method}; upper side — "
+                   f"{b.upper_method}. Since the model's prediction is a function of T, Fano's "
+                   "bound for T also bounds the model's error.")
 
 
 def section_pac_bayes(ctx: Context) -> Section:
-    need("infolens.nn", "certificate", "the PAC-Bayes certificate, issue 6")
-    raise Unavailable("pending integration")
+    """PAC-Bayes certificate with a data-dependent prior (Pérez-Ortiz et al. 2021)."""
+    cert_fn = need("infolens.nn", "certificate", "the PAC-Bayes certificate, issue 6")
+    to_prob = need("infolens.nn", "to_probabilistic", "probabilistic layers, issue 6")
+    pb_train = need("infolens.nn", "pac_bayes_train", "PAC-Bayes training, issue 6")
+    split = need("infolens.nn", "split_indices", "prior/bound split, issue 6")
+    set_mode = need("infolens.nn", "set_mode", "probabilistic layers, issue 6")
+    import torch
+
+    from .figures import new_figure, to_png
+    from .model import error_rate, train
+
+    d = ctx.data
+    prior_idx, bound_idx = split(len(d.y_train), 0.5, random_state=ctx.seed)
+    prior_net = _fresh_copy(ctx.model, ctx.seed + 2)
+    epochs = int(ctx.params.get("epochs", 30)) if ctx.trained else 30
+    train(prior_net, d.x_train[prior_idx], d.y_train[prior_idx], d.x_test, d.y_test,
+          epochs=epochs, seed=ctx.seed + 3, lr=ctx.params.get("lr", 3e-3), progress=False)
+    prior_sigma, delta, delta_mc, mc = 0.03, 0.025, 0.01, 300
+    q = to_prob(ctx.model, prior=prior_net, prior_sigma=prior_sigma, prior_indices=prior_idx)
+    bound_data = (torch.as_tensor(d.x_train[bound_idx]), torch.as_tensor(d.y_train[bound_idx]))
+    pb_epochs = 20
+    hist = pb_train(q, bound_data, objective="quad", delta=delta, epochs=pb_epochs, lr=5e-3,
+                    random_state=ctx.seed)
+    c = cert_fn(q, bound_data, delta=delta, delta_mc=delta_mc, mc_samples=mc,
+                indices=bound_idx, random_state=ctx.seed)
+    # error of the stochastic predictor on the untouched test set (information only)
+    g = torch.Generator().manual_seed(ctx.seed)
+    set_mode(q, "sample")
+    errs = []
+    with torch.no_grad(), torch.random.fork_rng():
+        torch.manual_seed(int(torch.randint(0, 2**31 - 1, (1,), generator=g)))
+        xt = torch.as_tensor(d.x_test)
+        for _ in range(100):
+            errs.append(float((q(xt).argmax(1).numpy() != d.y_test).mean()))
+    set_mode(q, "mean")
+    stoch_test = float(np.mean(errs))
+    holdout = None if c.holdout is None else float(c.holdout.value)
+    train_err = error_rate(ctx.model, d.x_train, d.y_train)
+    numbers = {
+        "certificate": float(c.risk_01), "certificate_cross_entropy": float(c.risk_ce),
+        "kl_nats": float(c.kl), "n_bound": int(c.n), "n_prior": int(len(prior_idx)),
+        "empirical_risk": float(c.empirical_risk_01), "mc_bound": float(c.mc_bound_01),
+        "mc_samples": int(c.mc_samples), "delta": float(c.delta), "delta_mc": float(c.delta_mc),
+        "holdout_bound": holdout, "posterior_mean_error": float(c.posterior_mean_error),
+        "stochastic_test_error": stoch_test, "model_train_error": train_err,
+        "prior_sigma": prior_sigma, "pac_bayes_epochs": len(hist),
+    }
+    if holdout is None:
+        numbers.pop("holdout_bound")
+    fig, ax = new_figure(1, width=6.0, height=2.9)
+    labels = ["empirical risk (bound half)", "MC upper bound", "PAC-Bayes certificate"]
+    vals = [numbers["empirical_risk"], numbers["mc_bound"], numbers["certificate"]]
+    if holdout is not None:
+        labels.append("hold-out bound (prior mean)")
+        vals.append(holdout)
+    labels.append("stochastic test error")
+    vals.append(stoch_test)
+    ax.barh(labels, vals, color="#457b9d")
+    for i, v in enumerate(vals):
+        ax.text(v, i, f" {v:.3f}", va="center", fontsize=8)
+    ax.set_xlim(0, 1.05)
+    ax.set_xlabel("0-1 risk")
+    figs = [to_png(fig, "pac_bayes", "PAC-Bayes certificate and its ingredients")]
+    vacuous = numbers["certificate"] >= 0.5
+    reading = (
+        f"With probability at least {1 - delta - delta_mc:.3f} over the data, the stochastic "
+        f"network Q errs on at most {100 * numbers['certificate']:.1f}% of future examples. Q "
+        "has Gaussian weights that started at the trained model's and were then tuned on the "
+        "bound half by minimising the bound, which pulls them toward the prior; Q's mean "
+        f"network errs {100 * numbers['posterior_mean_error']:.1f}% on the bound half (the "
+        f"trained model: {100 * train_err:.1f}% on the whole training set). The certificate combines its Monte-Carlo risk on the {c.n} bound examples "
+        f"({numbers['empirical_risk']:.3f}, at most {numbers['mc_bound']:.3f} after "
+        f"{c.mc_samples} weight draws) with KL(Q‖P) = {numbers['kl_nats']:.1f} nats to a prior "
+        f"P learned on the other {len(prior_idx)} training examples. "
+        + (f"The hold-out bound of the prior's mean network on the same examples is "
+           f"{holdout:.3f}; " + ("the certificate beats it. " if numbers["certificate"] < holdout
+                                 else "the certificate does not beat it, so here the hold-out "
+                                 "bound is the better guarantee. ") if holdout is not None else "")
+        + f"On the untouched test set Q errs {100 * stoch_test:.1f}% of the time"
+        + (" — below the certificate, as it must be with high probability." if
+           stoch_test <= numbers["certificate"] else " — above the certificate (a 1-in-"
+           f"{1 / (delta + delta_mc):.0f} event, or a bug).")
+        + (" A certificate above 0.5 is close to vacuous for this task." if vacuous else "")
+    )
+    return Section("pac_bayes", "", reading=reading, figures=figs, numbers=numbers,
+                   method=f"infolens.nn.to_probabilistic (prior σ={prior_sigma}, prior mean "
+                   "trained on a disjoint half of the training set), pac_bayes_train (quad "
+                   f"objective, {pb_epochs} epochs, SGD lr 0.005), certificate (Seeger/Maurer kl bound, δ={delta}, "
+                   f"δ_MC={delta_mc}, {mc} weight samples).")
 
 
 def section_sufficiency(ctx: Context) -> Section:
-    need("infolens.nn", "sufficiency_gap", "the sufficiency gap, issue 4")
-    raise Unavailable("pending integration")
+    """Sufficiency gap I(X;Y) − I(T;Y) of the last hidden layer."""
+    gap_fn = need("infolens.nn", "sufficiency_gap", "the sufficiency gap, issue 4")
+    from .figures import new_figure, to_png
+
+    layer = ctx.last_hidden
+    x = ctx.data.x_test.astype(np.float64)
+    t = ctx.activations("test")[layer].astype(np.float64)
+    y = ctx.data.y_test
+    method, n_boot = "ross", 30
+    gap = gap_fn(x, t, y, method=method, n_boot=n_boot, random_state=ctx.seed)
+    i_xy, i_ty = float(gap.params["i_xy"]), float(gap.params["i_ty"])
+    ci = [float(v) for v in gap.ci] if gap.ci is not None else None
+    fig, ax = new_figure(1, width=5.5, height=2.8)
+    ax.barh(["I(X;Y)", f"I(T;Y), T = {layer}"], [i_xy, i_ty], color=["#1d3557", "#2a9d8f"])
+    for i, v in enumerate((i_xy, i_ty)):
+        ax.text(v, i, f" {v:.3f}", va="center", fontsize=8)
+    ax.set_xlabel(f"nats ({method} estimator)")
+    figs = [to_png(fig, "sufficiency", "Information about the label in the input and in the last "
+                   "hidden layer")]
+    g = float(gap)
+    if g < 0:
+        verdict = (f"The estimated gap is negative ({g:.3f} nats): the data processing "
+                   "inequality guarantees I(T;Y) ≤ I(X;Y), so the estimator's error (the "
+                   f"{x.shape[1]}-dimensional input with {len(y)} samples is hard for k-NN "
+                   "estimators) exceeds the true gap; the layer is sufficient within what these "
+                   "samples can resolve.")
+    else:
+        verdict = (f"The last hidden layer loses an estimated {g:.3f} nats of the label "
+                   "information in the input; 0 would mean it is a sufficient statistic.")
+    reading = (f"I(X;Y) ≈ {i_xy:.3f} nats and I(T;Y) ≈ {i_ty:.3f} nats for T = {layer} "
+               f"(test set, n = {len(y)}). {verdict}"
+               + (f" 95% bootstrap interval of the gap: [{ci[0]:.3f}, {ci[1]:.3f}]." if ci else ""))
+    numbers = {"layer": layer, "gap_nats": g, "I(X;Y)_nats": i_xy, "I(T;Y)_nats": i_ty,
+               "method": method, "n_boot": n_boot, "n": int(len(y))}
+    if ci:
+        numbers["gap_ci"] = ci
+    return Section("sufficiency", "", reading=reading, figures=figs, numbers=numbers,
+                   method=f"infolens.nn.sufficiency_gap(method='{method}', n_boot={n_boot}): both "
+                   "terms with the same mixed continuous–discrete estimator (Ross 2014, k=3), "
+                   "rows resampled jointly for the interval.")
 
 
 def section_synergy(ctx: Context) -> Section:
-    need("infolens.nn", "neuron_synergy", "synergy among units, issue 7")
-    raise Unavailable("pending integration")
+    """Pairwise PID among the most informative units of the last hidden layer."""
+    syn = need("infolens.nn", "neuron_synergy", "synergy among units, issue 7")
+    from .figures import new_figure, to_png
+
+    layer = ctx.last_hidden
+    top_k, bins = 8, 4
+    r = syn(ctx.model, layer, ctx.data.x_train, ctx.data.y_train, top_k=top_k, bins=bins,
+            measure="imin", base=2)
+    units = [int(u) for u in r.units]
+    k = len(units)
+    pos = {u: i for i, u in enumerate(units)}
+    mat = np.zeros((k, k))
+    for (i, j), s_ in zip(np.asarray(r.pairs), np.asarray(r.synergy), strict=True):
+        if int(i) in pos and int(j) in pos:
+            mat[pos[int(i)], pos[int(j)]] = mat[pos[int(j)], pos[int(i)]] = float(s_)
+    fig, (a1, a2) = new_figure(2, width=4.2, height=3.4)
+    unit_mi = np.asarray(r.unit_mi, dtype=float)
+    a1.bar(range(k), unit_mi[units], color="#457b9d")
+    a1.set_xticks(range(k), [str(u) for u in units], fontsize=7)
+    a1.set_xlabel("unit (most informative first)")
+    a1.set_ylabel(f"I(unit; Y) [{r.unit}]")
+    im = a2.imshow(mat, cmap="magma")
+    a2.set_xticks(range(k), [str(u) for u in units], fontsize=7)
+    a2.set_yticks(range(k), [str(u) for u in units], fontsize=7)
+    a2.set_title(f"pairwise synergy [{r.unit}]", fontsize=9)
+    fig.colorbar(im, ax=a2)
+    figs = [to_png(fig, "synergy", "Label information of the most informative units and the "
+                   "synergy of each pair")]
+    pairs = [{"units": [int(a), int(b)], "synergy": float(v)} for a, b, v in r.top_pairs]
+    best = pairs[0] if pairs else None
+    o_info = None if r.o_information is None else float(r.o_information)
+    red = np.asarray(r.redundancy, dtype=float)
+    sy = np.asarray(r.synergy, dtype=float)
+    reading = (
+        f"The {k} units of {layer} that carry most information about the label each carry "
+        f"{unit_mi[units].min():.3f}–{unit_mi[units].max():.3f} {r.unit} on their own. "
+        + (f"The most synergistic pair, units {best['units'][0]} and {best['units'][1]}, "
+           f"carries {best['synergy']:.3f} {r.unit} about the label that neither unit carries "
+           "alone (like XOR). " if best else "")
+        + f"Averaged over the {len(sy)} pairs, synergy is {sy.mean():.3f} and redundancy "
+        f"{red.mean():.3f} {r.unit}: the pairs are "
+        + ("mostly synergistic." if sy.mean() > red.mean() else "mostly redundant.")
+        + (f" The O-information of the {k} units together is {o_info:.3f} {r.unit} "
+           + ("(negative: synergy-dominated)." if o_info < 0 else "(positive: redundancy-"
+              "dominated).") if o_info is not None else "")
+    )
+    numbers = {"layer": layer, "units": units, "unit_mi": [float(unit_mi[u]) for u in units],
+               "top_pairs": pairs, "mean_synergy": float(sy.mean()),
+               "mean_redundancy": float(red.mean()), "unit": r.unit, "bins": bins,
+               "measure": r.measure, "n": int(r.n)}
+    if o_info is not None:
+        numbers["o_information"] = o_info
+    return Section("synergy", "", reading=reading, figures=figs, numbers=numbers,
+                   method=f"infolens.nn.neuron_synergy(top_k={top_k}, bins={bins}, "
+                   f"rule='{r.rule}', measure='{r.measure}') on the {r.n} training inputs: "
+                   "units binned by quantiles, Williams–Beer I_min decomposition of every pair, "
+                   "Gaussian-copula O-information of the top units.")
+
+
+def _dropout_modules(model: Any) -> list[tuple[str, float]]:
+    return [(n, float(m.p)) for n, m in model.named_modules()
+            if type(m).__name__ in ("Dropout", "Dropout1d", "Dropout2d", "AlphaDropout")]
+
+
+def _strided_modules(model: Any) -> list[tuple[str, int]]:
+    out = []
+    for n, m in model.named_modules():
+        stride = getattr(m, "stride", None)
+        if stride is None or not list(m.parameters(recurse=False)) and \
+                type(m).__name__ not in ("MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d"):
+            continue
+        s_ = stride if isinstance(stride, int) else max(stride)
+        if s_ > 1:
+            out.append((n, int(s_)))
+    return out
 
 
 def section_channels(ctx: Context) -> Section:
-    raise Unavailable("pending integration")
+    """Dropout layers as erasure channels (measured on the network); strided layers' aliasing."""
+    drops = _dropout_modules(ctx.model)
+    strided = _strided_modules(ctx.model)
+    if not drops and not strided:
+        return Section("channels", "", status="not_applicable",
+                       reading="The model has no dropout layer and no strided layer, so there "
+                       "is no channel of this kind to analyse.")
+    from .figures import new_figure, to_png
+
+    mi = need("infolens", "mutual_information", "the sample estimators, issue 3")
+    numbers: dict[str, Any] = {}
+    sentences = []
+    figs = []
+    if drops:
+        cap = need("infolens.nn.capture", "capture", "activation capture, issue 4")
+        name, p = drops[0]
+        x = ctx.data.x_test
+        y = ctx.data.y_test
+        before = np.asarray(cap(ctx.model, x, [name], train=False)[name]).reshape(len(x), -1)
+        import torch
+
+        with torch.random.fork_rng():
+            torch.manual_seed(ctx.seed)
+            after = np.asarray(cap(ctx.model, x, [name], train=True)[name]).reshape(len(x), -1)
+        # symbols per unit: 4 quantile bins of the pre-dropout value; an erased unit (exact 0
+        # after dropout while the value before was non-zero) is its own symbol -1
+        edges = np.quantile(before, [0.25, 0.5, 0.75], axis=0)
+        codes = (before[None, :, :] > edges[:, None, :]).sum(axis=0)
+        erased = (after == 0) & (before != 0)
+        dropped_codes = np.where(erased, -1, codes)
+        units = min(before.shape[1], 16)
+        measured, predicted = [], []
+        for j in range(units):
+            i_before = float(mi(codes[:, j], y, method="plugin", base=2))
+            i_after = float(mi(dropped_codes[:, j], y, method="plugin", base=2))
+            measured.append(i_after)
+            predicted.append((1 - p) * i_before)
+        frac = float(erased.mean())
+        fig, ax = new_figure(1, width=4.6, height=3.8)
+        ax.scatter(predicted, measured, s=14, color="#e63946")
+        hi = max(max(predicted), max(measured)) * 1.05 + 1e-6
+        ax.plot([0, hi], [0, hi], "k--", lw=0.8, label="I = (1 − p)·I(unit; Y)")
+        ax.set_xlabel("erasure-channel prediction (1 − p)·I(unit;Y) [bits]")
+        ax.set_ylabel("measured I(dropped unit; Y) [bits]")
+        ax.legend(fontsize=7)
+        figs.append(to_png(fig, "dropout", f"Dropout layer '{name}' (p = {p}) as an erasure "
+                           "channel: measured against predicted information per unit"))
+        err = np.abs(np.asarray(measured) - np.asarray(predicted))
+        numbers["dropout"] = {"layer": name, "p": p, "erased_fraction": frac, "units": units,
+                              "measured_bits": measured, "predicted_bits": predicted,
+                              "max_abs_difference_bits": float(err.max()), "n": int(len(y))}
+        sentences.append(
+            f"Dropout layer '{name}' zeroes {100 * frac:.1f}% of unit values in training mode "
+            f"(p = {p}). Seen as an erasure channel, each unit should keep a fraction 1 − p = "
+            f"{1 - p:.2f} of its label information: on the test set (each unit in 4 quantile "
+            f"bins, n = {len(y)}) the measured values follow that prediction to within "
+            f"{err.max():.3f} bits over {units} units (plug-in estimates; the difference is "
+            "sampling noise of the random masks).")
+    if strided:
+        tradeoff = need("infolens.nn", "aliasing_tradeoff", "aliasing analysis, issue 4")
+        rows_all = {}
+        for name, stride in strided:
+            rows = tradeoff((1, 3, 5), n=64, stride=stride, noise_var=0.01, base=2)
+            rows_all[name] = [{k: float(v) if isinstance(v, (float, np.floating)) else v
+                               for k, v in r_.items()} for r_ in rows]
+        numbers["strided"] = {"layers": [{"name": n, "stride": s_} for n, s_ in strided],
+                              "tradeoff": rows_all}
+        first, stride = strided[0]
+        rows = rows_all[first]
+        fig, ax = new_figure(1, width=4.6, height=3.4)
+        ax.plot([r_["aliased_fraction"] for r_ in rows],
+                [r_["information_fraction"] for r_ in rows], "o-")
+        ax.set_xlabel("aliased fraction of power")
+        ax.set_ylabel("information kept (fraction of plain striding)")
+        figs.append(to_png(fig, "aliasing", f"Aliasing trade-off for stride {stride}"))
+        sentences.append(
+            f"The model has {len(strided)} strided layer(s) (first: '{first}', stride {stride}). "
+            f"For a white input, plain striding lets {rows[0]['aliased_fraction']:.2f} of the "
+            f"power alias; a BlurPool filter of size 5 cuts that to "
+            f"{rows[-1]['aliased_fraction']:.3f} but keeps only "
+            f"{rows[-1]['information_fraction']:.2f} of the information.")
+    else:
+        sentences.append("The model has no strided layers, so there is no aliasing to analyse.")
+    return Section("channels", "", reading=" ".join(sentences), figures=figs, numbers=numbers,
+                   method="Dropout: infolens.nn.capture in eval and training mode, plug-in "
+                   "infolens.mutual_information per unit. Strided layers: "
+                   "infolens.nn.aliasing_tradeoff (binomial BlurPool filters 1, 3, 5).")
 
 
 SECTIONS: list[tuple[str, str, Callable[[Context], Section]]] = [

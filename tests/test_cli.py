@@ -1,0 +1,96 @@
+"""The ``infolens`` command line: verify, estimate, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from infolens.cli import main
+from infolens.exact.discrete import entropy
+
+
+def _code(argv):
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
+def test_help_and_missing_command(capsys):
+    assert _code(["--help"]) == 0
+    assert "report" in capsys.readouterr().out
+    assert _code([]) == 2
+    assert _code(["frobnicate"]) == 2
+
+
+def test_verify_subset_table_json_and_html(tmp_path, capsys):
+    assert main(["verify", "--claims", "xor_synergy,data_processing"]) == 0
+    out = capsys.readouterr().out
+    assert "xor_synergy" in out and "2/2 claims passed" in out
+    assert main(["verify", "--claims", "xor_synergy", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec[0]["name"] == "xor_synergy" and rec[0]["passed"] is True
+    page = tmp_path / "v.html"
+    assert main(["verify", "--claims", "fano", "--html", str(page)]) == 0
+    assert "<table class='verify'>" in page.read_text()
+    assert _code(["verify", "--claims", "nope"]) == 2
+
+
+def test_verify_exits_nonzero_when_a_claim_fails(monkeypatch, capsys):
+    import infolens.verify as v
+    from infolens.verify.record import ClaimResult
+
+    def wrong(*, random_state=0):
+        return ClaimResult("wrong", "a false claim", "1 = 2", 1.0, 2.0, 0.1)
+
+    monkeypatch.setitem(v.CLAIMS, "wrong", wrong)
+    assert main(["verify", "--claims", "wrong"]) == 1
+    assert "FAIL" in capsys.readouterr().out
+
+
+@pytest.fixture
+def discrete_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 4, size=500)
+    b = (a + (rng.random(500) < 0.2)) % 4
+    path = tmp_path / "d.csv"
+    path.write_text("a,b\n" + "".join(f"{i},{j}\n" for i, j in zip(a, b, strict=True)))
+    return path, a, b
+
+
+def test_estimate_plugin_matches_the_exact_empirical_value(discrete_csv, capsys):
+    path, a, b = discrete_csv
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "--method", "plugin",
+                 "--base", "2", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    # plug-in MI is the exact MI of the empirical joint pmf
+    joint = np.zeros((4, 4))
+    np.add.at(joint, (a, b), 1)
+    from infolens.exact.discrete import mutual_information
+
+    assert rec["value"] == pytest.approx(mutual_information(joint / joint.sum(), base=2), abs=1e-10)
+    assert rec["unit"] == "bits" and rec["method"] == "plugin" and rec["n"] == 500
+
+
+def test_estimate_entropy_npz_and_interval(tmp_path, capsys):
+    x = np.repeat(np.arange(8), 25)
+    np.savez(tmp_path / "d.npz", x=x)
+    assert main(["estimate", str(tmp_path / "d.npz"), "--x", "x", "--method", "plugin"]) == 0
+    line = capsys.readouterr().out
+    assert f"{entropy(np.full(8, 1 / 8)):.4f}" in line  # uniform over 8: log 8 nats exactly
+    assert main(["estimate", str(tmp_path / "d.npz"), "--x", "x", "--method", "plugin",
+                 "--ci", "0.9", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["ci_level"] == 0.9 and len(rec["ci"]) == 2 and rec["ci"][0] <= rec["ci"][1]
+
+
+def test_estimate_bad_input(discrete_csv, tmp_path, capsys):
+    path, _, _ = discrete_csv
+    assert main(["estimate", str(tmp_path / "none.csv"), "--x", "a"]) == 2
+    assert main(["estimate", str(path), "--x", "zz", "--y", "b"]) == 2
+    assert "no column 'zz'" in capsys.readouterr().err
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "--method", "nope"]) == 2
+    assert main(["estimate", str(path), "--x", "a", "--z", "b"]) == 2
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "--ci", "1.5"]) == 2
