@@ -84,3 +84,12 @@ def test_bad_input():
         kl_inv_upper(0.1, -1.0)
     with pytest.raises(ValueError, match="q must be probabilities"):
         binary_kl(float("nan"), 0.2)
+
+
+def test_every_public_name_resolves():
+    import infolens.bounds as b
+
+    for name in b.__all__:
+        assert getattr(b, name) is not None
+    with pytest.raises(AttributeError):
+        b.no_such_bound  # noqa: B018
