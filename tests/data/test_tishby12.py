@@ -81,3 +81,12 @@ def test_label_invariant_under_rotations():
 def test_float_dtype():
     d = tishby12(dtype=np.float32)
     assert d.x.dtype == np.float32 and set(np.unique(d.x)) == {0.0, 1.0}
+
+
+def test_package_level_call_works_in_any_import_order():
+    import infolens.data as data
+    from infolens.data import tishby12 as via_from
+
+    assert int(data.tishby12().y.sum()) == 2118 and int(data.tishby12().y.sum()) == 2118
+    assert int(via_from().y.sum()) == 2118
+    assert data.digits(random_state=1).x_train.shape[1] == 64

@@ -156,3 +156,13 @@ def test_reduce_with_the_streaming_moment_accumulator():
     h = acc.compute(bias_correction=False)
     exact = 0.5 * (3 * np.log(2 * np.pi * np.e) + np.linalg.slogdet(np.cov(full.T))[1])
     assert float(h) == pytest.approx(exact, rel=1e-5)
+
+
+def test_package_level_capture_is_callable():
+    import infolens.nn
+
+    net = _net()
+    a = infolens.nn.capture(net, torch.ones(3, 5), layers=["1"])
+    b = infolens.nn.capture(net, torch.ones(3, 5), layers=["1"])  # second access, same object
+    np.testing.assert_array_equal(a["1"], b["1"])
+    assert infolens.nn.select_layers(net, nn.Tanh)[0][0] == "1"

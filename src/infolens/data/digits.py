@@ -7,7 +7,9 @@ images of 8x8 pixels with intensities 0..16, ten classes).
 from __future__ import annotations
 
 import numbers
-from typing import NamedTuple
+import sys
+import types
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -104,3 +106,19 @@ def digits(
     return Digits(
         x_train.astype(np.float32), x_test.astype(np.float32), y[~test_mask], y[test_mask]
     )
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``infolens.data.digits(...)`` call the function of the same name.
+
+    The package exports ``digits`` lazily, but importing the submodule ``digits`` binds the
+    package attribute to this *module*, so ``package.digits(...)`` would fail depending on
+    import order.  Making the module callable (delegating to :func:`digits`) keeps both
+    ``package.digits(...)`` and ``from package.digits import ...`` working.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return digits(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

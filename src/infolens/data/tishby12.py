@@ -17,7 +17,9 @@ of X, I(X;Y) = H(Y).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import sys
+import types
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -109,7 +111,7 @@ def tishby12(*, dtype: type | np.dtype = np.uint8) -> Tishby12:
 
     Examples
     --------
-    >>> from infolens.data.tishby12 import tishby12
+    >>> from infolens.data import tishby12
     >>> d = tishby12()
     >>> d.x.shape, int(d.y.sum())
     ((4096, 12), 2118)
@@ -118,3 +120,19 @@ def tishby12(*, dtype: type | np.dtype = np.uint8) -> Tishby12:
     x = ((r[:, None] >> np.arange(11, -1, -1)) & 1).astype(np.uint8)
     y = _labels(x)
     return Tishby12(x.astype(dtype, copy=False), y)
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``infolens.data.tishby12(...)`` call the function of the same name.
+
+    The package exports ``tishby12`` lazily, but importing the submodule ``tishby12`` binds the
+    package attribute to this *module*, so ``package.tishby12(...)`` would fail depending on
+    import order.  Making the module callable (delegating to :func:`tishby12`) keeps both
+    ``package.tishby12(...)`` and ``from package.tishby12 import ...`` working.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return tishby12(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
