@@ -89,7 +89,7 @@ def _fmt(v: float) -> str:
     return f"{v:.3e}"
 
 
-def format_table(results: list[ClaimResult], *, width: int = 46) -> str:
+def format_table(results: list[ClaimResult], *, width: int = 64) -> str:
     """Plain-text table: claim, formula, measured, relation, expected, tolerance, pass."""
     head = ("claim", "formula", "measured", "", "expected", "tol", "unit", "pass")
     rows = [
