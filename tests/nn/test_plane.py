@@ -22,6 +22,7 @@ from infolens.nn.plane import (
     WidthBinning,
     load_records,
     log_schedule,
+    plot_information_plane,
     plot_seeds,
     summarize_seeds,
     track_seeds,
@@ -138,6 +139,11 @@ def test_incremental_save_schedule_and_resume(tmp_path):
     again = InformationPlane(net, d.x, d.y, layers=["1"], path=path, resume=True)
     again.record(5)
     assert len(load_records(path)) == 6
+    # Lightning-style hook: trainer.current_epoch 1 -> epoch 2 (scheduled), 2 -> 3 (not)
+    trainer = type("Trainer", (), {"current_epoch": 1})()
+    assert [r["epoch"] for r in plane.on_train_epoch_end(trainer, net)] == [2, 2]
+    trainer.current_epoch = 2
+    assert plane.on_train_epoch_end(trainer, net) == []
 
 
 def test_kde_estimator_matches_direct_bounds(rng):
@@ -205,7 +211,7 @@ def test_plots_and_seed_summary(tmp_path):
     assert row["median"] == sorted(vals)[1] and row["n_seeds"] == 3
     fig = plot_seeds(recs)
     fig.savefig(tmp_path / "seeds.png")
-    plane_fig = InformationPlane.plot.__get__(type("P", (), {"records": recs})())()
+    plane_fig = plot_information_plane([r for r in recs if r["seed"] == 0])
     plane_fig.savefig(tmp_path / "plane.png")
     assert (tmp_path / "plane.png").stat().st_size > 1000
 

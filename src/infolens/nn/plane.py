@@ -784,6 +784,14 @@ class InformationPlane:
             return []
         return self.record(epoch)
 
+    def on_train_epoch_end(self, trainer: Any, *_: Any) -> list[dict[str, Any]]:
+        """Hook with the signature of a PyTorch Lightning callback method.
+
+        Records (if scheduled) at epoch ``trainer.current_epoch + 1`` — epoch 0 being the
+        untrained model, recorded by calling ``plane(0)`` before ``trainer.fit``.
+        """
+        return self(int(trainer.current_epoch) + 1)
+
     def record(self, epoch: int) -> list[dict[str, Any]]:
         """Measure every layer now and append the rows for ``epoch`` (and save them)."""
         if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral):
