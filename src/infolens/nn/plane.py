@@ -65,7 +65,7 @@ from .._validate import (
 )
 from ..result import Estimate
 from ..units import unit_name
-from .capture import capture, select_layers
+from .capture import _default_device, capture, select_layers
 
 __all__ = [
     "InformationPlane",
@@ -422,13 +422,9 @@ class KDEBounds(LayerEstimator):
         return {"noise_var": self.noise_var}
 
     def prepare(self, x: np.ndarray, y: np.ndarray) -> None:
+        # each row is one draw of X (weight 1/n); repeated rows just weight that input more,
+        # which is the empirical distribution of X, so no de-duplication is needed
         self._y = y
-        codes = _row_codes(_discrete_view(x))
-        if codes.max() + 1 != len(codes):
-            raise ValueError(
-                "KDEBounds treats every row of x as one equiprobable input; x has repeated "
-                "rows. Pass the distinct inputs once each."
-            )
 
     def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
         from ..estimate.kde import pairwise_mi_bounds
@@ -610,7 +606,7 @@ class NoisyNetwork(LayerEstimator):
         handles = [m.register_forward_hook(make(nm)) for nm, m in named]
         try:
             with torch.no_grad():
-                model(xb)
+                model(xb.to(_default_device(model)))
         finally:
             for h in handles:
                 h.remove()
