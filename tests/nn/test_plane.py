@@ -125,7 +125,7 @@ def test_quantile_bins_invariant_under_monotone_maps(rng):
 
 
 def test_incremental_save_schedule_and_resume(tmp_path):
-    d = tishby12(dtype=np.float32)
+    d = tishby12()  # uint8 patterns: converted to the model's float32
     torch.manual_seed(0)
     net = nn.Sequential(nn.Linear(12, 4), nn.Tanh(), nn.Linear(4, 2))
     path = tmp_path / "plane.jsonl"

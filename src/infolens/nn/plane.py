@@ -546,7 +546,9 @@ class NoisyNetwork(LayerEstimator):
     one propagated sample s_i per input, and h(T_l | X=x) that of the mixture over
     ``n_cond`` propagated samples for the same x; both are evaluated by Monte Carlo.
     I(T_l;Y) = h(T_l) - sum_y p(y) h(T_l | Y=y) with class-wise mixtures.  These are
-    finite quantities of a *stochastic* network, in nats.
+    finite quantities of a *stochastic* network, in nats.  Monte-Carlo error (of order
+    ``sqrt(d / (2 n n_mc))`` nats per entropy) can make a value near 0 slightly negative;
+    it is reported as computed.
 
     Parameters
     ----------
@@ -699,7 +701,8 @@ class InformationPlane:
     model : torch.nn.Module
     x : tensor or array of shape (n, ...)
         The inputs on which information is measured (e.g. all 4096 patterns of the 12-bit
-        task), fed to the model in batches.
+        task), fed to the model in batches; converted to the dtype of the model's
+        parameters (values unchanged, e.g. uint8 bits become 0.0/1.0).
     y : array of shape (n,)
         Discrete labels.
     layers : layer specification, see :func:`infolens.nn.capture.select_layers`
@@ -753,6 +756,9 @@ class InformationPlane:
         xt = x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
         if xt.ndim == 0 or xt.shape[0] == 0:
             raise ValueError("x must hold at least one sample (first axis = samples).")
+        pdt = next((p.dtype for p in model.parameters() if p.is_floating_point()), None)
+        if pdt is not None and xt.dtype != pdt:
+            xt = xt.to(pdt)  # e.g. uint8 bit patterns or float64 arrays -> the model's dtype
         self._x = xt
         ya = check_samples(y, "y", kind="discrete")
         check_consistent_length(x=xt, y=ya)
