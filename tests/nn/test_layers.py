@@ -22,11 +22,14 @@ def test_binomial_filters():
         binomial_filter(0)
 
 
-@pytest.mark.parametrize("size, exact", [
-    (1, 0.5),                              # white input, no filter: half the band aliases
-    (2, 0.5 - 1 / math.pi),                # |H|^2 = cos^2(w/2)
-    (3, 0.5 - 4 / (3 * math.pi)),          # |H|^2 = cos^4(w/2)
-])
+@pytest.mark.parametrize(
+    "size, exact",
+    [
+        (1, 0.5),  # white input, no filter: half the band aliases
+        (2, 0.5 - 1 / math.pi),  # |H|^2 = cos^2(w/2)
+        (3, 0.5 - 4 / (3 * math.pi)),  # |H|^2 = cos^4(w/2)
+    ],
+)
 def test_aliased_fraction_closed_forms(size, exact):
     # midpoint rule on a smooth periodic integrand: error far below 1e-6 with 8192 points
     assert aliased_power_fraction(size) == pytest.approx(exact, abs=1e-6)
@@ -56,7 +59,7 @@ def test_information_matches_spectral_formula():
     for size in (1, 2, 3, 5):
         h = binomial_filter(size)
         lam = np.abs(np.fft.fft(h, n)) ** 2
-        exact = 0.5 * np.sum(np.log1p((lam[: n // 2] + lam[n // 2:]) / (2 * s2)))
+        exact = 0.5 * np.sum(np.log1p((lam[: n // 2] + lam[n // 2 :]) / (2 * s2)))
         assert downsampling_information(size, n, noise_var=s2) == pytest.approx(exact, rel=1e-10)
 
 
