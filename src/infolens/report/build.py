@@ -202,17 +202,27 @@ def build_report(config: ReportConfig) -> ReportOutcome:
 
 def _build(config: ReportConfig, out: Path, t_start: float) -> ReportOutcome:
     from .data import load_dataset
-    from .model import default_mlp, load_model, representation_layers, require_torch, train
+    from .model import (
+        default_mlp,
+        model_from_checkpoint,
+        read_checkpoint,
+        representation_layers,
+        require_torch,
+        train,
+    )
     from .render import render_html
 
     torch = require_torch()
+    # a refused checkpoint fails before the (slower) data loading
+    checkpoint = None if config.model is None else read_checkpoint(config.model)
     data = load_dataset(config.dataset, target=config.target, seed=config.seed,
                         test_size=config.test_size)
     _log.info("dataset %s: %d train / %d test samples, %d features, %d classes", data.name,
               len(data.y_train), len(data.y_test), data.n_features, data.n_classes)
     torch.manual_seed(config.seed)
     if config.model is not None:
-        model = load_model(config.model, data.n_features, data.n_classes, dropout=config.dropout)
+        model = model_from_checkpoint(checkpoint, config.model, data.n_features,
+                                      data.n_classes, dropout=config.dropout)
         trained = False
     else:
         model = default_mlp(data.n_features, data.n_classes, hidden=config.hidden,

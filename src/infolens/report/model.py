@@ -19,7 +19,8 @@ import numpy as np
 
 from .errors import InputError
 
-__all__ = ["default_mlp", "train", "load_model", "error_rate", "TrainingHistory",
+__all__ = ["default_mlp", "train", "load_model", "read_checkpoint", "model_from_checkpoint",
+           "error_rate", "TrainingHistory",
            "representation_layers", "forward_layers", "require_torch"]
 
 _log = logging.getLogger(__name__)
@@ -169,6 +170,16 @@ def load_model(path: str | Path, n_features: int, n_classes: int, *, dropout: fl
     InputError
         Missing file, refused or unreadable checkpoint, or shapes that do not fit the data.
     """
+    return model_from_checkpoint(read_checkpoint(path), path, n_features, n_classes,
+                                 dropout=dropout)
+
+
+def read_checkpoint(path: str | Path) -> Any:
+    """``torch.load(path, weights_only=True)`` with torch.nn's layer classes allowed.
+
+    Raises :class:`InputError` for a missing, unreadable or refused file (for example a
+    pickle posing as a checkpoint); nothing in the file is ever executed.
+    """
     torch = require_torch()
     path = Path(path)
     if not path.exists():
@@ -188,6 +199,14 @@ def load_model(path: str | Path, n_features: int, n_classes: int, *, dropout: fl
             TypeError, ImportError) as exc:
         raise _refuse(path, f"not a readable PyTorch checkpoint: {type(exc).__name__}: "
                       f"{str(exc)[:200]}") from None
+    return obj
+
+
+def model_from_checkpoint(obj: Any, path: str | Path, n_features: int, n_classes: int, *,
+                          dropout: float = 0.2) -> Any:
+    """Turn what :func:`read_checkpoint` returned into a model that fits the data."""
+    torch = require_torch()
+    path = Path(path)
     if isinstance(obj, torch.nn.Module):
         model = obj
     elif isinstance(obj, dict):

@@ -289,10 +289,18 @@ def section_information_plane(ctx: Context) -> Section:
         f"and ended at {pl['I(X;T)_final']:.3f} bits"
         + (f", a fall of {fall:.3f} bits ('compression' of the binned layer)." if fall > 1e-9
            else ", with no fall after the peak."),
-        f"With {n} distinct training inputs no binned estimate can exceed log2(n) = {cap:.2f} "
-        "bits, and for a deterministic network these numbers describe the binned layer, not "
-        "the network itself.",
     ]
+    measures = first.get("measures", "")
+    if str(first["estimator"]).startswith("binning"):
+        sentences.append(
+            f"With {n} distinct training inputs no binned estimate can exceed log2(n) = "
+            f"{cap:.2f} bits, and for a deterministic network these numbers describe the binned "
+            f"layer ({measures}), not the network itself.")
+    else:
+        sentences.append(
+            f"The estimator reports {measures or 'a finite surrogate of I(X;T)'}: for a "
+            "deterministic network I(X;T) itself is infinite or constant, so these numbers "
+            "describe the modified layer the estimator defines, not the network itself.")
     warn = ctx.cache.get("plane_warnings", [])
     if warn:
         sentences.append(f"The estimator warned {len(warn)} time(s); first: {warn[0]}")
@@ -609,8 +617,25 @@ def section_sufficiency(ctx: Context) -> Section:
     t = ctx.activations("test")[layer].astype(np.float64)
     y = ctx.data.y_test
     method, n_boot = "ross", 30
+    distinct = max(len(np.unique(x[:, j])) for j in range(x.shape[1]))
+    if distinct <= 16:
+        return Section(
+            "sufficiency", "", status="not_applicable",
+            reading=f"The input features take at most {distinct} distinct values each, so I(X;Y) "
+            "cannot be estimated by the k-NN estimators this check uses (tied distances), and "
+            f"with {len(y)} test samples every input pattern is seen about once, so a plug-in "
+            "estimate would only count the samples. No sufficiency gap is reported.",
+            numbers={"layer": layer, "max_distinct_values_per_feature": int(distinct)})
     gap = gap_fn(x, t, y, method=method, n_boot=n_boot, random_state=ctx.seed)
     i_xy, i_ty = float(gap.params["i_xy"]), float(gap.params["i_ty"])
+    if i_xy < 0 or i_ty < 0:
+        return Section(
+            "sufficiency", "", status="not_applicable",
+            reading=f"The estimator returned I(X;Y) ≈ {i_xy:.3f} and I(T;Y) ≈ {i_ty:.3f} nats; "
+            "a negative mutual information is impossible, so these samples are outside what "
+            "the estimator can resolve and no sufficiency gap is reported.",
+            numbers={"layer": layer, "I(X;Y)_nats": i_xy, "I(T;Y)_nats": i_ty,
+                     "method": method})
     ci = [float(v) for v in gap.ci] if gap.ci is not None else None
     fig, ax = new_figure(1, width=5.5, height=2.8)
     ax.barh(["I(X;Y)", f"I(T;Y), T = {layer}"], [i_xy, i_ty], color=["#1d3557", "#2a9d8f"])
