@@ -59,6 +59,11 @@ def test_results_json_is_sane(small_report):
     pb = secs["pac_bayes"]["numbers"]
     # kl^-1 upper inversion can only lie above the (MC-bounded) empirical risk it starts from
     assert pb["empirical_risk"] <= pb["mc_bound"] <= pb["certificate"] <= 1.0
+    drop = secs["channels"]["numbers"]["dropout"]
+    assert drop["p"] == 0.2 and abs(drop["erased_fraction"] - 0.2) < 0.01  # 359*40*32 draws
+    # erasure channel: I after dropout = (1 - p) I before, exactly for the empirical pmf; the
+    # plug-in on 40 masks x 359 inputs has sd ~ 1 bit / sqrt(14360) ~ 0.008 bits; 0.05 ~ 6 sd
+    assert drop["max_abs_difference_bits"] <= 0.05
     ip = secs["information_plane"]["numbers"]
     cap = float(np.log2(ip["n_samples"]))
     for layer in ip["layers"].values():
