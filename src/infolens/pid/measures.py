@@ -204,7 +204,7 @@ def _mmi(P: np.ndarray, lat: Lattice) -> tuple[np.ndarray, dict]:
 
 
 @cache
-def _union_coefficients(n: int, lat_names: tuple[str, ...]) -> np.ndarray:
+def _union_coefficients(n: int) -> np.ndarray:
     """Inclusion–exclusion coefficients: P(union_j {A_j = a_j}) = sum_V c[node, V] p_V(x_V).
 
     Column ``mask - 1`` is the source subset V = mask (the union of the sets in J).
@@ -258,7 +258,7 @@ def _sx(P: np.ndarray, lat: Lattice) -> tuple[np.ndarray, dict]:
         code = np.ravel_multi_index(tuple(multi[i] for i in axes), tuple(src_shape[i] for i in axes))
         pVT[mask - 1] = pat[code, t_idx]
         pV[mask - 1] = pat.sum(axis=1)[code]
-    C = _union_coefficients(n, lat.names)
+    C = _union_coefficients(n)
     u_s = C @ pV
     u_st = C @ pVT
     red = (np.log(u_st) - np.log(pt[t_idx])[None, :] - np.log(u_s)) @ pe
