@@ -15,34 +15,38 @@ imin      1–4       "same amount, not the same information": two sources that 
                     the target different things with equal specific information count
                     as redundant (two independent bits copied into the target get
                     1 bit of redundancy instead of 1 bit unique each; Harder, Salge &
-                    Polani 2013; Griffith & Koch 2014).
+                    Polani 2013).
 mmi       1–4       Redundancy is simply the smallest source MI, so one of the two
                     unique atoms is always zero; agrees with BROJA and I_dep on
                     jointly Gaussian sources with a univariate target (Barrett 2015)
                     but is crude for discrete systems (COPY gets redundancy 1 bit).
-broja     2         Defined through unique information, only for two sources (the
-                    extension to more is not a lattice redundancy); needs a convex
-                    optimisation; the redundancy of independent sources can be
-                    positive (mechanistic redundancy; the "two-bit copy" is fine but
-                    the identity property holds); not differentiable.
-ccs       1–4       Pointwise and can be negative (misinformation); relies on a
-                    maximum-entropy surrogate distribution and on sign agreement
-                    tests, which make it discontinuous in the pmf; invariant only to
-                    the maxent choice of Ince (2017).
+broja     2         Defined through unique information, for two sources only (with three
+                    or more, no redundancy satisfies all the Williams–Beer axioms plus
+                    the identity property; Rauh et al. 2014).  Assumes unique
+                    information is fixed by the source–target marginals; gives
+                    "mechanistic" redundancy between independent inputs (AND: 0.311
+                    bit); needs a convex optimisation (here with a certified gap).
+ccs       1–4       Atoms can be negative (misinformation); relies on a maximum-entropy
+                    surrogate distribution and on sign-agreement tests between local
+                    quantities, which make it discontinuous in the pmf.
 sx        1–4       Atoms can be negative: shared exclusions may be misinformative, so
                     XOR gets -0.585 bit redundancy and +0.585 bit unique information
-                    besides 0.415 bit synergy (Makkeh et al. 2021, Fig. 4); the
+                    besides 0.415 bit synergy (closed form, see the tests); the
                     two-bit copy gets 0.415 bit redundancy.
-dep       2         Built from maximum-entropy dependency lattices, only defined for
-                    two sources here; not monotone under adding sources in general
-                    and needs iterative proportional fitting for the pairwise
-                    maxent distribution (James, Emenheiser & Crutchfield 2018).
+dep       2         Two sources here (dit's many-source variant is incomplete); the
+                    minimum over dependency-lattice edges is a design choice without an
+                    operational meaning; needs maximum-entropy fits (iterative
+                    proportional fitting).
 ========  ========  =================================================================
 
 References
 ----------
 Williams, P. L. & Beer, R. D. (2010). Nonnegative decomposition of multivariate
 information. arXiv:1004.2515.
+Harder, M., Salge, C. & Polani, D. (2013). Bivariate measure of redundant information.
+Phys. Rev. E 87, 012130.
+Rauh, J., Bertschinger, N., Olbrich, E. & Jost, J. (2014). Reconsidering unique
+information: towards a multivariate information decomposition. ISIT 2014.
 Barrett, A. B. (2015). Exploration of synergistic and redundant information sharing in
 static and dynamical Gaussian systems. Phys. Rev. E 91, 052802.
 Bertschinger, N., Rauh, J., Olbrich, E., Jost, J. & Ay, N. (2014). Quantifying unique
