@@ -114,6 +114,7 @@ def test_existing_output_directory_is_protected(cwd, capsys):
         (["--dropout", "1.5"], "[0, 1)"),
         (["--seed", "-1"], "non-negative"),
         (["--estimator", "no-such-estimator"], "--estimator"),
+        (["--estimator", "ksg1"], "units"),  # k-NN refused for 32-unit layers, before training
         (["--sections", "fano,nope"], "nope"),
     ],
 )

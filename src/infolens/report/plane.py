@@ -63,10 +63,20 @@ def start(ctx: Context, *, estimator: str | None, epochs: int) -> Callable[[int]
     ctx.cache["plane_warnings"] = []
     ctx.cache["plane_schedule"] = schedule
 
+    first = schedule[0]
+
     def on_epoch(epoch: int) -> None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            plane(epoch)
+            try:
+                plane(epoch)
+            except ValueError as exc:
+                # the first measurement happens before training: an estimator that cannot
+                # handle these layers is the user's choice to fix, not an internal error
+                if epoch == first and estimator is not None:
+                    raise InputError(f"--estimator {estimator!r} cannot measure these layers: "
+                                     f"{exc}") from None
+                raise
         for w in caught:
             msg = f"epoch {epoch}: {w.message}"
             if msg not in ctx.cache["plane_warnings"]:
