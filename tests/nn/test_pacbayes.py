@@ -118,7 +118,8 @@ def test_sampled_weights_have_the_posterior_variance():
     layer = ProbLinear(
         1, 1, bias=False, sigma_init=0.3, prior_sigma=0.3, parameterization="log_sigma"
     )
-    draws = torch.stack([layer._draw()[0] for _ in range(20000)]).flatten()
+    with torch.no_grad():
+        draws = torch.stack([layer._draw()[0] for _ in range(20000)]).flatten()
     # sample sd of 20000 normal draws has relative sd 1/sqrt(2*20000) = 0.005; 5 sd -> 2.5%
     assert float(draws.std()) == pytest.approx(0.3, rel=0.025)
     assert float(draws.mean()) == pytest.approx(
