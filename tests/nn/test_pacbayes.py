@@ -123,7 +123,7 @@ def test_sampled_weights_have_the_posterior_variance():
     # sample sd of 20000 normal draws has relative sd 1/sqrt(2*20000) = 0.005; 5 sd -> 2.5%
     assert float(draws.std()) == pytest.approx(0.3, rel=0.025)
     assert float(draws.mean()) == pytest.approx(
-        float(layer.weight_mu), abs=5 * 0.3 / math.sqrt(20000)
+        layer.weight_mu.item(), abs=5 * 0.3 / math.sqrt(20000)
     )
 
 
