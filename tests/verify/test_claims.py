@@ -63,3 +63,14 @@ def test_table_and_html_escape():
     assert "1/1 claims passed" in text and "PASS" in text
     page = html_table([r])
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize("name", ["dropout_erasure", "anti_aliasing"])
+def test_claims_hold_without_torch(monkeypatch, name):
+    # torch is optional for infolens: these claims have a NumPy route, checked here
+    import infolens.verify.claims as claims
+
+    monkeypatch.setattr(claims, "_torch_nn", lambda _name: None)
+    res = claims.CLAIMS[name](random_state=0)
+    assert res.passed, res.detail
+    assert not any(u.startswith("infolens.nn") for u in res.uses)

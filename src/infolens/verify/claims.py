@@ -91,6 +91,12 @@ def _torch_nn(name: str) -> Callable[..., Any] | None:
     return _find(name, "infolens.nn")
 
 
+def _require(fn: Callable[..., Any] | None, part: str) -> Callable[..., Any]:
+    if fn is None:
+        raise _missing(part)
+    return fn
+
+
 def _missing(part: str) -> MissingPart:
     return MissingPart(f"needs {part}, which is not available in this installation")
 
@@ -104,9 +110,8 @@ def affine_entropy(*, random_state: int = 0) -> ClaimResult:
     On samples: X ~ N(0, Σ) in 3 dimensions, n = 4000, T = AX + b with a random invertible
     A; both entropies are estimated with the Kozachenko–Leonenko k-NN estimator
     (``infolens.entropy(method="kl")``) and their difference is compared with
-    log|det A|.  Without the sample estimators, the closed form
-    ``infolens.exact.gaussian.affine_entropy`` is checked against ``gaussian.entropy`` of the
-    transformed covariance.
+    log|det A| (the closed form ``infolens.exact.gaussian.affine_entropy`` is tested
+    against ``gaussian.entropy`` in the test suite of :mod:`infolens.exact`).
 
     Tolerance (samples): the KL estimator's standard deviation at n = 4000, d = 3 is about
     sqrt(Var[log p(X)]/n) = sqrt(1.5/4000) ≈ 0.02 nats per entropy; the two estimates use the
@@ -116,8 +121,6 @@ def affine_entropy(*, random_state: int = 0) -> ClaimResult:
 
     References: Cover & Thomas, Elements of Information Theory, 2nd ed., Thm 8.6.4.
     """
-    from infolens.exact import gaussian
-
     rng = np.random.default_rng(random_state)
     d = 3
     m = rng.normal(size=(d, d))
@@ -127,31 +130,18 @@ def affine_entropy(*, random_state: int = 0) -> ClaimResult:
     logdet = float(np.linalg.slogdet(a)[1])
     formula = "h(AX+b) − h(X) = log|det A|"
     claim = "An invertible affine map changes differential entropy by log|det A|; b has no effect."
-    h = _estimator("entropy")
-    if h is not None:
-        n = 4000
-        x = rng.multivariate_normal(np.zeros(d), cov, size=n)
-        t = x @ a.T + b
-        hx = h(x, method="kl")
-        ht = h(t, method="kl")
-        return ClaimResult(
-            "affine_entropy", claim, formula, float(ht) - float(hx), logdet, 0.08,
-            detail=f"Kozachenko–Leonenko estimates on n={n} samples of a 3-d Gaussian "
-            f"(h(X)≈{float(hx):.3f}, h(T)≈{float(ht):.3f} nats); tolerance 4 combined "
-            "standard deviations (see docstring).",
-            uses=("infolens.entropy",),
-        )
-    ht = gaussian.entropy(a @ cov @ a.T)
-    hx = gaussian.entropy(cov)
-    aff = gaussian.affine_entropy(cov, a)
-    # both routes are closed forms in double precision: log-dets of 3x3 SPD matrices with
-    # condition numbers < 1e3 agree to ~1e-12; 1e-9 leaves room for round-off.
+    h = _require(_estimator("entropy"), "infolens.entropy (sample estimators)")
+    n = 4000
+    x = rng.multivariate_normal(np.zeros(d), cov, size=n)
+    t = x @ a.T + b
+    hx = h(x, method="kl")
+    ht = h(t, method="kl")
     return ClaimResult(
-        "affine_entropy", claim, formula, max(ht - hx, aff - hx, key=lambda v: abs(v - logdet)),
-        logdet, 1e-9,
-        detail="closed forms: gaussian.entropy(AΣAᵀ) − gaussian.entropy(Σ) and "
-        "gaussian.affine_entropy(Σ, A) − h(X), the worse of the two shown.",
-        uses=("infolens.exact.gaussian.entropy", "infolens.exact.gaussian.affine_entropy"),
+        "affine_entropy", claim, formula, float(ht) - float(hx), logdet, 0.08,
+        detail=f"Kozachenko–Leonenko estimates on n={n} samples of a 3-d Gaussian "
+        f"(h(X)≈{float(hx):.3f}, h(T)≈{float(ht):.3f} nats); tolerance 4 combined "
+        "standard deviations (see docstring).",
+        uses=("infolens.entropy",),
     )
 
 
@@ -166,42 +156,29 @@ def mi_invariance(*, random_state: int = 0) -> ClaimResult:
     estimator (``infolens.mutual_information(method="ksg1")``) of I(g(X); Y) is compared
     with the closed form.  KSG is not exactly invariant under non-linear maps, but its
     error at n = 3000 and I ≈ 0.5 nats is ≈ 0.02 nats (Kraskov et al. 2004, Fig. 4;
-    standard deviation ≈ 0.015); we allow 0.06 nats.  Without sample estimators: a random
-    joint pmf with the X alphabet permuted (an invertible map), checked exactly with
-    ``infolens.exact.discrete.mutual_information`` to 1e-12.
+    standard deviation ≈ 0.015); we allow 0.06 nats.
 
     References: Cover & Thomas (2006), §2.8; Kraskov, Stögbauer & Grassberger (2004),
     Phys. Rev. E 69, 066138.
     """
-    from infolens.exact import discrete, gaussian
+    from infolens.exact import gaussian
 
     rng = np.random.default_rng(random_state)
     claim = "Mutual information is unchanged by invertible deterministic maps of X."
     formula = "I(g(X);Y) = I(X;Y), g invertible"
-    mi = _estimator("mutual_information")
-    if mi is not None:
-        rho, n = 0.8, 3000
-        cov = np.array([[1.0, rho], [rho, 1.0]])
-        xy = rng.multivariate_normal([0.0, 0.0], cov, size=n)
-        gx = np.sinh(xy[:, 0]) + xy[:, 0] ** 3
-        est = mi(gx, xy[:, 1], method="ksg1")
-        truth = gaussian.mutual_information(cov, 0, 1)
-        return ClaimResult(
-            "mi_invariance", claim, formula, float(est), truth, 0.06,
-            detail=f"KSG (k=3) on n={n} samples with g(x)=sinh(x)+x³; expected is the closed "
-            "form −½log(1−ρ²) for ρ=0.8 (exact.gaussian.mutual_information); tolerance ≈ 4 "
-            "standard deviations of KSG at this n.",
-            uses=("infolens.mutual_information", "infolens.exact.gaussian.mutual_information"),
-        )
-    p = rng.dirichlet(np.ones(48)).reshape(6, 8)
-    perm = rng.permutation(6)
-    before = discrete.mutual_information(p)
-    after = discrete.mutual_information(p[perm])
+    mi = _require(_estimator("mutual_information"), "infolens.mutual_information")
+    rho, n = 0.8, 3000
+    cov = np.array([[1.0, rho], [rho, 1.0]])
+    xy = rng.multivariate_normal([0.0, 0.0], cov, size=n)
+    gx = np.sinh(xy[:, 0]) + xy[:, 0] ** 3
+    est = mi(gx, xy[:, 1], method="ksg1")
+    truth = gaussian.mutual_information(cov, 0, 1)
     return ClaimResult(
-        "mi_invariance", claim, formula, after, before, 1e-12,
-        detail="exact: a random 6×8 joint pmf with the X alphabet permuted; tolerance is "
-        "double-precision round-off of sums of 48 terms.",
-        uses=("infolens.exact.discrete.mutual_information",),
+        "mi_invariance", claim, formula, float(est), truth, 0.06,
+        detail=f"KSG (k=3) on n={n} samples with g(x)=sinh(x)+x³; expected is the closed "
+        "form −½log(1−ρ²) for ρ=0.8 (exact.gaussian.mutual_information); tolerance ≈ 4 "
+        "standard deviations of KSG at this n.",
+        uses=("infolens.mutual_information", "infolens.exact.gaussian.mutual_information"),
     )
 
 
@@ -255,13 +232,13 @@ def data_processing(*, random_state: int = 0, trials: int = 300) -> ClaimResult:
 def dropout_erasure(*, random_state: int = 0) -> ClaimResult:
     r"""A unit carrying Y through dropout with rate p keeps I(T;Y) = (1 − p) H(Y).
 
-    On samples: Y uniform-ish over 4 symbols (p_Y = [0.4, 0.3, 0.2, 0.1]), n = 200,000,
-    each sample erased independently with p = 0.3 (T = Y or the erasure symbol −1), and
-    I(T;Y) estimated with the plug-in estimator (``infolens.mutual_information(method=
-    "plugin")``).  Tolerance: plug-in bias is (|T|−1)(|Y|−1)/(2n) ≈ 4e-5 nats (Miller 1955)
-    and its standard deviation ≈ sqrt(Var[log p(t,y)/p(t)p(y)]/n) < 0.003 nats; we allow
-    0.01.  Without the estimators the exact pmf of (Y, T) is built and checked with
-    ``infolens.exact.discrete.mutual_information`` to 1e-12.
+    With torch installed: a real ``torch.nn.Dropout(0.3)`` in training mode acts on a unit
+    that carries a binary Y (P(Y = 1) = 0.3), n = 200,000 samples
+    (``infolens.nn.dropout_information``).  Without torch: Y over 4 symbols
+    (p_Y = [0.4, 0.3, 0.2, 0.1]) is erased independently with p = 0.3 in NumPy.  Either way
+    I(T;Y) is the plug-in estimate (``infolens.mutual_information(method="plugin")``).
+    Tolerance: plug-in bias (|T|−1)(|Y|−1)/(2n) < 4e-5 nats (Miller 1955) and standard
+    deviation sqrt(Var[log p(t,y)/p(t)p(y)]/n) < 0.003 nats; we allow 0.01.
 
     References: Srivastava et al. (2014), JMLR 15; Cover & Thomas (2006), §7.1.5 (BEC).
     """
@@ -285,28 +262,19 @@ def dropout_erasure(*, random_state: int = 0) -> ClaimResult:
             "nats; tolerance from the plug-in bias (~1e-5) and standard deviation (<0.003).",
             uses=("infolens.nn.dropout_information", "infolens.mutual_information"),
         )
-    mi = _estimator("mutual_information")
-    if mi is not None:
-        rng = np.random.default_rng(random_state)
-        n = 200_000
-        y = rng.choice(4, size=n, p=py)
-        keep = rng.random(n) >= p_drop
-        t = np.where(keep, y, -1)
-        est = mi(t, y, method="plugin")
-        return ClaimResult(
-            "dropout_erasure", claim, formula, float(est), expected, 0.01,
-            detail=f"plug-in MI on n={n} samples, p=0.3, H(Y)={hy:.4f} nats (exact.discrete."
-            "entropy); tolerance from the plug-in bias and standard deviation (see docstring).",
-            uses=("infolens.mutual_information", "infolens.exact.discrete.entropy"),
-        )
-    # exact joint pmf of (Y, T): T = Y w.p. 1 - p, T = 'erased' (last column) w.p. p
-    pyt = np.zeros((4, 5))
-    pyt[np.arange(4), np.arange(4)] = (1 - p_drop) * py
-    pyt[:, 4] = p_drop * py
+    mi = _require(_estimator("mutual_information"), "infolens.mutual_information")
+    rng = np.random.default_rng(random_state)
+    n = 200_000
+    y = rng.choice(4, size=n, p=py)
+    keep = rng.random(n) >= p_drop
+    t = np.where(keep, y, -1)
+    est = mi(t, y, method="plugin")
     return ClaimResult(
-        "dropout_erasure", claim, formula, discrete.mutual_information(pyt), expected, 1e-12,
-        detail="exact pmf of (Y, T) with an erasure symbol; tolerance is round-off.",
-        uses=("infolens.exact.discrete.mutual_information", "infolens.exact.discrete.entropy"),
+        "dropout_erasure", claim, formula, float(est), expected, 0.01,
+        detail=f"NumPy erasure of a 4-symbol Y (torch not installed), n={n}, p=0.3, "
+        f"H(Y)={hy:.4f} nats (exact.discrete.entropy); plug-in MI; tolerance from the plug-in "
+        "bias and standard deviation (see docstring).",
+        uses=("infolens.mutual_information", "infolens.exact.discrete.entropy"),
     )
 
 
@@ -338,6 +306,8 @@ def anti_aliasing(*, random_state: int = 0) -> ClaimResult:
     * I(X;T) in closed form from the joint covariance (``infolens.exact.gaussian.
       mutual_information``).
 
+    With torch installed both come from ``infolens.nn.aliasing_tradeoff`` (BlurPool's
+    filters); without torch, from the filter's FFT here and ``infolens.exact.gaussian``.
     The claim holds when the filter lowers the aliased fraction *and* lowers I(X;T).  The
     record reports I(X;T) with the filter (measured) against I(X;T) without (expected,
     relation ≤); if the aliased fraction did not fall, the measured value is replaced by
@@ -460,60 +430,27 @@ def forward_reverse_kl(*, random_state: int = 0) -> ClaimResult:
     reverse optimum inwards by a few hundredths at separation 6).  Measured:
     |μ_reverse| − |μ_forward|; expected 3, tolerance 0.15 (the two fits' own errors).
 
-    Uses ``infolens.bounds.fit_gaussian`` when available; otherwise both fits are found by
-    minimising ``infolens.exact.discrete.kl_divergence`` between the target and a Gaussian
-    discretised on a fine grid (step 0.01 on [−12, 12], where the discretisation error of
-    the KL is O(step²)).
+    Both fits come from ``infolens.bounds.fit_gaussian`` given the target's log-density:
+    forward by moment matching on a grid, reverse by reparameterised optimisation with
+    restarts.
 
     References: Bishop (2006), PRML §10.1.2, Fig. 10.3; Minka (2005), "Divergence measures
     and message passing".
     """
-    from scipy import optimize, stats
-
     claim = "Forward KL(p‖q) is mode-covering; reverse KL(q‖p) is mode-seeking."
     formula = "|μ_rev| − |μ_fwd| ≈ mode distance (3)"
-    fit = _find("fit_gaussian", *_BOUNDS)
-    if fit is not None:
-        def log_p(z: np.ndarray) -> np.ndarray:  # log of ½N(−3,1) + ½N(3,1), up to a constant
-            z = np.asarray(z, dtype=float).reshape(-1)
-            return np.logaddexp(-0.5 * (z + 3.0) ** 2, -0.5 * (z - 3.0) ** 2)
+    fit = _require(_find("fit_gaussian", *_BOUNDS), "infolens.bounds.fit_gaussian")
 
-        fwd = fit(log_p, divergence="forward", grid=(-12.0, 12.0))
-        rev = fit(log_p, divergence="reverse", random_state=random_state)
-        mu_f = float(np.ravel(fwd.mean)[0])
-        mu_r = float(np.ravel(rev.mean)[0])
-        how = "infolens.bounds.fit_gaussian on the target's log-density"
-        uses: tuple[str, ...] = ("infolens.bounds.fit_gaussian",)
-    else:
-        from infolens.exact import discrete
+    def log_p(z: np.ndarray) -> np.ndarray:  # log of ½N(−3,1) + ½N(3,1), up to a constant
+        z = np.asarray(z, dtype=float).reshape(-1)
+        return np.logaddexp(-0.5 * (z + 3.0) ** 2, -0.5 * (z - 3.0) ** 2)
 
-        grid = np.arange(-12.0, 12.0 + 1e-9, 0.01)
-
-        def target() -> np.ndarray:
-            w = 0.5 * stats.norm.pdf(grid, -3, 1) + 0.5 * stats.norm.pdf(grid, 3, 1)
-            return w / w.sum()
-
-        p = target()
-        p_pos = np.maximum(p, 1e-300) / np.maximum(p, 1e-300).sum()  # p > 0 on the whole grid
-
-        def q_of(theta: np.ndarray) -> np.ndarray:
-            w = stats.norm.pdf(grid, theta[0], math.exp(theta[1]))
-            w = np.maximum(w, 1e-300)
-            return w / w.sum()
-
-        def fwd_obj(theta: np.ndarray) -> float:
-            return discrete.kl_divergence(p, q_of(theta))
-
-        def rev_obj(theta: np.ndarray) -> float:
-            return discrete.kl_divergence(q_of(theta), p_pos)
-
-        f = optimize.minimize(fwd_obj, x0=np.array([0.5, 0.0]), method="Nelder-Mead",
-                              options={"xatol": 1e-6, "fatol": 1e-10})
-        r = optimize.minimize(rev_obj, x0=np.array([0.5, 0.0]), method="Nelder-Mead",
-                              options={"xatol": 1e-6, "fatol": 1e-10})
-        mu_f, mu_r = float(f.x[0]), float(r.x[0])
-        how = "exact.discrete.kl_divergence on a grid of step 0.01, Nelder–Mead"
-        uses = ("infolens.exact.discrete.kl_divergence",)
+    fwd = fit(log_p, divergence="forward", grid=(-12.0, 12.0))
+    rev = fit(log_p, divergence="reverse", random_state=random_state)
+    mu_f = float(np.ravel(fwd.mean)[0])
+    mu_r = float(np.ravel(rev.mean)[0])
+    how = "infolens.bounds.fit_gaussian on the target's log-density"
+    uses = ("infolens.bounds.fit_gaussian",)
     return ClaimResult(
         "forward_reverse_kl", claim, formula, abs(mu_r) - abs(mu_f), 3.0, 0.15,
         detail=f"target ½N(−3,1)+½N(3,1); forward fit mean {mu_f:.3f}, reverse fit mean "
@@ -580,9 +517,8 @@ def pac_bayes(*, random_state: int = 0, repeats: int = 400) -> ClaimResult:
     ``repeats`` training sets of N = 200 the posterior is the Gibbs posterior
     q ∝ p·exp(−λ N L̂) with λ = 1 (data dependent — allowed, the bound holds for every q
     simultaneously), KL(q‖p) is computed with ``infolens.exact.discrete.kl_divergence`` and
-    the bound with ``infolens.bounds.kl_bound`` (Seeger/Maurer kl form) when
-    available, otherwise with the source text's square-root form
-    L̂(q) + sqrt((KL + ln(N/δ)) / (2(N − 1))).  Measured: the fraction of training sets on
+    the bound with ``infolens.bounds.kl_bound`` (Seeger/Maurer kl form, which is tighter
+    than the source text's square-root form).  Measured: the fraction of training sets on
     which the true risk L(q) exceeds the bound; expected ≤ δ = 0.05.  Tolerance: the
     binomial standard deviation of that fraction, sqrt(δ(1−δ)/repeats) ≈ 0.011, times 2.
 
@@ -595,7 +531,7 @@ def pac_bayes(*, random_state: int = 0, repeats: int = 400) -> ClaimResult:
     true_risk = 0.1 + 0.8 * np.abs(cs - 0.5)
     prior = np.full(cs.size, 1.0 / cs.size)
     n, delta = 200, 0.05
-    bound_fn = _find("kl_bound", *_BOUNDS)
+    bound_fn = _require(_find("kl_bound", *_BOUNDS), "infolens.bounds.kl_bound")
     violations, bounds, gaps = 0, [], []
     for _ in range(repeats):
         x = rng.random(n)
@@ -606,20 +542,15 @@ def pac_bayes(*, random_state: int = 0, repeats: int = 400) -> ClaimResult:
         q /= q.sum()
         kl = discrete.kl_divergence(q, prior)
         emp_q = float(q @ emp)
-        if bound_fn is not None:
-            b = float(bound_fn(emp_q, kl, n, delta=delta))
-        else:
-            b = emp_q + math.sqrt((kl + math.log(n / delta)) / (2 * (n - 1)))
+        b = float(bound_fn(emp_q, kl, n, delta=delta))
         risk_q = float(q @ true_risk)
         violations += risk_q > b
         bounds.append(b)
         gaps.append(b - risk_q)
     frac = violations / repeats
     tol = 2 * math.sqrt(delta * (1 - delta) / repeats)
-    how = ("infolens.bounds.kl_bound (Seeger/Maurer)" if bound_fn is not None
-           else "the source text's square-root bound")
-    uses = ("infolens.exact.discrete.kl_divergence",) + (
-        ("infolens.bounds.kl_bound",) if bound_fn is not None else ())
+    how = "infolens.bounds.kl_bound (Seeger/Maurer)"
+    uses = ("infolens.exact.discrete.kl_divergence", "infolens.bounds.kl_bound")
     return ClaimResult(
         "pac_bayes",
         "With probability ≥ 1 − δ, the true risk of the posterior is below the PAC-Bayes bound.",
@@ -637,11 +568,9 @@ def pac_bayes(*, random_state: int = 0, repeats: int = 400) -> ClaimResult:
 def fano(*, random_state: int = 0, trials: int = 300) -> ClaimResult:
     r"""Fano: H(Y|X) ≤ h(P_e) + P_e log(M − 1), so no classifier's error is below the bound.
 
-    ``trials`` random joint pmfs of X (2–10 symbols) and Y (M = 2–4 classes with
-    ``fano_lower_bound``; binary with the fallback).  The Bayes error
-    P_e = 1 − Σ_x max_y p(x, y) is the lowest error of any classifier.  The Fano lower bound is
-    ``infolens.bounds.fano_lower_bound`` when available, otherwise
-    ``infolens.exact.discrete.inverse_binary_entropy`` of H(Y|X)
+    ``trials`` random joint pmfs of X (2–10 symbols) and Y (M = 2–4 classes).  The Bayes
+    error P_e = 1 − Σ_x max_y p(x, y) is the lowest error of any classifier.  The Fano lower
+    bound is ``infolens.bounds.fano_lower_bound`` at H(Y|X)
     (``infolens.exact.discrete.conditional_entropy``).  Measured: the smallest value of
     P_e − bound over all trials, which must be ≥ 0 (tolerance 1e-12: round-off of the
     inverse).
@@ -651,32 +580,25 @@ def fano(*, random_state: int = 0, trials: int = 300) -> ClaimResult:
     from infolens.exact import discrete
 
     rng = np.random.default_rng(random_state)
-    fano_fn = _find("fano_lower_bound", *_BOUNDS)
+    fano_fn = _require(_find("fano_lower_bound", *_BOUNDS), "infolens.bounds.fano_lower_bound")
     worst, tight = math.inf, math.inf
     for _ in range(trials):
         kx = int(rng.integers(2, 11))
-        # M-ary form (H(Y|X) <= h(Pe) + Pe log(M-1)) when the library has it; binary otherwise
-        m = int(rng.integers(2, 5)) if fano_fn is not None else 2
+        m = int(rng.integers(2, 5))  # M-ary form: H(Y|X) <= h(Pe) + Pe log(M-1)
         p = rng.dirichlet(np.full(m * kx, 0.7)).reshape(kx, m)
         pe = float(1.0 - p.max(axis=1).sum())
         hyx = discrete.conditional_entropy(p, 1, 0)
-        if fano_fn is not None:
-            bound = float(fano_fn(conditional_entropy=hyx, n_classes=m))
-        else:
-            bound = discrete.inverse_binary_entropy(hyx)
+        bound = float(fano_fn(conditional_entropy=hyx, n_classes=m))
         worst = min(worst, pe - bound)
         tight = min(tight, pe)
-    how = "infolens.bounds.fano_lower_bound" if fano_fn is not None else "inverse_binary_entropy"
-    uses = ("infolens.exact.discrete.conditional_entropy",
-            "infolens.bounds.fano_lower_bound" if fano_fn is not None
-            else "infolens.exact.discrete.inverse_binary_entropy")
+    uses = ("infolens.exact.discrete.conditional_entropy", "infolens.bounds.fano_lower_bound")
     return ClaimResult(
         "fano",
         "No classifier can beat Fano's limit on the error probability set by H(Y|X).",
         "min over pmfs of P_e − Fano bound ≥ 0",
         worst, 0.0, 1e-12, relation="≥", unit="",
-        detail=f"{trials} random pmfs ({'M = 2–4 classes' if fano_fn is not None else 'binary Y'}); "
-        f"bound from {how}.",
+        detail=f"{trials} random pmfs with M = 2–4 classes; bound from "
+        "infolens.bounds.fano_lower_bound.",
         uses=uses,
     )
 
@@ -687,44 +609,45 @@ def fano(*, random_state: int = 0, trials: int = 300) -> ClaimResult:
 def xor_synergy(*, random_state: int = 0) -> ClaimResult:
     r"""Y = T₁ ⊕ T₂: each input alone carries 0 bits about Y, together 1 bit — pure synergy.
 
-    With ``infolens.pid.decompose`` available, the synergy atom of the two-source partial
-    information decomposition (I_min measure) is measured; otherwise the synergy is read
-    from the interaction information, −I(T₁;T₂;Y) (``infolens.exact.discrete.
-    interaction_information``, co-information sign), after checking I(T_i;Y) = 0.
-    Expected: 1 bit; tolerance 1e-12 (exact arithmetic on a 2×2×2 pmf).
+    On the exact XOR pmf, ``infolens.pid.decompose`` is run with the two-source redundancy
+    measures I_min, I_MMI, I_BROJA and I_ccs; each must put the whole bit into the synergy
+    atom.  (I_sx is left out on purpose: the shared-exclusion measure gives XOR a negative
+    redundancy log2(2/3) and synergy 2 − log2 3, a known property of that measure — Makkeh,
+    Gutknecht & Wibral 2021 — so "pure synergy" is a statement about the other measures.)  Measured: the synergy atom farthest from 1 bit.  The record
+    also requires I(T_i;Y) = 0 and the co-information −1 bit
+    (``infolens.exact.discrete.interaction_information``); otherwise it fails.
+    Tolerance 1e-9 bits (BROJA is a convex program solved to ~1e-10; the others are exact
+    arithmetic on a 2×2×2 pmf).
 
-    References: Williams & Beer (2010), arXiv:1004.2515; Bell (2003).
+    References: Williams & Beer (2010), arXiv:1004.2515; Bertschinger et al. (2014);
+    Ince (2017); Makkeh, Gutknecht & Wibral (2021); Bell (2003).
     """
     from infolens.exact import discrete
 
+    decompose = _require(_find("decompose", "infolens.pid", "infolens.pid.decompose"),
+                         "infolens.pid.decompose")
     p = np.zeros((2, 2, 2))
     for a in range(2):
         for b in range(2):
             p[a, b, a ^ b] = 0.25
     single = max(discrete.mutual_information(p, 0, 2, base=2),
                  discrete.mutual_information(p, 1, 2, base=2))
-    joint = discrete.mutual_information(p, (0, 1), 2, base=2)
-    decompose = _find("decompose", "infolens.pid", "infolens.pid.decompose")
-    if decompose is not None:
-        res = decompose(p, sources=[0, 1], target=2, measure="imin", base=2)
-        syn = float(res.synergy)
-        how = "pid.decompose (I_min) synergy atom"
-        uses: tuple[str, ...] = ("infolens.pid.decompose",
-                                 "infolens.exact.discrete.mutual_information")
-    else:
-        syn = -discrete.interaction_information(p, base=2)
-        how = "−interaction_information"
-        uses = ("infolens.exact.discrete.interaction_information",
-                "infolens.exact.discrete.mutual_information")
-    measured = syn if single <= 1e-12 else math.inf
+    coinfo = discrete.interaction_information(p, base=2)
+    measures = ("imin", "mmi", "broja", "ccs")
+    syn = {m: float(decompose(p, sources=[0, 1], target=2, measure=m, base=2).synergy)
+           for m in measures}
+    worst = max(syn.values(), key=lambda v: abs(v - 1.0))
+    consistent = single <= 1e-12 and abs(coinfo + 1.0) <= 1e-12
     return ClaimResult(
         "xor_synergy",
         "For Y = T₁ ⊕ T₂ neither input alone tells anything about Y; together they determine it.",
         "synergy(T₁,T₂→Y) = 1 bit, I(Tᵢ;Y) = 0",
-        measured, 1.0, 1e-12, unit="bits",
-        detail=f"exact XOR pmf; max single-source MI {single:.1e} bits, joint MI {joint:.4f} "
-        f"bits; synergy from {how}.",
-        uses=uses,
+        worst if consistent else math.inf, 1.0, 1e-9, unit="bits",
+        detail=f"exact XOR pmf; max single-source MI {single:.1e} bits, co-information "
+        f"{coinfo:.4f} bits; synergy atom per measure: "
+        + ", ".join(f"{m} {v:.6f}" for m, v in syn.items()) + ".",
+        uses=("infolens.pid.decompose", "infolens.exact.discrete.mutual_information",
+              "infolens.exact.discrete.interaction_information"),
     )
 
 
