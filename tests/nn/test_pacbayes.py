@@ -245,3 +245,11 @@ def test_symmetry_respecting_prior_gives_smaller_kl_and_tighter_bound():
         results[name] = certificate(p, (xb, yb), mc_samples=100, random_state=0)
     assert results["symmetric"].kl < results["isotropic"].kl
     assert results["symmetric"].risk_01 < results["isotropic"].risk_01
+
+
+def test_lazy_exports_from_infolens_nn():
+    import infolens.nn as inn
+    from infolens.nn import pacbayes
+
+    for name in pacbayes.__all__:
+        assert getattr(inn, name) is getattr(pacbayes, name)
