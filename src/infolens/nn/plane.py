@@ -47,6 +47,7 @@ import json
 import math
 import numbers
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -220,6 +221,17 @@ def _discrete_view(x: np.ndarray) -> np.ndarray:
     return np.unique(x, axis=0, return_inverse=True)[1].reshape(-1, 1)
 
 
+def _caller_level() -> int:
+    """``stacklevel`` pointing at the first frame outside infolens (the user's call)."""
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(2)  # the caller of the function that calls warnings.warn
+    level = 2
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(pkg):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 class _Binning(LayerEstimator):
     quantities = ("I(X;B(T))", "I(B(T);Y)")
 
@@ -235,7 +247,7 @@ class _Binning(LayerEstimator):
     def _warn_once(self, key: tuple[str, str], msg: str, cat: type[Warning]) -> None:
         if key not in self._warned:
             self._warned.add(key)
-            warnings.warn(msg, cat, stacklevel=4)
+            warnings.warn(msg, cat, stacklevel=_caller_level())
 
     def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
         codes = _row_codes(self._bin(t, layer))
