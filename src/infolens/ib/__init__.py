@@ -6,10 +6,15 @@
   convex Lagrangians (Kolchinsky et al. 2019; Rodriguez Galvez et al. 2020).
 - :func:`gaussian`, :func:`gaussian_curve` — the closed-form Gaussian IB (Chechik et al.
   2005).
+- :func:`from_samples` — discretise or fit a Gaussian, solve, bootstrap band.
+- :func:`plot_curve` — the curve with a network's layers placed against it
+  (matplotlib imported only when called).
 """
 
 from .closed_form import GaussianIB, gaussian, gaussian_curve
 from .curves import IBCurve, curve, maximal_correlation, upper_concave_envelope
+from .plotting import layer_points, plot_curve
+from .samples import SampleIBCurve, from_samples
 from .solvers import IBSolution, deterministic, generalized, iterative
 
 __all__ = [
@@ -24,4 +29,8 @@ __all__ = [
     "GaussianIB",
     "gaussian",
     "gaussian_curve",
+    "SampleIBCurve",
+    "from_samples",
+    "plot_curve",
+    "layer_points",
 ]

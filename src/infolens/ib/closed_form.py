@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.linalg
 
 from .._validate import as_array, check_base, check_covariance, check_finite_array
 from ..units import Base, unit_name
@@ -111,6 +110,8 @@ def _spectrum(cov_x: Any, cov_xy: Any, cov_y: Any) -> tuple[np.ndarray, np.ndarr
     cond = (cond + cond.T) / 2.0
     # Sigma_{x|y} v = lambda Sigma_x v  <=>  v^T (Sigma_{x|y} Sigma_x^{-1}) = lambda v^T;
     # eigh normalises v^T Sigma_x v = 1 and sorts lambda ascending
+    import scipy.linalg  # imported here: it is slow to import and only needed here
+
     lam, vecs = scipy.linalg.eigh(cond, sx)
     lam = np.clip(lam, np.finfo(float).tiny, 1.0)  # round-off only: 0 < lambda <= 1 in theory
     # Sigma_xy Sigma_y^{-1} Sigma_yx has rank <= n_y, so all but the smallest min(n_x, n_y)
