@@ -53,6 +53,8 @@ def test_dpi_report_exact_values_never_increase():
     rep = dpi_report([2.0, 1.0, 1.4, 0.5], names=["a", "b", "c", "d"])
     assert [(r["layer"], r["earlier"]) for r in rep.violations] == [("c", "b")]
     assert rep.violations[0]["ratio"] is None  # no interval given -> no ratio
+    # equal values up to float rounding (e.g. two layers both at H(Y)) are not increases
+    assert dpi_report([0.9991571208502711, 0.9991571208502713]).ok
 
 
 # ------------------------------------------------------------------ linear Gaussian

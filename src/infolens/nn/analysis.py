@@ -108,6 +108,7 @@ def dpi_report(
     names: Sequence[str] | None = None,
     quantity: str = "I(X;T)",
     level: float = 0.95,
+    atol: float = 1e-9,
 ) -> DPIReport:
     """Report where estimated I(X;T_l) increases along a chain of layers.
 
@@ -131,6 +132,8 @@ def dpi_report(
         An increase is ``beyond_uncertainty`` when it exceeds ``z_(1+level)/2`` standard
         errors of the difference ``sqrt(se_l^2 + se_k^2)`` (an interval ``ci`` is
         converted with ``se = width / (2 z)``).
+    atol : float, default 1e-9
+        Increases up to ``atol`` (float rounding of equal values) are not reported.
 
     Returns
     -------
@@ -162,24 +165,25 @@ def dpi_report(
         for ep in sorted(by_epoch):
             rs = sorted(by_epoch[ep], key=lambda r: r.get("layer_index", 0))
             vals = [_value_and_se(r, z) for r in rs]
-            rows.extend(dict(v, epoch=ep) for v in _dpi_rows(vals, [r["layer"] for r in rs], z))
+            names_ep = [r["layer"] for r in rs]
+            rows.extend(dict(v, epoch=ep) for v in _dpi_rows(vals, names_ep, z, atol))
             n_layers = max(n_layers, len(rs))
         return DPIReport(rows, n_layers, level)
     names = [str(i) for i in range(len(items))] if names is None else [str(n) for n in names]
     if len(names) != len(items):
         raise ValueError(f"names has {len(names)} entries for {len(items)} estimates.")
     vals = [_value_and_se(e, z) for e in items]
-    return DPIReport(_dpi_rows(vals, names, z), len(items), level)
+    return DPIReport(_dpi_rows(vals, names, z, atol), len(items), level)
 
 
-def _dpi_rows(vals: list[tuple[float, float | None]], names: list[str], z: float
-              ) -> list[dict[str, Any]]:
+def _dpi_rows(vals: list[tuple[float, float | None]], names: list[str], z: float,
+              atol: float) -> list[dict[str, Any]]:
     rows = []
     best = 0
     for l in range(1, len(vals)):
         v, se = vals[l]
         vk, sek = vals[best]
-        if v > vk:
+        if v > vk + atol:
             unc = None if se is None or sek is None else math.hypot(se, sek)
             ratio = None if not unc else (v - vk) / unc
             rows.append({"layer": names[l], "earlier": names[best], "increase": v - vk,
