@@ -919,8 +919,15 @@ def ksg_bc_mi(
     xc, yc = copula_normalize(x), copula_normalize(y)
     dx = xc.shape[1]
     n = xc.shape[0]
+    both = np.hstack([xc, yc])
+    const = np.flatnonzero(np.ptp(both, axis=0) == 0)
+    if const.size:
+        raise ValueError(
+            f"ksg-bc: column(s) {const.tolist()} of (x, y) are constant; a constant "
+            "variable has zero MI with anything. Drop it, or use method='ksg1'."
+        )
     raw = ksg1_mi(xc, yc, k=k)
-    corr = np.atleast_2d(np.corrcoef(np.hstack([xc, yc]), rowvar=False))
+    corr = np.atleast_2d(np.corrcoef(both, rowvar=False))
     try:
         chol = np.linalg.cholesky(corr)
     except np.linalg.LinAlgError:
