@@ -19,6 +19,7 @@ Figures (PNG) and the recorded tables (JSON lines) are written to ``--out``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 import warnings
@@ -35,6 +36,8 @@ from infolens.nn.plane import (
     SaturationWarning,
     WidthBinning,
     log_schedule,
+    plot_seeds,
+    track_seeds,
 )
 
 WIDTHS = (12, 10, 7, 5, 4, 3, 2)
@@ -104,6 +107,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--lr", type=float, default=4e-4)
     ap.add_argument("--batch-size", type=int, default=256)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="if > 1, also train the tanh network for seeds 0..N-1 and plot the "
+                         "median and interquartile band of I(X;T), I(T;Y) per layer")
     args = ap.parse_args(argv)
     # a 12-10-7-5-4-3-2 network is tiny: thread start-up costs more than it saves
     torch.set_num_threads(1)
@@ -176,7 +182,41 @@ def _run(args, x, y, sched, kde_sched) -> dict:
               f"{e_max}, final {v_end:.3f}; final I(T;Y) {ity_end:.3f} bits "
               f"(H(Y) = 0.99916); train/test accuracy {a_tr:.3f}/{a_te:.3f}")
     print(f"time: tanh {t_tanh:.1f} s, total {t_total:.1f} s")
+    if args.seeds > 1:
+        result["tanh_seeds"] = _seeds(args, x, y, sched)
     return result
+
+
+def _seeds(args, x, y, sched) -> dict:
+    """tanh network over several seeds: median and band (saved as tishby12_tanh_seeds.png)."""
+    import matplotlib.pyplot as plt
+
+    def run(seed):
+        net = make_net(nn.Tanh, seed)
+        plane = InformationPlane(net, x, y, layers=nn.Tanh, epochs=sched,
+                                 estimator=RangeBinning(30, (-1.0, 1.0), outside="raise"))
+        train(net, [plane], x, y, epochs=args.epochs, lr=args.lr,
+              batch_size=args.batch_size, seed=seed)
+        return plane.records
+
+    records = track_seeds(run, range(args.seeds))
+    with open(os.path.join(args.out, "tishby12_tanh_seeds.jsonl"), "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+    fig = plot_seeds(records)
+    fig.suptitle(f"tanh, 30 bins on [-1, 1], {args.seeds} seeds, {args.epochs} epochs")
+    fig.savefig(os.path.join(args.out, "tishby12_tanh_seeds.png"), dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    out = {}
+    last = max(r["layer_index"] for r in records)
+    for seed in range(args.seeds):
+        rows = [r for r in records if r["seed"] == seed and r["layer_index"] == last]
+        v_max, e_max, v_end, ity_end = summary(rows, rows[0]["layer"])
+        out[seed] = {"max_ixt": v_max, "epoch_of_max": e_max, "final_ixt": v_end,
+                     "final_ity": ity_end}
+        print(f"tanh seed {seed}: last hidden layer I(X;T) max {v_max:.3f} bits at epoch "
+              f"{e_max}, final {v_end:.3f}; final I(T;Y) {ity_end:.3f} bits")
+    return out
 
 
 if __name__ == "__main__":

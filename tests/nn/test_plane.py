@@ -256,13 +256,16 @@ def test_example_12bit_short(tmp_path):
         # ReLU activations exceed 1 from the start (seeded init): the clipped plane warns
         with pytest.warns(BinRangeWarning, match="outside the stated bin range"):
             res = _load_example().main(["--epochs", "6", "--points", "4", "--kde-points", "2",
-                                        "--kde-samples", "256", "--out", str(tmp_path)])
+                                        "--kde-samples", "256", "--seeds", "2",
+                                        "--out", str(tmp_path)])
     finally:
         torch.set_num_threads(threads)
     for name in ("tanh_binning", "relu_width", "relu_kde", "relu_clipped"):
         assert (tmp_path / f"tishby12_{name}.png").stat().st_size > 1000
         assert res[name]["final_ity"] <= H_Y_BITS + 1e-9
     assert len(load_records(tmp_path / "tishby12_tanh.jsonl")) == 4 * 5 * 2
+    assert (tmp_path / "tishby12_tanh_seeds.png").stat().st_size > 1000
+    assert sorted(res["tanh_seeds"]) == [0, 1]
 
 
 @pytest.mark.slow
