@@ -61,6 +61,7 @@ from .._validate import (
     check_base,
     check_consistent_length,
     check_positive_int,
+    check_probability,
     check_random_state,
     check_samples,
 )
@@ -223,7 +224,7 @@ def _discrete_view(x: np.ndarray) -> np.ndarray:
 
 def _caller_level() -> int:
     """``stacklevel`` pointing at the first frame outside infolens (the user's call)."""
-    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
     frame = sys._getframe(2)  # the caller of the function that calls warnings.warn
     level = 2
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(pkg):
@@ -237,7 +238,7 @@ class _Binning(LayerEstimator):
 
     def __init__(self, *, n_boot: int = 0, ci_level: float = 0.95, random_state: Any = 0):
         self.n_boot = check_positive_int(n_boot, "n_boot", minimum=0)
-        self.ci_level = float(ci_level)
+        self.ci_level = check_probability(ci_level, "ci_level", open_low=True, open_high=True)
         self.random_state = random_state
         self._warned: set[tuple[str, str]] = set()
 
@@ -294,6 +295,8 @@ class RangeBinning(_Binning):
         What to do with values outside ``range``: put them into the edge bins *with a
         BinRangeWarning* giving the fraction affected (the original study's behaviour,
         which manufactures "compression" for unbounded units), or raise ``ValueError``.
+        The warning is given once per layer; every record carries the fraction of values
+        clipped at that epoch in ``params["outside_fraction"]``.
     n_boot : int, default 0
         Bootstrap resamples for a percentile interval (0: no interval).
 
@@ -381,7 +384,7 @@ class QuantileBinning(_Binning):
 
     Equal values always share a bin, so a unit with few distinct values uses fewer bins.
     The edges are recomputed at every call (adaptive binning), so the estimate is invariant
-    under monotone per-unit maps.  Computes plug-in I(X;B(T)) and I(B(T);Y) in nats.
+    under strictly increasing per-unit maps.  Computes plug-in I(X;B(T)) and I(B(T);Y) in nats.
 
     References
     ----------
