@@ -53,7 +53,8 @@ def start(ctx: Context, *, estimator: str | None, epochs: int) -> Callable[[int]
         name, options = estimator, {}
     schedule = schedule_fn(epochs, N_POINTS) if ctx.trained else [0]
     try:
-        plane = plane_cls(ctx.model, ctx.data.x_train, ctx.data.y_train, layers=hidden,
+        idx = ctx.subset("train")
+        plane = plane_cls(ctx.model, ctx.data.x_train[idx], ctx.data.y_train[idx], layers=hidden,
                           estimator=name, estimator_options=options, epochs=schedule, base=2)
     except (ValueError, KeyError) as exc:
         if estimator is not None:

@@ -23,9 +23,13 @@ from .data import Dataset
 from .errors import Unavailable
 from .figures import Figure
 
-__all__ = ["Section", "Context", "SECTIONS", "run_section", "need"]
+__all__ = ["Section", "Context", "SECTIONS", "run_section", "need", "MAX_ANALYSIS_SAMPLES"]
 
 _log = logging.getLogger(__name__)
+
+#: Cap on the samples fed to the estimators whose cost grows faster than n (k-NN,
+#: bootstrap, PID); larger datasets are subsampled with the report's seed, and said so.
+MAX_ANALYSIS_SAMPLES = 2000
 
 
 @dataclass
@@ -106,6 +110,25 @@ class Context:
 
                 self.cache[key] = forward_layers(self.model, x, self.layers)
         return self.cache[key]
+
+    def subset(self, split: str) -> np.ndarray:
+        """Row indices used by the sample-hungry analyses: all rows, or a seeded random
+        subset of :data:`MAX_ANALYSIS_SAMPLES` rows when the split is larger (stated)."""
+        key = f"subset_{split}"
+        if key not in self.cache:
+            n = len(self.data.y_test if split == "test" else self.data.y_train)
+            if n <= MAX_ANALYSIS_SAMPLES:
+                self.cache[key] = np.arange(n)
+            else:
+                rng = np.random.default_rng(self.seed + (1 if split == "test" else 2))
+                self.cache[key] = np.sort(rng.choice(n, MAX_ANALYSIS_SAMPLES, replace=False))
+        return self.cache[key]
+
+    def subset_note(self, split: str) -> str:
+        """Text for the method line when :meth:`subset` is a proper subset."""
+        n = len(self.data.y_test if split == "test" else self.data.y_train)
+        k = len(self.subset(split))
+        return "" if k == n else f" (a random subset of {k} of the {n} {split} samples)"
 
     @property
     def last_hidden(self) -> str:
@@ -253,8 +276,9 @@ def section_information_plane(ctx: Context) -> Section:
     records = list(ctx.plane.records)
     if not records:
         raise Unavailable("No epoch of the information plane was recorded.")
-    hy = _label_entropy_bits(ctx.data.y_train)
-    n = len(ctx.data.y_train)
+    idx = ctx.subset("train")  # the inputs the plane was measured on
+    hy = _label_entropy_bits(ctx.data.y_train[idx])
+    n = len(idx)
     per_layer: dict[str, Any] = {}
     for layer in ctx.plane.layers:
         rows = [r for r in records if r["layer"] == layer]
@@ -309,7 +333,8 @@ def section_information_plane(ctx: Context) -> Section:
                "estimator_params": first.get("params", {}), "layers": per_layer,
                "warnings": warn}
     method = (f"Estimator {first['estimator']} with parameters {first.get('params', {})}; it "
-              f"reports {first.get('measures', 'I(X;T)')} on the {n} training inputs, in "
+              f"reports {first.get('measures', 'I(X;T)')} on the {n} training inputs"
+              f"{ctx.subset_note('train')}, in "
               f"{first['unit']} (infolens.nn.InformationPlane, recorded at epochs "
               f"{', '.join(map(str, pl['epochs']))}).")
     return Section("information_plane", "Information plane", reading=" ".join(sentences),
@@ -470,10 +495,12 @@ def section_fano(ctx: Context) -> Section:
     from .figures import new_figure, to_png
 
     layer = ctx.last_hidden
-    t = ctx.activations("test")[layer].astype(np.float64)
-    y = ctx.data.y_test
+    idx = ctx.subset("test")
+    t = ctx.activations("test")[layer].astype(np.float64)[idx]
+    y = ctx.data.y_test[idx]
     ce, errs, _ = _test_outputs(ctx)
-    test_error = float(errs.mean())
+    test_error = float(errs.mean())  # the model's error on the whole test split
+    ce, errs = ce[idx], errs[idx]
     delta = 0.05
     b = bounds(t, y, n_classes=ctx.data.n_classes, delta=delta, cross_entropy=ce,
                holdout_errors=errs, random_state=ctx.seed)
@@ -511,7 +538,7 @@ def section_fano(ctx: Context) -> Section:
                "n_classes": ctx.data.n_classes, "terms_nats": terms}
     return Section("fano", "", reading=reading, figures=figs, numbers=numbers,
                    method=f"infolens.bounds.bayes_error_bounds on the {len(y)} test "
-                   f"representations: lower side — {b.lower_method}; upper side — "
+                   f"representations{ctx.subset_note('test')}: lower side — {b.lower_method}; upper side — "
                    f"{b.upper_method}. Since the model's prediction is a function of T, Fano's "
                    "bound for T also bounds the model's error.")
 
@@ -614,9 +641,10 @@ def section_sufficiency(ctx: Context) -> Section:
     from .figures import new_figure, to_png
 
     layer = ctx.last_hidden
-    x = ctx.data.x_test.astype(np.float64)
-    t = ctx.activations("test")[layer].astype(np.float64)
-    y = ctx.data.y_test
+    idx = ctx.subset("test")
+    x = ctx.data.x_test.astype(np.float64)[idx]
+    t = ctx.activations("test")[layer].astype(np.float64)[idx]
+    y = ctx.data.y_test[idx]
     method, n_boot = "ross", 30
     distinct = max(len(np.unique(x[:, j])) for j in range(x.shape[1]))
     if distinct <= 16:
@@ -663,7 +691,8 @@ def section_sufficiency(ctx: Context) -> Section:
     if ci:
         numbers["gap_ci"] = ci
     return Section("sufficiency", "", reading=reading, figures=figs, numbers=numbers,
-                   method=f"infolens.nn.sufficiency_gap(method='{method}', n_boot={n_boot}): both "
+                   method=f"infolens.nn.sufficiency_gap(method='{method}', n_boot={n_boot}) on "
+                   f"the test split{ctx.subset_note('test')}: both "
                    "terms with the same mixed continuous–discrete estimator (Ross 2014, k=3), "
                    "rows resampled jointly for the interval.")
 
@@ -675,7 +704,8 @@ def section_synergy(ctx: Context) -> Section:
 
     layer = ctx.last_hidden
     top_k, bins = 8, 4
-    r = syn(ctx.model, layer, ctx.data.x_train, ctx.data.y_train, top_k=top_k, bins=bins,
+    idx = ctx.subset("train")
+    r = syn(ctx.model, layer, ctx.data.x_train[idx], ctx.data.y_train[idx], top_k=top_k, bins=bins,
             measure="imin", base=2)
     units = [int(u) for u in r.units]
     k = len(units)
@@ -723,7 +753,8 @@ def section_synergy(ctx: Context) -> Section:
         numbers["o_information"] = o_info
     return Section("synergy", "", reading=reading, figures=figs, numbers=numbers,
                    method=f"infolens.nn.neuron_synergy(top_k={top_k}, bins={bins}, "
-                   f"rule='{r.rule}', measure='{r.measure}') on the {r.n} training inputs: "
+                   f"rule='{r.rule}', measure='{r.measure}') on the {r.n} training inputs"
+                   f"{ctx.subset_note('train')}: "
                    "units binned by quantiles, Williams–Beer I_min decomposition of every pair, "
                    "Gaussian-copula O-information of the top units.")
 
@@ -763,8 +794,9 @@ def section_channels(ctx: Context) -> Section:
     if drops:
         cap = need("infolens.nn.capture", "capture", "activation capture, issue 4")
         name, p = drops[0]
-        x = ctx.data.x_test
-        y = ctx.data.y_test
+        idx = ctx.subset("test")
+        x = ctx.data.x_test[idx]
+        y = ctx.data.y_test[idx]
         reps = 40  # independent dropout masks per test input
         before = np.asarray(cap(ctx.model, x, [name], train=False)[name]).reshape(len(x), -1)
         import torch
