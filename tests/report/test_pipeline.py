@@ -117,3 +117,13 @@ def test_verify_table_added_to_a_report(cwd, monkeypatch):
     res = json.loads((cwd / "out" / "results.json").read_text())
     assert res["sections"]["verify"]["numbers"]["xor_synergy"]["passed"] is True
     assert "<table class='verify'>" in (cwd / "out" / "index.html").read_text()
+
+
+def test_large_splits_are_subsampled_and_said_so(cwd, monkeypatch):
+    monkeypatch.setattr(sections_mod, "MAX_ANALYSIS_SAMPLES", 300)
+    assert main(["report", "--out", "out", "--quiet", "--epochs", "2", "--sections",
+                 "synergy"]) == 0
+    res = json.loads((cwd / "out" / "results.json").read_text())
+    syn = res["sections"]["synergy"]
+    assert syn["status"] == "ok" and syn["numbers"]["n"] == 300
+    assert "a random subset of 300 of the 1438 train samples" in syn["method"]
