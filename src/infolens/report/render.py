@@ -71,7 +71,11 @@ _CHECK_JS = """
 
 
 def format_number(v: Any) -> str:
-    """Numbers as the report prints them (4 significant digits; ints unchanged)."""
+    """Numbers as the report prints them (4 significant digits; ints unchanged).
+
+    >>> format_number(0.123456), format_number(12345678.0), format_number(7), format_number(True)
+    ('0.1235', '1.235e+07', '7', 'yes')
+    """
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, int):

@@ -42,6 +42,14 @@ class ClaimResult:
         derivation of the tolerance.
     uses : tuple of str
         Public infolens functions exercised by the claim.
+
+    Examples
+    --------
+    >>> r = ClaimResult("demo", "two is about two", "x = 2", 2.01, 2.0, 0.05)
+    >>> r.passed
+    True
+    >>> ClaimResult("demo", "bounded", "x ≤ 1", 1.2, 1.0, 0.1, relation="≤").passed
+    False
     """
 
     name: str
