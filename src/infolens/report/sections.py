@@ -266,6 +266,22 @@ def _label_entropy_bits(y: np.ndarray) -> float:
     return float(entropy(counts[counts > 0] / counts.sum(), base=2))
 
 
+def _plane_story(pl: dict[str, Any], last: str, hy: float) -> list[str]:
+    """Sentences describing the last hidden layer's path through the plane."""
+    fall = pl["I(X;T)_peak"] - pl["I(X;T)_final"]
+    return [
+        f"Each point is one hidden layer at one epoch ({len(pl['epochs'])} epochs recorded, "
+        f"roughly log-spaced). The labels carry H(Y) = {hy:.3f} bits.",
+        f"In the last hidden layer ({last}) I(T;Y) went from {pl['I(T;Y)_first']:.3f} to "
+        f"{pl['I(T;Y)_final']:.3f} bits, i.e. the representation keeps "
+        f"{100 * pl['I(T;Y)_final'] / hy:.0f}% of the label information.",
+        f"Its I(X;T) peaked at {pl['I(X;T)_peak']:.3f} bits (epoch {pl['I(X;T)_peak_epoch']}) "
+        f"and ended at {pl['I(X;T)_final']:.3f} bits"
+        + (f", a fall of {fall:.3f} bits ('compression' of the binned layer)." if fall > 1e-9
+           else ", with no fall after the peak."),
+    ]
+
+
 def section_information_plane(ctx: Context) -> Section:
     """I(X;T_l) and I(T_l;Y) per hidden layer over training (infolens.nn.InformationPlane)."""
     if ctx.plane is None:
@@ -301,19 +317,16 @@ def section_information_plane(ctx: Context) -> Section:
                    "Information plane: I(X;T) against I(T;Y) per hidden layer, coloured by epoch")]
     last = list(per_layer)[-1]
     pl = per_layer[last]
-    fall = pl["I(X;T)_peak"] - pl["I(X;T)_final"]
     cap = float(np.log2(n))
-    sentences = [
-        f"Each point is one hidden layer at one epoch ({len(pl['epochs'])} epochs recorded, "
-        f"roughly log-spaced). The labels carry H(Y) = {hy:.3f} bits.",
-        f"In the last hidden layer ({last}) I(T;Y) went from {pl['I(T;Y)_first']:.3f} to "
-        f"{pl['I(T;Y)_final']:.3f} bits, i.e. the representation keeps "
-        f"{100 * pl['I(T;Y)_final'] / hy:.0f}% of the label information.",
-        f"Its I(X;T) peaked at {pl['I(X;T)_peak']:.3f} bits (epoch {pl['I(X;T)_peak_epoch']}) "
-        f"and ended at {pl['I(X;T)_final']:.3f} bits"
-        + (f", a fall of {fall:.3f} bits ('compression' of the binned layer)." if fall > 1e-9
-           else ", with no fall after the peak."),
-    ]
+    if len(pl["epochs"]) == 1:
+        sentences = [
+            f"The loaded model was measured once (it was not trained here), so each hidden "
+            f"layer is a single point. The labels carry H(Y) = {hy:.3f} bits; the last hidden "
+            f"layer ({last}) keeps I(T;Y) = {pl['I(T;Y)_final']:.3f} bits of them "
+            f"({100 * pl['I(T;Y)_final'] / hy:.0f}%) with I(X;T) = {pl['I(X;T)_final']:.3f} "
+            "bits."]
+    else:
+        sentences = _plane_story(pl, last, hy)
     measures = first.get("measures", "")
     if str(first["estimator"]).startswith("binning"):
         sentences.append(
@@ -556,6 +569,12 @@ def section_pac_bayes(ctx: Context) -> Section:
     from .model import error_rate, train
 
     d = ctx.data
+    try:  # fail early (before training a prior) when the model cannot be made stochastic
+        to_prob(ctx.model)
+    except (ValueError, TypeError) as exc:
+        return Section("pac_bayes", "", status="not_applicable",
+                       reading="A PAC-Bayes certificate needs a stochastic version of every "
+                       f"trained parameter, which this model does not allow: {exc}")
     prior_idx, bound_idx = split(len(d.y_train), 0.5, random_state=ctx.seed)
     prior_net = _fresh_copy(ctx.model, ctx.seed + 2)
     epochs = int(ctx.params.get("epochs", 30)) if ctx.trained else 30
