@@ -478,7 +478,11 @@ def section_weights(ctx: Context) -> Section:
         f"{abs(change):,.0f} bits). The largest share is {biggest['name']} "
         f"({biggest['description_length_bits']:,.0f} bits, {biggest['bits_per_weight']:.2f} "
         "bits per weight). Fewer bits per weight means a more peaked, more compressible "
-        "weight distribution — a shorter description of what the network learned."
+        "weight distribution — a shorter description of what the network learned. "
+        + ("Here training spread the weights out: the trained network takes more bits to "
+           "describe than its random initialisation." if change > 0 else
+           "Here training concentrated the weights: the trained network takes fewer bits to "
+           "describe than its random initialisation.")
     )
     return Section("weights", "", reading=reading, figures=figs,
                    numbers={"bins": bins, "precision": precision, "total_bits": total,
