@@ -65,6 +65,15 @@ def test_deterministic_target_on_12_bit_data():
     # ... at the predicted interior points r = beta / 2, to the stopping tolerance
     np.testing.assert_allclose(x, np.array([0.15, 0.4, 0.7]) * hy, atol=1e-4)
     assert np.all((x > 0.1 * hy) & (x < 0.9 * hy))
+    # the exponential convex Lagrangian e^{eta r} - beta I(T;Y) (Rodriguez Galvez et al.
+    # 2020): eta e^{eta r} = beta F'(r) = beta on the diagonal, so r = log(beta/eta)/eta
+    targets = np.array([0.2, 0.5])
+    cv = ib.curve(
+        p, 2.0 * np.exp(2.0 * targets), lagrangian="convex", eta=2.0, n_clusters=2,
+        restarts=1, random_state=0,
+    )
+    np.testing.assert_allclose(cv.all_i_xt, targets, atol=1e-4)
+    np.testing.assert_allclose(cv.all_i_ty, cv.all_i_xt, atol=1e-8)
 
 
 def test_dib_above_ib_in_the_entropy_plane():
