@@ -78,8 +78,10 @@ def test_html_has_every_section_and_is_self_contained(small_report):
     res = json.loads((out / "results.json").read_text())
     for key, _, _ in SECTIONS:
         assert f"id='sec-{key}'" in page
-    n_figs = sum(len(s["figures"]) for s in res["sections"].values())
-    assert page.count("<img src='data:image/png;base64,") == n_figs
+    listed = sorted(f for s in res["sections"].values() for f in s["figures"])
+    assert page.count("<img src='data:image/png;base64,") == len(listed)
+    on_disk = sorted(str(p.relative_to(out)) for p in (out / "figures").glob("*.png"))
+    assert on_disk == listed
     assert not re.search(r"""(src|href)=['"]?(https?:)?//""", page), "no network resources"
 
 
