@@ -126,3 +126,17 @@ def test_gao_reduces_to_ksg1_on_continuous_data(rng):
     y = x[:, :1] + rng.normal(size=(800, 1))
     expected = knn.ksg1_mi(x, y, k=4) - digamma(800) + math.log(800)
     assert knn.gao_mi(x, y, k=4) == pytest.approx(expected, abs=1e-12)
+
+
+def test_fp_conditions_on_a_discrete_class(rng):
+    # Z ~ U{0,1,2}; within a class (X, Y) is Gaussian with correlation 0.6, shifted by
+    # 3 Z: I(X;Y|Z) = -1/2 log(1 - 0.36) = 0.223 while I(X;Y) is much larger.
+    # FP sd at n = 6,000 is ~0.01; 0.05 is 5 sd
+    n = 6000
+    z = rng.integers(0, 3, size=n)
+    u = rng.normal(size=n)
+    x = 3 * z + u
+    y = 3 * z + 0.6 * u + 0.8 * rng.normal(size=n)
+    v = knn.fp_cmi(x[:, None], y[:, None], z[:, None], k=3)
+    assert v == pytest.approx(-0.5 * math.log(1 - 0.36), abs=0.05)
+    assert knn.ksg1_mi(x[:, None], y[:, None]) > v + 0.5

@@ -584,7 +584,7 @@ def ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
 
 
 @register(
-    "cmi", "fp", kinds=("continuous",), params={"k": 3, "duplicates": "unique"},
+    "cmi", "fp", kinds=("continuous", "mixed"), params={"k": 3, "duplicates": "unique"},
     reference="Frenzel & Pompe (2007), Phys. Rev. Lett. 99:204101",
 )
 def fp_cmi(
@@ -600,6 +600,10 @@ def fp_cmi(
     joint :math:`(x,y,z)` space and :math:`n_{xz}, n_{yz}, n_z` the numbers of other
     samples strictly within :math:`\varepsilon_i` in the :math:`(x,z)`, :math:`(y,z)`
     and :math:`z` subspaces.
+
+    A discrete argument (integer labels, e.g. a class ``z``) is used through its
+    values (non-numeric labels through integer codes): samples of the same class are
+    at distance 0, so conditioning counts stay within the class.
 
     Parameters
     ----------
@@ -617,6 +621,7 @@ def fp_cmi(
     Frenzel & Pompe (2007); the KSG construction of Kraskov et al. (2004).
     """
     duplicates = _check_duplicates(duplicates)
+    x, y, z = _numeric(x), _numeric(y), _numeric(z)
     dx, dy = x.shape[1], y.shape[1]
     w, k, eps, _ = _neighbours(np.hstack([x, y, z]), k, duplicates, "fp")
     x, y, z = w[:, :dx], w[:, dx:dx + dy], w[:, dx + dy:]
