@@ -237,3 +237,49 @@ def test_public_api_runs_the_registered_estimators(rng):
     auto = infolens.mutual_information(x, y, random_state=0)
     assert auto.method == "ensemble"
     assert infolens.mutual_information(x, y, method="ksg1", k=3) == knn.ksg1_mi(x, y, k=3)
+
+
+# ----------------------------------------------------------------- the suite's truths
+
+
+@pytest.mark.parametrize("m,nu,rho", [(1, 1, 0.75), (2, 2, 0.5), (3, 1, 0.0)])
+def test_student_t_mi_closed_form_by_monte_carlo(rng, m, nu, rho):
+    # I = E[log p(x, y) - log p(x) - log p(y)]: averaging the exact log-density ratio
+    # over N samples estimates it with standard error sd/sqrt(N); 5 se tolerance
+    from scipy.stats import multivariate_t
+
+    from infolens.data.known_mi import student_t_mi
+
+    c = np.full((2 * m, 2 * m), rho)
+    np.fill_diagonal(c, 1.0)
+    n = 20_000
+    z = multivariate_t(np.zeros(2 * m), c, df=nu).rvs(n, random_state=rng).reshape(n, 2 * m)
+    pmi = (
+        multivariate_t(np.zeros(2 * m), c, df=nu).logpdf(z)
+        - multivariate_t(np.zeros(m), c[:m, :m], df=nu).logpdf(z[:, :m])
+        - multivariate_t(np.zeros(m), c[m:, m:], df=nu).logpdf(z[:, m:])
+    )
+    se = pmi.std() / math.sqrt(n)
+    assert abs(pmi.mean() - student_t_mi(c, m, nu)) < 5 * se
+
+
+def test_uniform_noise_mi_closed_form_by_monte_carlo(rng):
+    # Y = X + U(-e, e), X ~ U(0, 1): p(y|x) = 1/(2e), p(y) = trapezoid
+    task = next(t for t in known_mi_tasks() if t.name == "uniform-noise-1x1-eps0.3")
+    x, y = task.sample(20_000, random_state=rng)
+    e = 0.3
+    py = np.clip(np.minimum(y + e, 1 + e - y), 0, 2 * e)[:, 0] / (2 * e)
+    py = np.minimum(py, 1.0)
+    pmi = -math.log(2 * e) - np.log(py)
+    assert abs(pmi.mean() - task.mi) < 5 * pmi.std() / math.sqrt(len(pmi))
+
+
+def test_known_mi_tasks_are_well_formed():
+    tasks = known_mi_tasks()
+    assert len({t.name for t in tasks}) == len(tasks) >= 40
+    assert max(t.dim_x for t in tasks) == 25
+    for t in tasks:
+        x, y = t.sample(7, random_state=0)
+        assert x.shape == (7, t.dim_x) and y.shape == (7, t.dim_y) and t.mi > 0
+        x2, _ = t.sample(7, random_state=0)
+        assert np.array_equal(x, x2)
