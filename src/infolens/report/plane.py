@@ -4,7 +4,8 @@ Uses :class:`infolens.nn.InformationPlane` on the training inputs at roughly log
 epochs.  The default estimator is the binning of the original information-plane studies
 (4 equal bins per unit on the stated range [-1, 1]) when every tracked layer is bounded
 (tanh/sigmoid), and fixed-width unbounded bins otherwise, so that values are never
-silently clipped.
+silently clipped; 20 bootstrap resamples give each value an interval, which the
+data-processing check uses to tell estimator noise from real increases.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ def default_estimator(model: Any, layers: list[str]) -> tuple[str, dict[str, Any
     if all(type(mods[n]).__name__ in _BOUNDED for n in layers):
         # 4 bins per unit: with ~10^3 inputs and 16-32 units, 30 bins per unit give every
         # input its own joint bin at every epoch (saturated at log2 n, nothing to see)
-        return "binning", {"bins": 4, "range": (-1.0, 1.0)}
-    return "binning-width", {"width": 0.1}
+        return "binning", {"bins": 4, "range": (-1.0, 1.0), "n_boot": 20}
+    return "binning-width", {"width": 0.1, "n_boot": 20}
 
 
 def start(ctx: Context, *, estimator: str | None, epochs: int) -> Callable[[int], None] | None:
@@ -61,6 +62,7 @@ def start(ctx: Context, *, estimator: str | None, epochs: int) -> Callable[[int]
             raise InputError(f"--estimator {estimator!r}: {exc}") from None
         raise
     ctx.plane = plane
+    ctx.cache["plane_options"] = dict(options)
     ctx.cache["plane_warnings"] = []
     ctx.cache["plane_schedule"] = schedule
 

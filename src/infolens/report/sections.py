@@ -311,6 +311,7 @@ def section_information_plane(ctx: Context) -> Section:
             "I(T;Y)_first": ity[epochs[0]], "I(T;Y)_final": ity[epochs[-1]],
         }
     first = records[0]
+    opts = ctx.cache.get("plane_options", {})
     fig, ax = new_figure(1, width=6.4, height=4.4)
     plot(records, ax=ax, title=f"information plane ({first['estimator']}, {first['unit']})")
     figs = [to_png(fig, "information_plane",
@@ -349,7 +350,9 @@ def section_information_plane(ctx: Context) -> Section:
               f"reports {first.get('measures', 'I(X;T)')} on the {n} training inputs"
               f"{ctx.subset_note('train')}, in "
               f"{first['unit']} (infolens.nn.InformationPlane, recorded at epochs "
-              f"{', '.join(map(str, pl['epochs']))}).")
+              f"{', '.join(map(str, pl['epochs']))})."
+              + (f" Intervals: percentile bootstrap with {opts['n_boot']} resamples."
+                 if first.get("ci") is not None and "n_boot" in opts else ""))
     return Section("information_plane", "Information plane", reading=" ".join(sentences),
                    figures=figs, numbers=numbers, method=method)
 
@@ -400,9 +403,11 @@ def section_dpi(ctx: Context) -> Section:
         verdict = ("No estimate increases with depth at any recorded epoch: the estimates respect "
                    "the data processing inequality, as the true values must.")
     else:
+        beyond = out["I(X;T)"]["beyond_uncertainty"] + out["I(T;Y)"]["beyond_uncertainty"]
         verdict = (f"The estimates increase with depth {nx} time(s) for I(X;T) (largest rise "
                    f"{out['I(X;T)']['largest_increase']:.3g} {unit}) and {ny} time(s) for I(T;Y) "
-                   f"(largest {out['I(T;Y)']['largest_increase']:.3g} {unit}). The true values "
+                   f"(largest {out['I(T;Y)']['largest_increase']:.3g} {unit}); {beyond} of these "
+                   "rises exceed the estimates' bootstrap uncertainty. The true values "
                    "cannot increase along X → T₁ → T₂ (data processing inequality), so each "
                    "rise is an artefact of the estimator (binning resolution, finite samples), "
                    "not something the network does.")
