@@ -110,3 +110,22 @@ def test_estimate_bad_input(discrete_csv, tmp_path, capsys):
     assert main(["estimate", str(path), "--x", "a", "--y", "b", "--method", "nope"]) == 2
     assert main(["estimate", str(path), "--x", "a", "--z", "b"]) == 2
     assert main(["estimate", str(path), "--x", "a", "--y", "b", "--ci", "1.5"]) == 2
+
+
+def test_verify_html_adds_a_section_to_an_existing_report(tmp_path, monkeypatch, capsys):
+    import infolens.verify as v
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--out", "rep", "--quiet", "--epochs", "1",
+                 "--sections", "training"]) == 0
+    monkeypatch.setattr(v, "CLAIMS", {"xor_synergy": v.CLAIMS["xor_synergy"]})
+    for _ in range(2):  # a second run replaces the section instead of adding another
+        assert main(["verify", "--html", "rep"]) == 0
+    page = (tmp_path / "rep" / "index.html").read_text()
+    assert page.count("id='sec-verify'") == 1 and "<table class='verify'>" in page
+    res = json.loads((tmp_path / "rep" / "results.json").read_text())
+    assert res["sections"]["verify"]["numbers"]["xor_synergy"]["passed"] is True
+    assert (tmp_path / "rep" / "figures" / "verify.png").is_file()
+    assert (tmp_path / "rep" / "verify.html").is_file()
+    assert sorted(p.name for p in (tmp_path / "rep").iterdir()) == [
+        "figures", "index.html", "results.json", "verify.html"]

@@ -117,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--claims", metavar="NAMES", help="comma-separated subset (default: all)")
     v.add_argument("--seed", type=_nonneg_int, default=0)
     v.add_argument("--html", metavar="PATH", help="also write the table as a self-contained HTML "
-                   "page (into PATH/verify.html when PATH is a report directory)")
+                   "page; when PATH is a report directory, write PATH/verify.html and add the "
+                   "table as a section of its index.html and results.json")
     v.add_argument("--json", action="store_true", help="print JSON instead of the table")
     v.add_argument("--list", action="store_true", help="list the claims and exit")
 
@@ -203,9 +204,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         bad = [c for c in names if c not in CLAIMS]
         if bad:
             return _fail(f"--claims: unknown {bad}; choose from {', '.join(CLAIMS)}.", EXIT_INPUT)
+    report_dir = None
     if args.html:
         target = Path(args.html)
         if target.is_dir():
+            from .report.build import _is_previous_report
+
+            if _is_previous_report(target):
+                report_dir = target
             target = target / "verify.html"
         elif target.suffix.lower() not in (".html", ".htm"):
             return _fail(f"--html {args.html}: give a .html file name or a report directory.",
@@ -227,6 +233,11 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                 f"{html_table(results)}</main></body></html>")
         _write_text_atomic(target, page)
         print(f"HTML table written to {target}")
+        if report_dir is not None:
+            from .report.verify_section import add_to_report
+
+            add_to_report(report_dir, results, seed=args.seed)
+            print(f"verify section added to {report_dir / 'index.html'} and results.json")
     return EXIT_OK if all(r.passed for r in results) else EXIT_INTERNAL
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .sections import Context, Section
 
-__all__ = ["verify_section", "claims_figure"]
+__all__ = ["verify_section", "claims_figure", "add_to_report"]
 
 
 def claims_figure(results: list) -> object:
@@ -43,3 +45,59 @@ def verify_section(ctx: Context) -> Section:
                    html_table=html_table(results),
                    method="Each claim is a function in infolens.verify.claims; its tolerance "
                    "and how it was derived are given in the table.")
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def add_to_report(report_dir: Path, results: list, *, seed: int) -> None:
+    """Add (or replace) the verify section of an existing infolens report.
+
+    Writes ``figures/verify.png``, then ``results.json`` and ``index.html``, each replaced
+    atomically (temporary file + rename), so every file is always complete.
+    """
+    import json
+    import re
+
+    from ..verify import html_table
+    from .render import _section_html
+
+    report_dir = Path(report_dir)
+    meta = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+    n_ok = sum(r.passed for r in results)
+    failed = [r.name for r in results if not r.passed]
+    sec = Section("verify", "Claims of the source text, verified",
+                  reading=f"{n_ok} of {len(results)} claims of the source text were confirmed "
+                  "numerically with infolens' own functions."
+                  + (f" Not confirmed: {', '.join(failed)}." if failed else ""),
+                  figures=[claims_figure(results)],
+                  numbers={r.name: r.to_dict() for r in results},
+                  html_table=html_table(results),
+                  method=f"infolens verify (seed {seed}); each claim is a function in "
+                  "infolens.verify.claims.")
+    (report_dir / "figures").mkdir(exist_ok=True)
+    _replace_file(report_dir / "figures" / "verify.png", sec.figures[0].png)
+    meta.setdefault("sections", {})["verify"] = sec.to_dict()
+    _replace_file(report_dir / "results.json",
+                  json.dumps(meta, indent=2, allow_nan=False, ensure_ascii=False).encode())
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    block = _section_html(sec)
+    pattern = re.compile(r"<section id='sec-verify'.*?</section>", re.S)
+    if pattern.search(page):
+        page = pattern.sub(lambda _m: block, page, count=1)
+    else:
+        page = page.replace("</main>", block + "</main>", 1)
+    _replace_file(report_dir / "index.html", page.encode("utf-8"))
