@@ -123,6 +123,7 @@ def test_verify_html_adds_a_section_to_an_existing_report(tmp_path, monkeypatch,
         assert main(["verify", "--html", "rep"]) == 0
     page = (tmp_path / "rep" / "index.html").read_text()
     assert page.count("id='sec-verify'") == 1 and "<table class='verify'>" in page
+    assert page.count("href='#sec-verify'") == 1
     res = json.loads((tmp_path / "rep" / "results.json").read_text())
     assert res["sections"]["verify"]["numbers"]["xor_synergy"]["passed"] is True
     assert (tmp_path / "rep" / "figures" / "verify.png").is_file()

@@ -100,4 +100,7 @@ def add_to_report(report_dir: Path, results: list, *, seed: int) -> None:
         page = pattern.sub(lambda _m: block, page, count=1)
     else:
         page = page.replace("</main>", block + "</main>", 1)
+    if "href='#sec-verify'" not in page:
+        page = page.replace("</ol></nav>", "<li><a href='#sec-verify'>Claims of the source "
+                            "text, verified</a></li></ol></nav>", 1)
     _replace_file(report_dir / "index.html", page.encode("utf-8"))
