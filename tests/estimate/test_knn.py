@@ -89,7 +89,7 @@ def _ref_wkv(x, y, k):
 # ----------------------------------------------------------------- the neighbour core
 
 
-@pytest.mark.parametrize("d", [1, 2, 5])
+@pytest.mark.parametrize("d", [1, 2, 5, 9])
 @pytest.mark.parametrize("strict", [True, False])
 def test_count_within_matches_brute_force_with_ties(rng, d, strict):
     # rounded data: many exact ties and radii that hit neighbours exactly
@@ -102,7 +102,7 @@ def test_count_within_matches_brute_force_with_ties(rng, d, strict):
 
 
 def test_count_within_tree_path_matches_brute_force(rng, monkeypatch):
-    # force the k-d tree path in 5-D (normally the blocked brute-force path runs there)
+    # force the k-d tree path (the blocked brute-force path runs for small n, many dims)
     monkeypatch.setattr(knn, "_BRUTE_MAX_N", 0)
     x = np.round(rng.normal(size=(300, 5)), 1)
     r = np.abs(np.round(rng.normal(size=300), 1))
