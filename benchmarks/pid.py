@@ -125,7 +125,7 @@ def pid_rows(quick):
                 continue
             if shape == (16, 16, 16) and m != "broja":
                 continue
-            dit_cap = 600 if shape == (16, 16, 16) else (60 if quick else 120)
+            dit_cap = 300 if shape == (16, 16, 16) else (60 if quick else 120)
             reps = 3 if np.prod(shape) <= 512 else 1
             t_ours, r = timed(lambda m=m, p=p: decompose(p, measure=m, base=2), reps)
             t_dit, atoms = dit_call(m, p, dit_cap, tmp)
