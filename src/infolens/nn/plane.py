@@ -983,11 +983,11 @@ def plot_seeds(records: Sequence[dict[str, Any]], *, band: tuple[float, float] =
     for ax, q in zip(axes, ("I(X;T)", "I(T;Y)"), strict=True):
         for ly in layers:
             rows = [r for r in summary if r["layer"] == ly and r["quantity"] == q]
-            ep = [max(r["epoch"], 1) for r in rows]
+            ep = [r["epoch"] for r in rows]
             line, = ax.plot(ep, [r["median"] for r in rows], label=f"layer {ly}")
             ax.fill_between(ep, [r["low"] for r in rows], [r["high"] for r in rows],
                             color=line.get_color(), alpha=0.25)
-        ax.set_xscale("log")
+        ax.set_xscale("symlog", linthresh=1.0)  # log-like, with epoch 0 at 0
         ax.set_xlabel("epoch")
         ax.set_ylabel(f"{q} [{unit}]")
     n_seeds = max(r["n_seeds"] for r in summary)
