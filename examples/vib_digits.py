@@ -112,6 +112,7 @@ def main() -> None:
     a2.axhline(rows[0]["h_y_bits"], color="gray", ls=":", label="H(Y)")
     a2.set_xlabel(r"$\beta$")
     a2.set_yscale("symlog", linthresh=0.1)  # rate spans 0.05 to ~200 bits
+    a2.set_ylim(bottom=min(0.0, min(r["izy_lower_bits"] for r in rows)))
     a2.set_ylabel("bits (test split, symlog scale)")
     a2.set_title("the two IB bounds")
     a2.legend()
