@@ -191,7 +191,7 @@ def _kth_neighbour_1d(x: np.ndarray, k: int, *, return_first: bool = False):
     k-th smallest of the k gaps to the left and the k gaps to the right.  O(n k), exact,
     and unaffected by heavy ties (which make a k-d tree degenerate)."""
     n = x.size
-    order = np.argsort(x, kind="stable")
+    order = np.argsort(x)  # tie order is irrelevant: tied values are equal
     s = x[order]
     cand = np.full((n, 2 * k), np.inf)
     for o in range(1, k + 1):  # loop over neighbour offsets, not samples
@@ -294,7 +294,7 @@ def _count_within(data: np.ndarray, radius: np.ndarray, *, strict: bool) -> np.n
     radius = np.asarray(radius, dtype=np.float64)
     if d == 1:
         # work in sorted order: queries then arrive sorted (cache friendly)
-        order = np.argsort(data[:, 0], kind="stable")
+        order = np.argsort(data[:, 0])  # tie order is irrelevant
         s = data[order, 0]
         rs = radius[order]
         side_hi = "left" if strict else "right"
