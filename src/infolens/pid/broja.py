@@ -91,7 +91,7 @@ def _F(Q: np.ndarray) -> float:
     return float(np.sum(Q[pos] * np.log((Q / np.where(t > 0, t, 1.0))[pos])))
 
 
-def _dual_value(P_xs, P_ys, lam, mu, allowed) -> float:
+def _dual_value(P_xs, P_ys, lam, mu, allowed, lp: bool = True) -> float:
     """Dual objective after moving (lam, mu) to exact feasibility at least cost.
 
     Shifting lam[x, :] by -a_x and mu[y, :] by -b_y lowers log-sum-exp M_xy by a_x + b_y
@@ -121,7 +121,7 @@ def _dual_value(P_xs, P_ys, lam, mu, allowed) -> float:
 
     a0 = np.maximum(0.0, np.where(np.isfinite(M), M, -np.inf).max(axis=1, initial=-np.inf))
     best = value(np.where(np.isfinite(a0), a0, 0.0), np.zeros(dy))  # per-x shift
-    if xi.size:
+    if lp and xi.size:
         from scipy.sparse import csr_matrix
 
         k = xi.size
@@ -278,28 +278,12 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
             Qf = np.where(allowed, (1 - theta) * Qf + theta * Q0, 0.0)
         return Qf
 
-    def lsq_dual(Qc):
-        # dual point fitted to the primal: lambda_xs + mu_ys ~ log Q(s|x,y), weighted by Q
-        # (exact at an interior optimum); shifted to feasibility by _dual_value
-        from scipy.sparse import csr_matrix
-        from scipy.sparse.linalg import lsqr
-
-        t = Qc.sum(axis=2, keepdims=True)
-        xi, yi, si = np.nonzero(allowed & (Qc > 0))
-        w = np.sqrt(Qc[xi, yi, si])
-        rhs = w * np.log(Qc[xi, yi, si] / t[xi, yi, 0])
-        rows = np.arange(xi.size)
-        A = csr_matrix((np.concatenate([w, w]), (np.concatenate([rows, rows]),
-                        np.concatenate([xi * ds + si, mx + yi * ds + si]))),
-                       shape=(xi.size, mx + dy * ds))
-        sol = lsqr(A, rhs, atol=1e-14, btol=1e-14, iter_lim=2000)[0]
-        return sol[:mx].reshape(dx, ds), sol[mx:].reshape(dy, ds)
-
     # The primal (lowest F over feasible points) and the dual (highest D over dual-
     # feasible points) bounds are tracked separately: both are valid whatever iterate
     # they come from, and the Newton dual estimate degrades first as tau -> 0.
     best_F, best_Q = _F(Q0), Q0
-    best_D = _dual_value(P_xs, P_ys, lam, mu, allowed)
+    best_D = _dual_value(P_xs, P_ys, lam, mu, allowed, lp=False)
+    duals = []  # Newton dual points, re-evaluated with the least-cost repair at the end
     stalled = False
     worse = 0
     while steps < max_newton and not stalled:
@@ -323,7 +307,8 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
             Q = Qn
         Qf = make_feasible(Q)
         F_now = _F(Qf)
-        D_now = _dual_value(P_xs, P_ys, lam, mu, allowed)
+        D_now = _dual_value(P_xs, P_ys, lam, mu, allowed, lp=False)
+        duals.append((D_now, lam, mu))
         gap_before = best_F - best_D
         if F_now < best_F:
             best_F, best_Q = F_now, Qf
@@ -332,9 +317,10 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
         if best_F - best_D <= tol or tau * nvar < 1e-15 or worse >= 2:
             break
         tau /= _TAU_FACTOR
-    if best_F - best_D > tol and np.all(np.isfinite(best_Q)):
-        lam_l, mu_l = lsq_dual(best_Q)
-        best_D = max(best_D, _dual_value(P_xs, P_ys, lam_l, mu_l, allowed))
+    if best_F - best_D > tol and duals:
+        # sharper bound: least-cost (LP) repair of the best Newton dual point
+        _, lam_c, mu_c = max(duals, key=lambda d: d[0])
+        best_D = max(best_D, _dual_value(P_xs, P_ys, lam_c, mu_c, allowed))
 
     # best feasible primal among the iterate, P and the conditionally independent Q0
     cands = [best_Q, Q0, P]
