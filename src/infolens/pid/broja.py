@@ -54,6 +54,7 @@ from .measures import _register, _specific_information
 __all__ = ["BrojaSolution", "broja_solve"]
 
 _TAU_FACTOR = 20.0  # barrier parameter reduction per outer step
+_TAU0 = 1e-2  # initial barrier weight times the number of variables
 _CENTER = 0.1  # centring accuracy (Newton decrement relative to the barrier gap)
 
 
@@ -191,7 +192,7 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
     mx = dx * ds
 
     Q = Q0.copy()
-    tau = 1e-2 / max(nvar, 1)
+    tau = _TAU0 / max(nvar, 1)
     steps = 0
     lam = np.zeros((dx, ds))
     mu = np.zeros((dy, ds))
@@ -204,7 +205,7 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
         r = np.concatenate([(Qc.sum(axis=1) - P_xs).ravel(), (Qc.sum(axis=0) - P_ys).ravel()])
         return r[keep]
 
-    def rescale(Qc, sweeps=3):
+    def rescale(Qc, sweeps=1):
         # multiplicative row/column fitting in every target slice: removes the drift of
         # the linear constraints that round-off in the Newton solve leaves behind
         for _ in range(sweeps):
