@@ -45,8 +45,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg
-from scipy.special import logsumexp
 
 from .lattice import Lattice
 from .measures import _register, _specific_information
@@ -102,6 +100,7 @@ def _dual_value(P_xs, P_ys, lam, mu, allowed, lp: bool = True) -> float:
     value returned is a valid lower bound (weak duality).
     """
     from scipy.optimize import linprog
+    from scipy.special import logsumexp
 
     c = np.where(allowed, lam[:, None, :] + mu[None, :, :], -np.inf)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -169,6 +168,7 @@ def broja_solve(P: np.ndarray, *, tol: float = 1e-9, max_newton: int = 400) -> B
 
 
 def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution:
+    from scipy import linalg  # imported here: keeps `import infolens.pid` light
     P = np.asarray(P, dtype=float)
     dx, dy, ds = P.shape
     P_xs = P.sum(axis=1)
