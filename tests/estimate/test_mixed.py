@@ -140,3 +140,36 @@ def test_fp_conditions_on_a_discrete_class(rng):
     v = knn.fp_cmi(x[:, None], y[:, None], z[:, None], k=3)
     assert v == pytest.approx(-0.5 * math.log(1 - 0.36), abs=0.05)
     assert knn.ksg1_mi(x[:, None], y[:, None]) > v + 0.5
+
+
+def _ref_gao(x, y, k):
+    """Per-sample formula with O(n^2) distance matrices (authors' counting rules)."""
+    from scipy.special import digamma
+
+    n = len(x)
+    dx = np.abs(x[:, None, :] - x[None, :, :]).max(2)
+    dy = np.abs(y[:, None, :] - y[None, :, :]).max(2)
+    dz = np.maximum(dx, dy)
+    d_other = dz.copy()
+    np.fill_diagonal(d_other, np.inf)
+    rho = np.sort(d_other, axis=1)[:, k - 1]
+    zero = rho == 0
+    kt = np.where(zero, (dz == 0).sum(1), k)
+    nx = np.where(zero, (dx == 0).sum(1), (dx < rho[:, None]).sum(1))
+    ny = np.where(zero, (dy == 0).sum(1), (dy < rho[:, None]).sum(1))
+    return float(np.mean(digamma(kt) - digamma(nx) - digamma(ny)) + math.log(n))
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_gao_repeat_path_equals_per_sample_formula(rng, k):
+    # ReLU-like atoms (exact zeros), a binary label, and repeated rows
+    n = 400
+    g = rng.normal(size=(n, 2))
+    x = np.maximum(g, 0)
+    y = (g.sum(1) > 0).astype(float)[:, None]
+    assert knn.gao_mi(x, y, k=k) == pytest.approx(_ref_gao(x, y, k), abs=1e-10)
+    x1 = np.round(rng.normal(size=(n, 1)), 1)
+    y1 = np.round(x1 + rng.normal(size=(n, 1)), 1)
+    assert knn.gao_mi(x1, y1, k=k) == pytest.approx(_ref_gao(x1, y1, k), abs=1e-10)
+    xs, ys = rng.normal(size=(n, 1)), rng.normal(size=(n, 1))
+    assert knn.gao_mi(xs, ys, k=k) == pytest.approx(_ref_gao(xs, ys, k), abs=1e-10)

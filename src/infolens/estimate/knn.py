@@ -879,17 +879,73 @@ def gao_mi(x: np.ndarray, y: np.ndarray, *, k: int = 5) -> float:
     n = x.shape[0]
     k = _check_k(k, n)
     z = np.hstack([x, y])
-    rho, _, _ = _kth_neighbour(z, k)
-    zero = rho == 0
-    kt = np.full(n, float(k))
-    nx = _count_within(x, rho, strict=True) + 1.0
-    ny = _count_within(y, rho, strict=True) + 1.0
-    if zero.any():
-        r0 = np.zeros(n)
-        kt[zero] = _count_within(z, r0, strict=False)[zero] + 1.0
-        nx[zero] = _count_within(x, r0, strict=False)[zero] + 1.0
-        ny[zero] = _count_within(y, r0, strict=False)[zero] + 1.0
-    return float(np.mean(digamma(kt) - digamma(nx) - digamma(ny)) + math.log(n))
+    if not _has_duplicate_rows(z):
+        rho, _, _ = _kth_neighbour(z, k)
+        nx = _count_within(x, rho, strict=True) + 1.0
+        ny = _count_within(y, rho, strict=True) + 1.0
+        return float(np.mean(digamma(float(k)) - digamma(nx) - digamma(ny)) + math.log(n))
+    return _gao_with_repeats(x, y, z, k)
+
+
+def _weighted_count(points: np.ndarray, weights: np.ndarray, queries: np.ndarray,
+                    radius: np.ndarray) -> np.ndarray:
+    """Sum of ``weights`` of the distinct ``points`` strictly within ``radius`` (> 0) of
+    each query point (max norm)."""
+    m, d = points.shape
+    if d == 1:
+        order = np.argsort(points[:, 0])
+        s = points[order, 0]
+        cw = np.concatenate([[0.0], np.cumsum(weights[order])])
+        q = queries[:, 0]
+        hi = _fix_upper(s, q, radius, np.searchsorted(s, q + radius, side="left"), True)
+        lo = _fix_lower(s, q, radius, np.searchsorted(s, q - radius, side="right"), True)
+        return cw[hi] - cw[lo]
+    tree = _tree(points, counting=True)
+    lists = tree.query_ball_point(queries, np.nextafter(radius, 0.0), p=np.inf, workers=-1)
+    lens = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+    flat = np.concatenate([np.asarray(v, dtype=np.int64) for v in lists])
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    return np.add.reduceat(weights[flat], starts)
+
+
+def _gao_with_repeats(x: np.ndarray, y: np.ndarray, z: np.ndarray, k: int) -> float:
+    """Gao et al.'s estimator computed on the distinct rows with their multiplicities.
+
+    Same value as the per-sample formula, but k-d trees hold distinct points only: a
+    tree over many identical points (an atom) cannot split them, and every query near
+    the atom would scan all of its copies (quadratic time).
+    """
+    n = z.shape[0]
+    dx = x.shape[1]
+    uz, inv, cz = np.unique(z, axis=0, return_inverse=True, return_counts=True)
+    m = uz.shape[0]
+    atom = cz > k  # at least k other copies: the k-th neighbour distance is 0
+    kt = np.where(atom, cz, k).astype(np.float64)
+    nx = np.empty(m)
+    ny = np.empty(m)
+    rest = np.flatnonzero(~atom)
+    rho = np.empty(0)
+    if rest.size:
+        kk = min(k + 1, m)
+        dist, idx = _tree(uz).query(uz[rest], k=kk, p=np.inf, workers=-1)
+        dist = np.reshape(dist, (rest.size, kk))
+        idx = np.reshape(idx, (rest.size, kk))
+        mult = cz[idx].astype(np.float64)
+        # column 0 is the row itself (rows are distinct, so only it lies at distance
+        # 0); its other copies are neighbours at distance 0
+        mult[:, 0] = cz[rest] - 1
+        pos = np.argmax(np.cumsum(mult, axis=1) >= k, axis=1)
+        rho = dist[np.arange(rest.size), pos]
+    for sl, out in ((slice(0, dx), nx), (slice(dx, None), ny)):
+        block_u = uz[:, sl]
+        pts, pinv = np.unique(block_u, axis=0, return_inverse=True)
+        pinv = pinv.ravel()
+        w = np.bincount(pinv, weights=cz, minlength=pts.shape[0])
+        out[atom] = w[pinv[atom]]  # samples at distance 0 in this marginal, self included
+        if rest.size:
+            out[rest] = _weighted_count(pts, w, block_u[rest], rho)
+    xi = digamma(kt) - digamma(nx) - digamma(ny)
+    return float(np.sum(cz * xi) / n + math.log(n))
 
 
 # --------------------------------------------------------------------------------------
