@@ -345,8 +345,10 @@ def _has_duplicate_rows(data: np.ndarray) -> bool:
     if data.shape[1] == 1:
         s = np.sort(data[:, 0])
         return bool((s[1:] == s[:-1]).any())
-    dist, _ = _tree(data).query(data, k=[2], p=np.inf, workers=-1)
-    return bool((dist[:, 0] == 0).any())
+    # lexicographic sort, then compare neighbours (a k-d tree would degenerate on the
+    # very repeats it is looking for)
+    srt = data[np.lexsort(data.T[::-1])]
+    return bool((srt[1:] == srt[:-1]).all(axis=1).any())
 
 
 def _unique_rows(data: np.ndarray, estimator: str) -> np.ndarray:
