@@ -173,3 +173,33 @@ def test_gao_repeat_path_equals_per_sample_formula(rng, k):
     assert knn.gao_mi(x1, y1, k=k) == pytest.approx(_ref_gao(x1, y1, k), abs=1e-10)
     xs, ys = rng.normal(size=(n, 1)), rng.normal(size=(n, 1))
     assert knn.gao_mi(xs, ys, k=k) == pytest.approx(_ref_gao(xs, ys, k), abs=1e-10)
+
+
+def _ref_ross(x, labels, k):
+    """Ross (2014) per sample with O(n^2) distances and Gao's tie rule."""
+    from scipy.special import digamma
+
+    n = len(x)
+    dist = np.abs(x[:, None, :] - x[None, :, :]).max(2)
+    np.fill_diagonal(dist, np.inf)
+    same = labels[:, None] == labels[None, :]
+    counts = same.sum(1)  # includes self
+    kc = np.minimum(k, counts - 1)
+    ds = np.where(same, dist, np.inf)
+    d = np.sort(ds, axis=1)[np.arange(n), kc - 1]
+    ki = np.where(d == 0, (ds == 0).sum(1), kc)
+    m = (dist <= d[:, None]).sum(1)
+    return float(digamma(n) - np.mean(digamma(counts)) + np.mean(digamma(ki)) - np.mean(digamma(m)))
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_ross_repeat_path_equals_per_sample_formula(rng, k):
+    n = 400
+    g = rng.normal(size=(n, 2))
+    x = np.maximum(g, 0)  # ReLU-like: a quarter of the rows are exactly (0, 0)
+    lab = (g[:, 0] + 0.5 * rng.normal(size=n) > 0).astype(int)
+    assert knn.ross_mi(x, lab[:, None], k=k) == pytest.approx(_ref_ross(x, lab, k), abs=1e-10)
+    xq = np.round(rng.normal(size=(n, 2)), 0)  # heavy quantisation
+    assert knn.ross_mi(xq, lab[:, None], k=k) == pytest.approx(_ref_ross(xq, lab, k), abs=1e-10)
+    xs = rng.normal(size=(n, 2))
+    assert knn.ross_mi(xs, lab[:, None], k=k) == pytest.approx(_ref_ross(xs, lab, k), abs=1e-10)

@@ -801,6 +801,8 @@ def ross_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3) -> float:
         cont, codes = cont[keep], np.unique(codes[keep], return_inverse=True)[1]
         counts = np.bincount(codes)
         n = cont.shape[0]
+    if cont.shape[1] > 1 and _has_duplicate_rows(cont):
+        return _ross_with_repeats(cont, codes, counts, k)
     d = np.empty(n)
     kk = np.empty(n)
     order = np.argsort(codes, kind="stable")
@@ -818,6 +820,46 @@ def ross_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3) -> float:
         kk[rows] = kc_i
     m = _count_within(cont, d, strict=False)
     return float(digamma(n) - np.mean(digamma(counts[codes])) + np.mean(digamma(kk)) - np.mean(digamma(m)))
+
+
+def _ross_with_repeats(cont: np.ndarray, codes: np.ndarray, counts: np.ndarray, k: int) -> float:
+    """Ross's estimator on the distinct (row, label) pairs with their multiplicities.
+
+    Same value as the per-sample formula (ties by the rule of Gao et al.), with k-d
+    trees over distinct points only, so repeated rows (atoms) cost no quadratic scans.
+    """
+    n = cont.shape[0]
+    key = np.column_stack([cont, codes.astype(np.float64)])
+    uk, w = np.unique(key, axis=0, return_counts=True)
+    ucont = np.ascontiguousarray(uk[:, :-1])
+    ucode = uk[:, -1].astype(np.int64)
+    m = uk.shape[0]
+    d = np.empty(m)
+    kk = np.empty(m)
+    for c in range(counts.size):  # loop over labels, not samples
+        rows = np.flatnonzero(ucode == c)
+        kc = min(k, int(counts[c]) - 1)
+        wc = w[rows]
+        zero = wc - 1 >= kc  # at least kc other copies: distance 0, k_i = copies
+        d[rows[zero]] = 0.0
+        kk[rows[zero]] = wc[zero] - 1
+        rest = np.flatnonzero(~zero)
+        if rest.size:
+            q = min(kc + 1, rows.size)
+            dist, idx = _tree(ucont[rows]).query(ucont[rows[rest]], k=q, p=np.inf, workers=-1)
+            dist = np.reshape(dist, (rest.size, q))
+            mult = np.reshape(wc[np.reshape(idx, (rest.size, q))], (rest.size, q)).astype(np.float64)
+            mult[:, 0] = wc[rest] - 1  # column 0 is the row itself
+            pos = np.argmax(np.cumsum(mult, axis=1) >= kc, axis=1)
+            d[rows[rest]] = dist[np.arange(rest.size), pos]
+            kk[rows[rest]] = kc
+    pts, pinv = np.unique(ucont, axis=0, return_inverse=True)
+    wa = np.bincount(pinv.ravel(), weights=w, minlength=pts.shape[0])
+    mm = _weighted_count(pts, wa, ucont, d, strict=False) - 1.0
+    return float(
+        digamma(n)
+        + np.sum(w * (digamma(kk) - digamma(counts[ucode].astype(np.float64)) - digamma(mm))) / n
+    )
 
 
 def _numeric(a: np.ndarray) -> np.ndarray:
@@ -890,20 +932,23 @@ def gao_mi(x: np.ndarray, y: np.ndarray, *, k: int = 5) -> float:
 
 
 def _weighted_count(points: np.ndarray, weights: np.ndarray, queries: np.ndarray,
-                    radius: np.ndarray) -> np.ndarray:
-    """Sum of ``weights`` of the distinct ``points`` strictly within ``radius`` (> 0) of
-    each query point (max norm)."""
+                    radius: np.ndarray, *, strict: bool = True) -> np.ndarray:
+    """Sum of ``weights`` of the distinct ``points`` within ``radius`` of each query
+    point (max norm; ``<`` when ``strict``, with radius > 0, else ``<=``)."""
     m, d = points.shape
     if d == 1:
         order = np.argsort(points[:, 0])
         s = points[order, 0]
         cw = np.concatenate([[0.0], np.cumsum(weights[order])])
         q = queries[:, 0]
-        hi = _fix_upper(s, q, radius, np.searchsorted(s, q + radius, side="left"), True)
-        lo = _fix_lower(s, q, radius, np.searchsorted(s, q - radius, side="right"), True)
+        hi = np.searchsorted(s, q + radius, side="left" if strict else "right")
+        lo = np.searchsorted(s, q - radius, side="right" if strict else "left")
+        hi = _fix_upper(s, q, radius, hi, strict)
+        lo = _fix_lower(s, q, radius, lo, strict)
         return cw[hi] - cw[lo]
     tree = _tree(points, counting=True)
-    lists = tree.query_ball_point(queries, np.nextafter(radius, 0.0), p=np.inf, workers=-1)
+    r = np.nextafter(radius, 0.0) if strict else radius
+    lists = tree.query_ball_point(queries, r, p=np.inf, workers=-1)
     lens = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
     flat = np.concatenate([np.asarray(v, dtype=np.int64) for v in lists])
     starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
