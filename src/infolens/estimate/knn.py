@@ -37,7 +37,11 @@ formula on the raw rows (zero distances make KL entropy :math:`-\infty`, which r
 The mixed estimators ``ross`` and ``gao`` handle ties by the rule of Gao et al. (2017):
 where the ``k``-th neighbour distance is zero, ``k`` is replaced by the number of
 samples at distance zero.  A continuous feature that is constant therefore gets
-(almost exactly) zero mutual information with any label, at every sample size.
+(almost exactly) zero mutual information with any label, at every sample size.  When
+rows repeat, both compute their formulas on the distinct rows with multiplicities
+(same value, checked against the per-sample formula in the tests): a k-d tree over
+many identical points cannot split them and would make every nearby query scan all
+copies.
 
 References
 ----------
