@@ -245,7 +245,7 @@ def main():
         "## Many variables vs hoi",
         "",
         "hoi runs after a JIT warm-up on the same data (compile time excluded); values are in bits "
-        "(hoi computes in float32, hence differences ~1e-4).",
+        "(hoi computes in float32, hence differences up to ~1e-5).",
         "",
         "| task | infolens | peer | peer / infolens | max abs diff |",
         "|---|---|---|---|---|",
