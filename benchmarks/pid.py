@@ -224,7 +224,8 @@ def main():
         f"Run: `python benchmarks/pid.py{' --quick' if args.quick else ''}` on {platform.machine()}, "
         f"Python {platform.python_version()}, NumPy {np.__version__}, dit {dit.__version__}, hoi {hv}. "
         "The machine (2 cores) was shared with other engineers' jobs while this ran: absolute times "
-        "are noisy; both sides ran interleaved in one process on the same inputs.",
+        "are noisy. infolens and hoi ran in the benchmark process, each dit call in a child process "
+        "timed inside it (around the PID call only) on the same pmf, so that a cap could stop it.",
         "",
         f"`import infolens.pid`: {imp * 1e3:.0f} ms (median of 5 fresh interpreters); "
         f"first access of `infolens.pid.decompose` (imports SciPy): {imp_dec * 1e3:.0f} ms in total.",
