@@ -174,17 +174,7 @@ def test_numpy_torch_pandas_agree(pair):
 
 
 K_ESTIMATORS = [
-    pytest.param(
-        p,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="ross clamps k to (class size - 1) per label (documented in knn.py) instead "
-            "of rejecting k >= n as the issue asks; reported to the estimator's owner",
-        ),
-        id=_ids(p),
-    )
-    if p == ("mi", "ross")
-    else pytest.param(p, id=_ids(p))
+    pytest.param(p, id=_ids(p))
     for p in ALL
     if "k" in next(e for e in infolens.estimators(p[0]) if e.name == p[1]).params
 ]

@@ -791,6 +791,10 @@ def ross_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3) -> float:
     cont, codes = _split_mixed(x, y)
     k = check_positive_int(k, "k")
     n = cont.shape[0]
+    if k >= n:
+        raise ValueError(
+            f"ross: k={k} must be smaller than the number of samples n={n}; use a smaller k."
+        )
     counts = np.bincount(codes)
     keep = counts[codes] > 1
     if not keep.any():
