@@ -820,10 +820,10 @@ def ross_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3) -> float:
         kc = min(k, counts[c] - 1)
         block = cont[rows]
         dc, _, _ = _kth_neighbour(block, kc)
-        kc_i = np.full(rows.size, float(kc))
-        zero = dc == 0
-        if zero.any():
-            kc_i[zero] = _count_within(block, dc, strict=False)[zero]
+        # k_i = same-label points within the k-th distance (inclusive): equals kc when
+        # there are no ties, and counts every tied neighbour otherwise (Gao et al.'s rule
+        # for zero distances, applied at any distance so that quantised data stay sane).
+        kc_i = np.maximum(_count_within(block, dc, strict=False), kc).astype(np.float64)
         d[rows] = dc
         kk[rows] = kc_i
     m = _count_within(cont, d, strict=False)
@@ -860,7 +860,12 @@ def _ross_with_repeats(cont: np.ndarray, codes: np.ndarray, counts: np.ndarray, 
             mult[:, 0] = wc[rest] - 1  # column 0 is the row itself
             pos = np.argmax(np.cumsum(mult, axis=1) >= kc, axis=1)
             d[rows[rest]] = dist[np.arange(rest.size), pos]
-            kk[rows[rest]] = kc
+            # tied neighbours at the k-th distance all count (see ross_mi)
+            kk[rows[rest]] = np.maximum(
+                _weighted_count(ucont[rows], wc.astype(np.float64), ucont[rows[rest]],
+                                d[rows[rest]], strict=False) - 1.0,
+                kc,
+            )
     pts, pinv = np.unique(ucont, axis=0, return_inverse=True)
     wa = np.bincount(pinv.ravel(), weights=w, minlength=pts.shape[0])
     mm = _weighted_count(pts, wa, ucont, d, strict=False) - 1.0
