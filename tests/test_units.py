@@ -60,3 +60,13 @@ def test_conversion_roundtrip_and_composition(v, a, b):
     # converting through nats is the same as converting directly
     direct = U.convert(v, a, b)
     assert U.from_nats(U.to_nats(v, a), b) == pytest.approx(direct, rel=1e-12, abs=1e-300)
+
+
+def test_numeric_string_bases():
+    from infolens.units import log_base
+
+    assert log_base("10") == pytest.approx(np.log(10.0))
+    assert log_base("2") == pytest.approx(np.log(2.0))
+    for bad in ("1", "0.5", "x"):
+        with pytest.raises(ValueError, match="base"):
+            log_base(bad)

@@ -347,3 +347,18 @@ def test_consistent_length_of_nothing():
 def test_complex_covariance_is_rejected():
     with pytest.raises(TypeError, match=r"^cov"):
         V.check_covariance(np.array([[1 + 1j]]), "cov")
+
+
+def test_length_one_variance_becomes_1x1():
+    assert V.check_covariance([2.0], "cov").shape == (1, 1)
+    with pytest.raises(ValueError, match=r"^cov"):
+        V.check_covariance([1.0, 2.0], "cov")  # a vector of variances is ambiguous
+
+
+def test_pmf_tolerance_does_not_grow_with_size():
+    # 10**6 cells each 1e-12 too large: the sum is 1 + 1e-6, far beyond rounding (~2e-10)
+    with pytest.raises(ValueError, match=r"^p sums to"):
+        V.check_pmf(np.full(10**6, 1e-6 + 1e-12), "p")
+    # float32 pmfs (softmax outputs) round to 1 only within float32 precision
+    q = np.full(1000, 1e-3, dtype=np.float32)
+    assert V.check_pmf(q, "p").sum() == pytest.approx(1.0, abs=1e-4)

@@ -211,7 +211,10 @@ def check_pmf(
         if total <= 0:
             raise ValueError(f"{name} sums to {total}; cannot normalise an all-zero array.")
         return arr / total
-    if abs(total - 1.0) > atol * max(1.0, np.sqrt(arr.size)):
+    # allowance: ``atol`` plus the worst-case rounding of summing ``size`` numbers stored
+    # in the input's precision (float32 softmax outputs are accepted, 1 + 1e-6 is not)
+    eps = float(np.finfo(raw.dtype).eps) if raw.dtype.kind == "f" else float(np.finfo(np.float64).eps)
+    if abs(total - 1.0) > atol + arr.size * eps:
         raise ValueError(
             f"{name} sums to {total:.12g}, not 1; pass a normalised pmf or opt in with normalize=True."
         )
@@ -250,14 +253,14 @@ def check_base(base: Base) -> float:
 def check_covariance(cov: Any, name: str = "cov") -> np.ndarray:
     """Validate a covariance matrix: square, finite, symmetric and positive definite.
 
-    Returns a float64 2-D array (a 0-D or 1-D variance becomes a 1x1 matrix).  The error
+    Returns a float64 2-D array (a scalar or length-1 variance becomes a 1x1 matrix).  The error
     says which property failed.
     """
     raw = as_array(cov, name)
     if raw.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be a real matrix; got dtype {raw.dtype}.")
     c = np.array(raw, dtype=np.float64, copy=True)
-    if c.ndim == 0:
+    if c.ndim == 0 or c.shape == (1,):
         c = c.reshape(1, 1)
     if c.ndim != 2 or c.shape[0] != c.shape[1]:
         raise ValueError(f"{name} must be a square matrix; got shape {c.shape}.")

@@ -39,11 +39,15 @@ def log_base(base: Base = "e") -> float:
     if isinstance(base, str):
         if base.strip().lower() in ("e", "nat", "nats"):
             return 1.0
-        if base.strip().lower() in ("2", "bit", "bits"):
+        if base.strip().lower() in ("bit", "bits"):
             return math.log(2.0)
-        raise ValueError(
-            f"base={base!r} is not understood: use 'e' (nats), 2 (bits), 10 or any number > 1."
-        )
+        try:  # numeric strings such as "2" or "10" (e.g. from a command line)
+            numeric = float(base)
+        except ValueError:
+            raise ValueError(
+                f"base={base!r} is not understood: use 'e' (nats), 2 (bits), 10 or any number > 1."
+            ) from None
+        return log_base(numeric)
     if isinstance(base, bool):
         raise TypeError("base must be 'e' or a number > 1, not a bool.")
     try:
