@@ -36,3 +36,29 @@ def test_module_doctests(name):
     )
     assert result.failed == 0, f"{result.failed} doctest example(s) failed in {name}"
     assert result.attempted > 0, f"{name} has no runnable Examples"
+
+
+def _all_modules() -> list[str]:
+    import infolens
+
+    names = []
+    for m in pkgutil.walk_packages(infolens.__path__, prefix="infolens."):
+        if m.name.endswith("__main__"):
+            continue
+        names.append(m.name)
+    return sorted(names)
+
+
+ALL_MODULES = [m for m in _all_modules() if m not in MODULES]
+
+
+@pytest.mark.parametrize("name", ALL_MODULES)
+def test_every_module_doctests_pass(name):
+    """Every Examples block in the package runs (modules without examples pass trivially)."""
+    module = importlib.import_module(name)
+    globs = {**vars(module), "np": np}
+    result = doctest.testmod(
+        module, globs=globs, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS,
+        verbose=False,
+    )
+    assert result.failed == 0, f"{result.failed} doctest example(s) failed in {name}"
