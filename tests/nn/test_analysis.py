@@ -226,3 +226,6 @@ def test_sufficiency_gap_linear_gaussian(rng):
     rho2 = (u @ v) ** 2 / ((v @ v) * (u @ u + s2))
     exact = 0.5 * math.log1p(u @ u / s2) + 0.5 * math.log(1 - rho2)
     assert g_rand.ci[0] > 0 and g_rand.ci[0] <= exact <= g_rand.ci[1]
+    # the interval is centred on the estimate (half-sampling, no duplicated rows)
+    for g in (g_suff, g_rand):
+        assert g.ci[0] <= float(g) <= g.ci[1]
