@@ -76,13 +76,18 @@ class _ProbLayer(nn.Module):
         self,
         weight_mu: torch.Tensor,
         bias_mu: torch.Tensor | None,
-        prior_weight_mu: torch.Tensor,
+        prior_weight_mu: torch.Tensor | None,
         prior_bias_mu: torch.Tensor | None,
         *,
         prior_sigma: float,
         sigma_init: float | None,
         parameterization: str,
     ) -> None:
+        # a prior mean that is not given is zero (the zero-mean isotropic prior)
+        if prior_weight_mu is None:
+            prior_weight_mu = torch.zeros_like(weight_mu)
+        if bias_mu is not None and prior_bias_mu is None:
+            prior_bias_mu = torch.zeros_like(bias_mu)
         if parameterization not in _PARAMS:
             raise ValueError(
                 f"parameterization must be one of {_PARAMS}; got {parameterization!r}."
@@ -217,10 +222,6 @@ class ProbLinear(_ProbLayer):
             ref = nn.Linear(in_features, out_features, bias=bias)
             weight_mu = ref.weight.data
             bias_mu = ref.bias.data if bias else None
-        if prior_weight_mu is None:
-            prior_weight_mu = torch.zeros_like(weight_mu)
-        if bias and prior_bias_mu is None:
-            prior_bias_mu = torch.zeros_like(bias_mu)
         self._setup(
             weight_mu,
             bias_mu if bias else None,
@@ -298,10 +299,6 @@ class ProbConv2d(_ProbLayer):
         if weight_mu is None:
             weight_mu = ref.weight.data
             bias_mu = ref.bias.data if bias else None
-        if prior_weight_mu is None:
-            prior_weight_mu = torch.zeros_like(weight_mu)
-        if bias and prior_bias_mu is None:
-            prior_bias_mu = torch.zeros_like(bias_mu)
         self._setup(
             weight_mu,
             bias_mu if bias else None,
