@@ -253,3 +253,46 @@ def test_lazy_exports_from_infolens_nn():
 
     for name in pacbayes.__all__:
         assert getattr(inn, name) is getattr(pacbayes, name)
+
+
+def test_bbb_objective_is_risk_plus_weighted_kl_and_its_weight_controls_the_kl():
+    # the per-epoch history averages loss, risk and KL over the same batches, and each batch
+    # loss is risk + eta * KL / n, so the averages obey the same identity up to float rounding
+    x, y = _toy(200, seed=3)
+    kls = {}
+    for eta in (1.0, 0.01):
+        torch.manual_seed(0)
+        net = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 2))
+        p = to_probabilistic(net, prior=net, prior_sigma=0.05)
+        hist = pac_bayes_train(
+            p,
+            (x, y),
+            objective="bbb",
+            kl_penalty=eta,
+            epochs=20,
+            lr=0.01,
+            optimizer="adam",
+            batch_size=50,
+            random_state=0,
+        )
+        for h in hist:
+            assert h["objective"] == pytest.approx(
+                h["empirical_risk"] + eta * h["kl"] / 200, rel=1e-5
+            )
+        kls[eta] = float(posterior_kl(p).detach())
+    # a 100x smaller KL weight must let the posterior move further from the prior
+    assert kls[0.01] > kls[1.0]
+    with pytest.raises(ValueError, match="kl_penalty"):
+        pac_bayes_train(p, (x, y), objective="bbb", epochs=1)
+    with pytest.raises(ValueError, match="kl_penalty"):
+        pac_bayes_train(p, (x, y), objective="quad", kl_penalty=0.1, epochs=1)
+
+
+def test_non_finite_objective_raises_instead_of_training_on():
+    # SGD with lr * curvature >> 2 diverges: the KL's curvature in a mean is 1/sigma_P^2 = 1e6
+    # (times the quad bound's d/dKL ~ 1/n), so lr = 50 overshoots exponentially
+    x, y = _toy(100, seed=4)
+    net = nn.Sequential(nn.Linear(6, 4), nn.ReLU(), nn.Linear(4, 2))
+    p = to_probabilistic(net, prior="zero", prior_sigma=1e-3)
+    with pytest.raises(FloatingPointError, match="lower lr"):
+        pac_bayes_train(p, (x, y), objective="quad", epochs=50, lr=50.0, random_state=0)

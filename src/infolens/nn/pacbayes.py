@@ -576,6 +576,7 @@ def pac_bayes_train(
     batch_size: int = 128,
     p_min: float = 1e-4,
     optimizer: str = "sgd",
+    kl_penalty: float | None = None,
     random_state: int | None = None,
 ) -> list[dict[str, float]]:
     r"""Train the posterior of a probabilistic network by minimising a PAC-Bayes bound.
@@ -585,27 +586,45 @@ def pac_bayes_train(
     :math:`\mathrm{KL}(Q\|P)` (:func:`posterior_kl`), and takes an SGD step on
     :func:`bound_objective` with ``n = len(data)`` (the data the bound will be computed on).
 
+    ``objective="bbb"`` instead minimises :math:`\hat L + \eta\,\mathrm{KL}/n` with
+    :math:`\eta` = ``kl_penalty`` (the variational objective of Blundell et al. 2015 with
+    a KL weight, Pérez-Ortiz et al.'s :math:`f_{\mathrm{bbb}}`).  It is not a bound: with
+    :math:`\eta < 1` it lets the posterior move further from the prior than the bounds
+    would, to trace how much KL a lower empirical risk costs.  Any objective may be used
+    to train the posterior; the certificate (:func:`certificate`) stays valid because the
+    PAC-Bayes bound holds for every posterior at once.
+
     Parameters
     ----------
     model : torch.nn.Module
         Output of :func:`to_probabilistic` (modified in place).
     data : (X, y) or TensorDataset
         The bound split.
-    objective : {"quad", "lambda", "mcallester", "classic"}
+    objective : {"quad", "lambda", "mcallester", "classic", "bbb"}
     delta : float
-        Confidence used inside the objective.
+        Confidence used inside the objective (unused by ``"bbb"``).
     epochs, lr, momentum, batch_size : training settings.
     optimizer : {"sgd", "adam"}, default "sgd"
         SGD with ``momentum`` (as Pérez-Ortiz et al.) or Adam.
     p_min : float
         Probability floor of the bounded cross-entropy.
+    kl_penalty : float, optional
+        :math:`\eta > 0` of ``objective="bbb"`` (required there, rejected otherwise).
     random_state : int, optional
         Seeds the batch order and the weight draws.
 
     Returns
     -------
     list of dict
-        Per epoch: ``objective``, ``empirical_risk`` (bounded CE), ``kl``.
+        Per epoch: ``objective``, ``empirical_risk`` (bounded CE), ``kl`` (batch averages).
+
+    Raises
+    ------
+    FloatingPointError
+        If the objective becomes NaN or infinite (typically a learning rate too large
+        for a small ``prior_sigma``: the KL's curvature in the means is
+        :math:`1/\sigma_P^2`).  The model is left as it was when the objective was evaluated
+        (its parameters may already be non-finite): rebuild it before retrying.
 
     References
     ----------
@@ -615,6 +634,19 @@ def pac_bayes_train(
     n = x.shape[0]
     if not prob_layers(model):
         raise ValueError("model has no probabilistic layer; call to_probabilistic first.")
+    if objective == "bbb":
+        if kl_penalty is None or not (math.isfinite(kl_penalty) and kl_penalty > 0):
+            raise ValueError(
+                f"objective='bbb' needs kl_penalty > 0 (the KL weight eta); got {kl_penalty!r}."
+            )
+    else:
+        if kl_penalty is not None:
+            raise ValueError(
+                f"kl_penalty is only used by objective='bbb'; got objective={objective!r}."
+            )
+        bound_objective(
+            torch.tensor(0.5), torch.tensor(0.0), max(n, 2), delta=delta, kind=objective
+        )
     gen = torch.Generator().manual_seed(0 if random_state is None else int(random_state))
     if random_state is not None:
         torch.manual_seed(int(random_state))
@@ -632,7 +664,16 @@ def pac_bayes_train(
         for idx in _batches(n, batch_size, gen):
             risk = bounded_cross_entropy(model(x[idx]), y[idx], p_min=p_min).mean()
             kl = posterior_kl(model)
-            loss = bound_objective(risk, kl, n, delta=delta, kind=objective)
+            if objective == "bbb":
+                loss = risk + kl_penalty * kl / n
+            else:
+                loss = bound_objective(risk, kl, n, delta=delta, kind=objective)
+            if not torch.isfinite(loss):
+                raise FloatingPointError(
+                    f"the {objective!r} objective became {loss.item()} at epoch {len(history)}; "
+                    f"lower lr (now {lr}) or use optimizer='adam' (the KL's curvature in the "
+                    "means is 1/prior_sigma**2)."
+                )
             opt.zero_grad()
             loss.backward()
             opt.step()
