@@ -296,3 +296,21 @@ def test_non_finite_objective_raises_instead_of_training_on():
     p = to_probabilistic(net, prior="zero", prior_sigma=1e-3)
     with pytest.raises(FloatingPointError, match="lower lr"):
         pac_bayes_train(p, (x, y), objective="quad", epochs=50, lr=50.0, random_state=0)
+
+
+def test_lambda_objective_at_its_optimal_lambda_is_the_quad_bound():
+    # Closed form: with a = B/n, min over lambda in (0, 2) of (L + a/lambda) / (1 - lambda/2)
+    # is (sqrt(L + a/2) + sqrt(a/2))**2 (set the derivative to zero: lambda* = 2/(sqrt(2L/a+1)+1)),
+    # i.e. the quad bound; so training with "lambda" and with "quad" gives the same posterior.
+    # Check against a brute-force minimisation over a fine lambda grid (grid error ~ step^2).
+    for emp, kl, n in [(0.05, 10.0, 1000), (0.003, 0.2, 719), (0.4, 300.0, 50000)]:
+        e = torch.tensor(emp, dtype=torch.float64)
+        k = torch.tensor(kl, dtype=torch.float64)
+        quad = float(bound_objective(e, k, n, delta=0.025, kind="quad"))
+        lam = float(bound_objective(e, k, n, delta=0.025, kind="lambda"))
+        a = (kl + math.log(2 * math.sqrt(n) / 0.025)) / n
+        grid = np.linspace(1e-4, 2 - 1e-4, 200001)
+        brute = np.min((emp + a / grid) / (1 - grid / 2))
+        assert lam == pytest.approx(quad, rel=1e-12)
+        assert brute == pytest.approx(quad, rel=1e-6)
+        assert brute >= quad * (1 - 1e-12)  # the closed form is the minimum, not above it

@@ -521,7 +521,9 @@ def bound_objective(
     With :math:`B = \mathrm{KL} + \ln(2\sqrt n/\delta)`:
 
     - ``"quad"``: :math:`(\sqrt{\hat L + B/(2n)} + \sqrt{B/(2n)})^2` (Pérez-Ortiz et al. 2021);
-    - ``"lambda"``: Thiemann et al.'s bound at its optimal :math:`\lambda`;
+    - ``"lambda"``: Thiemann et al.'s bound at its optimal :math:`\lambda`; this minimum is
+      algebraically the ``"quad"`` bound (so both train the same posterior; Pérez-Ortiz et
+      al.'s :math:`f_\lambda` instead learns :math:`\lambda` alongside the weights);
     - ``"mcallester"``: :math:`\hat L + \sqrt{B/(2n)}`;
     - ``"classic"``: :math:`\hat L + \sqrt{(\mathrm{KL} + \ln(n/\delta))/(2(n-1))}` (Dziugaite & Roy 2017).
 
