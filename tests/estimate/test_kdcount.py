@@ -194,3 +194,7 @@ def test_environment_switch_disables_kernels(monkeypatch):
     monkeypatch.setattr(knn, "_KD", None)
     monkeypatch.setenv("INFOLENS_NUMBA", "1")
     assert knn._kernels() is kd
+    # one dimension has its own sorted-array path; very many dimensions stay on SciPy
+    assert knn._kernels(1) is None
+    assert knn._kernels(2) is kd and knn._kernels(knn._KERNEL_MAX_DIM) is kd
+    assert knn._kernels(knn._KERNEL_MAX_DIM + 1) is None

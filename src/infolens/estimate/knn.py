@@ -116,10 +116,19 @@ class DuplicateSamplesWarning(UserWarning):
 _KD: Any = None  # the compiled-kernel module, False when unavailable or disabled
 
 
-def _kernels() -> Any:
+# The kernels are compiled once per dimension with the dimensions unrolled: beyond this
+# many, compile time grows (about 16 s for 50 dims) while a k-d tree no longer prunes
+# (at 50 dims and n = 5,000 the kernels only match SciPy's speed).
+_KERNEL_MAX_DIM = 32
+
+
+def _kernels(d: int | None = None) -> Any:
     """The module :mod:`._kdcount` when numba imports (and ``INFOLENS_NUMBA`` is not
-    ``0``), else None.  Imported on first use: numba takes a few tenths of a second to
-    import, which ``import infolens`` should not pay."""
+    ``0``) and ``d`` (if given) is within 2.._KERNEL_MAX_DIM, else None.  Imported on
+    first use: numba takes a few tenths of a second to import, which ``import infolens``
+    should not pay."""
+    if d is not None and not 2 <= d <= _KERNEL_MAX_DIM:
+        return None
     global _KD
     if _KD is None:
         _KD = False
@@ -153,7 +162,8 @@ def _kth_neighbour(
     """
     if data.shape[1] == 1 and not return_index and tree is None:
         return _kth_neighbour_1d(data[:, 0], k), None, None
-    kd = _kernels() if (tree is None and not return_index and np.isinf(p)) else None
+    use = tree is None and not return_index and np.isinf(p)
+    kd = _kernels(data.shape[1]) if use else None
     if kd is not None:
         return kd.nearest(data, k)[:, k - 1], None, None
     tree = _tree(data) if tree is None else tree
@@ -172,7 +182,7 @@ def _query(
     if data.shape[1] == 1 and not return_index:
         kth, first = _kth_neighbour_1d(data[:, 0], k, return_first=True)
         return kth, first, None
-    kd = _kernels() if (not return_index and np.isinf(p)) else None
+    kd = _kernels(data.shape[1]) if (not return_index and np.isinf(p)) else None
     if kd is not None:
         near = kd.nearest(data, k)
         return near[:, k - 1], near[:, 0], None
@@ -350,7 +360,7 @@ def _count_within(data: np.ndarray, radius: np.ndarray, *, strict: bool) -> np.n
         cnt = np.empty(n, dtype=np.int64)
         cnt[order] = cnt_sorted
         return cnt
-    kd = _kernels()
+    kd = _kernels(d)
     if kd is not None:
         return kd.count_within(data, radius, strict=strict)
     if d >= _BRUTE_MIN_DIM and n <= _BRUTE_MAX_N:
