@@ -4,22 +4,33 @@ Two exact kernels for the k-NN estimators in :mod:`infolens.estimate.knn`:
 
 * :func:`count_within` -- for every row :math:`i`, the number of rows :math:`j\ne i`
   with :math:`\|x_j-x_i\|_\infty < r_i` (``strict``) or :math:`\le r_i`;
-* :func:`kth_neighbour` -- for every row, the max-norm distance to its ``k``-th nearest
-  *other* row (ties counted with multiplicity, as :class:`scipy.spatial.cKDTree` does).
+* :func:`nearest` -- for every row, the max-norm distances to its 1st..``k``-th nearest
+  *other* rows (a repeated row counts as another row at distance 0, as in
+  :meth:`scipy.spatial.cKDTree.query`).
 
-Both run on a balanced k-d tree built here with NumPy (median splits on the widest side,
-an implicit complete binary layout, a tight bounding box per node) and traverse it once
-per *query leaf*, not once per point: a reference node whose box lies entirely inside
-(outside) the ball of every query in the leaf is added (skipped) for all of them at once
-(Gray & Moore 2001, dual-tree search).  Only the remaining leaf pairs fall back to
-point-versus-box and then point-versus-point tests.  The kernels are plain
-(``nogil``) numba functions over an interleaved subset of the query leaves; a thread pool
-runs several such calls per core.  (``numba.prange`` would do the same but compiles
-about three times slower, and the kernels are compiled once per dimension: the distance
-loops are generated with the dimensions unrolled, which lets LLVM vectorise them over
-rows.)
+The tree.  A balanced k-d tree (Bentley 1975): each node is split at the median of its
+widest side (Hoare's selection on a row-reordered copy of the data), every leaf sits at
+the same depth with ``ceil(n / 2**depth)`` or one fewer rows, nodes are stored in an
+implicit complete binary layout (children of ``v`` at ``2v+1``, ``2v+2``) with a tight
+bounding box each.  Identical rows cannot unbalance it.
 
-Exactness.  Every distance compared with a radius is ``max_d |x_jd - x_id|`` in float64,
+The traversal.  The tree is walked once per *query leaf*, not once per point (a
+single-level form of dual-tree search, Gray & Moore 2001).  At each reference node a
+box-versus-box test first decides for the whole query leaf: a node farther than every
+query's radius is skipped, and (counts) a node inside every query's ball is added to all
+of them.  Otherwise each still-undecided query point is tested against the node's box:
+it drops the node, adds it whole (counts), or stays on the list of points that descend
+into the children; at a leaf the points left compare distances one by one.  For
+neighbours, children are visited nearer-first and a point drops a node once the box is
+no nearer than its current ``k``-th distance (a node at exactly that distance cannot
+change it).  The distance loops are generated per dimension with the dimensions
+unrolled, so LLVM vectorises them over rows; each kernel therefore compiles once per
+dimension (about a second each; numba caches the machine code on disk).  The kernels
+are plain ``nogil`` functions over an interleaved subset of the query leaves, run by a
+thread pool with one thread per core (``numba.prange`` would do the same but compiles
+about three times slower).
+
+Exactness.  Every distance compared with a radius is ``max_t |x_jt - x_it|`` in float64,
 the same number SciPy and scikit-learn compute.  Node tests use box corners: for
 :math:`x_j\in[\ell,h]` correctly rounded subtraction is monotone, so
 :math:`\mathrm{fl}(\ell-x_i)\le\mathrm{fl}(x_j-x_i)\le\mathrm{fl}(h-x_i)` and a box
@@ -28,9 +39,9 @@ equals the per-point decisions it replaces, including distances exactly equal to
 radius.  Inclusive counts (``<=``) are computed as strict counts (``<``) at the next
 float above the radius, which is the same set.
 
-This module imports numba at import time; :mod:`infolens.estimate.knn` imports it only
-when numba is installed and otherwise uses SciPy's cKDTree (same results).  The first
-call in a fresh environment compiles the kernels (cached on disk by numba afterwards).
+This module imports numba; :mod:`infolens.estimate.knn` imports it only when numba is
+installed (and ``INFOLENS_NUMBA`` is not ``0``) and otherwise uses SciPy's cKDTree, with
+identical results.
 
 References
 ----------
