@@ -340,7 +340,11 @@ def _count_within_brute(data: np.ndarray, radius: np.ndarray, *, strict: bool) -
 
 def _count_within(data: np.ndarray, radius: np.ndarray, *, strict: bool) -> np.ndarray:
     """Number of rows j != i with ``||data_j - data_i||_inf < radius_i`` (``strict``) or
-    ``<= radius_i``.  Returns an int64 array of length n."""
+    ``<= radius_i``.  Returns an int64 array of length n.
+
+    One dimension: binary search in the sorted values.  2-32 dimensions with numba: the
+    compiled kernel.  Otherwise: blocked brute force (>= 8 dimensions, n <= 20,000) or
+    ``cKDTree.query_ball_point``.  All paths give identical counts."""
     n, d = data.shape
     radius = np.asarray(radius, dtype=np.float64)
     if d == 1:
