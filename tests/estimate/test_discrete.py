@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -120,36 +121,68 @@ def test_nsb_no_coincidences_warns():
 # ------------------------------------------------------------- accuracy on Zipf (issue)
 
 
-def _rms(method, n, reps, rng, **kw):
+def _errors(method, n, reps, rng, **kw):
     p = zipf(1000)
     h = exact_h(p)
-    err = [
-        D.entropy_from_counts(rng.multinomial(n, p), method=method, **kw) - h for _ in range(reps)
-    ]
-    return float(np.sqrt(np.mean(np.square(err))))
+    return np.array(
+        [D.entropy_from_counts(rng.multinomial(n, p), method=method, **kw) - h for _ in range(reps)]
+    )
+
+
+def _rms(method, n, reps, rng, **kw):
+    return float(np.sqrt(np.mean(np.square(_errors(method, n, reps, rng, **kw)))))
+
+
+def _rms_and_se(err):
+    # RMS of R errors and its Monte Carlo standard error by the delta method:
+    # sd(RMS) = sd(e^2) / (2 RMS sqrt(R)).
+    rms = float(np.sqrt(np.mean(err**2)))
+    return rms, float(np.std(err**2, ddof=1) / (2 * rms * math.sqrt(err.size)))
 
 
 def test_zipf_1000_symbols_best_estimator_n100(rng):
     # Issue target: the best registered estimator within 0.35 nats RMS at n = 100 (plug-in
-    # is off by about 1.4).  The shrinkage estimator (true alphabet size given) measures
-    # 0.342 over 2000 replicates (bias -0.06, sd 0.34); with 2000 replicates the Monte Carlo
-    # error of an RMS near 0.34 is about 0.34 / sqrt(2 * 2000) = 0.005.
+    # is off by about 1.4).  Measured over 400 replicates (slow test below): PYM 0.310
+    # +- 0.012 (bias -0.06, sd 0.30) without knowing the alphabet; shrinkage with the true
+    # alphabet size 0.346 +- 0.012; NSB 0.47, Chao-Shen 0.68, plug-in 1.40.  The shrinkage
+    # estimator measures 0.342 over 2000 replicates here (Monte Carlo error of an RMS near
+    # 0.34: about 0.34 / sqrt(2 * 2000) = 0.005).  PYM gets 100 replicates in this cheap
+    # version: it must not be significantly above the target (RMS - 2 se <= 0.35); the
+    # slow test asserts it is significantly below.
     rms = {
         "shrink": _rms("shrink", 100, 2000, rng, alphabet_size=1000),
         "nsb": _rms("nsb", 100, 40, rng),
         "chao_shen": _rms("chao_shen", 100, 200, rng),
         "plugin": _rms("plugin", 100, 200, rng),
     }
+    pym, se = _rms_and_se(_errors("pym", 100, 100, rng))
+    rms["pym"] = pym
     assert min(rms.values()) <= 0.35, rms
+    assert pym - 2 * se <= 0.35, (pym, se)
     assert rms["plugin"] > 1.3  # the bias the issue quotes
 
 
+@pytest.mark.slow
+def test_zipf_1000_symbols_pym_meets_target_n100():
+    # 400 replicates: PYM's RMS plus two Monte Carlo standard errors below the issue's
+    # 0.35 nats (measured 0.310 +- 0.012).
+    err = _errors("pym", 100, 400, np.random.default_rng(2124))
+    rms, se = _rms_and_se(err)
+    assert rms + 2 * se <= 0.35, (rms, se)
+
+
 def test_zipf_1000_symbols_best_estimator_n1000(rng):
-    # Issue target 0.06 nats RMS at n = 1000.  Any estimator that is unbiased to first
-    # order has sd >= sqrt(Var[log p(X)] / n) = 0.0677 here (the delta-method sd of the
-    # plug-in, which is the efficient asymptotic variance), so 0.06 is below what an
-    # unbiased estimator can reach; we check the best registered one against 0.085
-    # (measured 0.074-0.083 for NSB and Chao-Shen, 150 replicates: RMS known to ~6%).
+    # Issue target 0.06 nats RMS at n = 1000: not met.  Any estimator that is unbiased to
+    # first order has sd >= sqrt(Var[log p(X)] / n) = 0.0677 here (the delta-method sd of
+    # the plug-in, which is the efficient asymptotic variance), so 0.06 is below what an
+    # unbiased estimator can reach.  A Bayesian estimator could trade bias for variance,
+    # but the Pitman-Yor mixture (PYM, Archer et al. 2014) goes the other way on this
+    # finite alphabet: it extrapolates an infinite power-law tail from the ~200
+    # singletons.  Measured over 400 replicates (seeded, slow test below; RMS +- Monte
+    # Carlo se): NSB with the alphabet size 0.069 +- 0.002 (bias -0.024), NSB 0.075 +-
+    # 0.003, Chao-Shen 0.078 +- 0.003, Grassberger 0.125, PYM 0.290 +- 0.004 (bias
+    # +0.276), plug-in 0.416.  Here the best registered one is checked against 0.085
+    # (150-300 replicates: RMS known to ~6%).
     p = zipf(1000)
     h = exact_h(p)
     floor = math.sqrt((np.sum(p * np.log(p) ** 2) - h**2) / 1000)
@@ -161,6 +194,28 @@ def test_zipf_1000_symbols_best_estimator_n1000(rng):
     }
     assert min(rms.values()) <= 0.085, rms
     assert rms["plugin"] > 0.35
+
+
+@pytest.mark.slow
+def test_zipf_1000_symbols_n1000_table():
+    # The numbers quoted above, 400 replicates each: the best registered estimator is
+    # significantly below 0.085 but not below the issue's 0.06 (nor is any other).
+    rng = np.random.default_rng(3024)
+    p = zipf(1000)
+    draws = [rng.multinomial(1000, p) for _ in range(400)]
+    h = exact_h(p)
+    table = {}
+    for name, method, kw in [
+        ("nsb_K", "nsb", {"alphabet_size": 1000}),
+        ("nsb", "nsb", {}),
+        ("chao_shen", "chao_shen", {}),
+        ("pym", "pym", {}),
+    ]:
+        err = np.array([D.entropy_from_counts(c, method=method, **kw) - h for c in draws])
+        table[name] = _rms_and_se(err)
+    best = min(table.values())
+    assert best[0] + 2 * best[1] <= 0.085, table
+    assert table["pym"][0] > 0.2, table  # the documented tail extrapolation (bias +0.28)
 
 
 def test_bias_corrected_estimators_beat_plugin_undersampled(rng):
@@ -348,3 +403,202 @@ def test_entropy_from_counts_validation():
         D.entropy_from_counts([1, 2], method="nope")
     with pytest.raises(ValueError, match="smaller than"):
         D.entropy_from_counts([1, 2, 3], method="nsb", alphabet_size=2)
+
+
+# ------------------------------------------------------------ PYM (Pitman-Yor mixture)
+
+
+def _stick_breaking_entropy(rng, d, alpha, size, sticks):
+    """Entropy of PY(d, alpha) draws by stick-breaking truncated after ``sticks`` weights
+    (Pitman 1996: V_j ~ Beta(1 - d, alpha + j d)); also returns the largest left-over mass."""
+    j = np.arange(1, sticks + 1)
+    v = rng.beta(1 - d, alpha + j * d, size=(size, sticks))
+    log_rest = np.cumsum(np.log1p(-v), axis=1)
+    w = v * np.exp(np.concatenate([np.zeros((size, 1)), log_rest[:, :-1]], axis=1))
+    return -special.xlogy(w, w).sum(axis=1), float(np.exp(log_rest[:, -1]).max())
+
+
+@pytest.mark.parametrize("d, alpha", [(0.0, 2.0), (0.15, 3.0)])
+def test_pym_prior_entropy_moments_monte_carlo(d, alpha):
+    # E[H] = psi(alpha+1) - psi(1-d) and the prior variance used for the unseen tail,
+    # against stick-breaking draws.  Tolerance: 4 Monte Carlo standard errors (mean: sd/
+    # sqrt(S); variance: sd^2 sqrt(2/S) times a kurtosis allowance of 2) plus the entropy
+    # the truncation can miss: a left-over mass r carries r (1 - log r) + r H_rest, with
+    # H_rest below 10 nats here.
+    rng = np.random.default_rng(7)
+    s = 10_000
+    h, rest = _stick_breaking_entropy(rng, d, alpha, s, 500)
+    assert rest < 1e-4
+    cut = rest * (11 - math.log(rest)) if rest > 0 else 0.0
+    mean, var = D._py_prior_moments(np.array(alpha), np.array(d))
+    sd = h.std()
+    assert h.mean() == pytest.approx(float(mean), abs=4 * sd / math.sqrt(s) + cut)
+    assert h.var() == pytest.approx(float(var), abs=4 * 2 * var * math.sqrt(2 / s))
+
+
+@pytest.mark.parametrize("d, alpha", [(0.0, 2.0), (0.15, 4.0)])
+def test_pym_conditional_moments_match_posterior_draws(d, alpha):
+    # Pitman (1996): given counts n_i of K symbols, (p_1..p_K, p_*) ~ Dir(n_i - d, alpha +
+    # K d) and the mass p_* is spread by an independent PY(d, alpha + K d).  Draw H from
+    # that posterior and compare with the closed-form E[H | n, d, alpha] (the formula of
+    # the issue) and E[H^2 | ...]; tolerance 4 Monte Carlo standard errors plus the
+    # truncation bound of the stick-breaking tail (as above, times p_* <= 1).
+    rng = np.random.default_rng(8)
+    c = np.array([5.0, 3, 1, 1, 2, 7, 1])
+    k = c.size
+    s = 10_000
+    p = rng.dirichlet(np.r_[c - d, alpha + k * d], size=s)
+    tail, rest = _stick_breaking_entropy(rng, d, alpha + k * d, s, 500)
+    assert rest < 1e-4
+    cut = rest * (11 - math.log(rest)) if rest > 0 else 0.0
+    h = -special.xlogy(p, p).sum(axis=1) + p[:, -1] * tail
+    model = D._PYMModel(c)
+    mean, second = model.moments(np.array([d]), np.array([alpha]), second=True)
+    a_tot = alpha + c.sum()
+    issue_formula = (
+        special.digamma(a_tot + 1)
+        - np.sum((c - d) / a_tot * special.digamma(c - d + 1))
+        - (alpha + k * d) / a_tot * special.digamma(1 - d)
+    )
+    assert mean[0] == pytest.approx(issue_formula, abs=1e-12)
+    assert mean[0] == pytest.approx(h.mean(), abs=4 * h.std() / math.sqrt(s) + cut)
+    assert second[0] == pytest.approx(
+        np.mean(h**2), abs=4 * np.std(h**2) / math.sqrt(s) + 2 * h.max() * cut
+    )
+
+
+def test_pym_log_rising_sums_are_stable():
+    # sum_{l<K} log(alpha + l d) by series (alpha >> d K) or gamma functions, against the
+    # direct sum in extended precision, over the range the integration visits.
+    for k in (2.0, 7.0, 300.0):
+        coef = D._series_coefficients(k)
+        for alpha in (1e-8, 0.3, 5.0, 1e3, 1e9, 1e40):
+            for d in (0.0, 1e-9, 0.01, 0.5, 0.99, 1.0):
+                direct = float(np.sum(np.log(np.longdouble(alpha) + np.arange(1, k) * d)))
+                got = float(D._sum_log_steps(np.array([alpha]), np.array([d]), k, coef)[0])
+                assert got == pytest.approx(direct, rel=1e-12, abs=1e-9), (k, alpha, d)
+
+
+def test_pym_inverse_digamma():
+    y = np.linspace(-60.0, 40.0, 2001)
+    assert np.max(np.abs(special.digamma(D._inv_digamma(y)) - y)) < 1e-10
+    x = np.logspace(-8, 8, 200)
+    assert np.allclose(D._trigamma_fast(x), special.polygamma(1, x), rtol=1e-12)
+
+
+@pytest.mark.parametrize("sample", ["zipf", "geometric"])
+def test_pym_matches_brute_force_quadrature(rng, sample):
+    # The adaptive integration (Gauss-Legendre panels in gamma, trapezoid in log h) against
+    # a dense uniform 2-D trapezoid grid over the whole (gamma, log h) domain.  The dense
+    # grid itself changes by about 1e-6 when refined 2x in each direction (measured), so
+    # 1e-5 leaves room for it and still catches any misplaced panel or row.
+    p = zipf(40) if sample == "zipf" else 0.6 ** np.arange(12) * 0.4
+    c = np.bincount(rng.choice(p.size, 80, p=p / p.sum()))
+    c = c[c > 0].astype(float)
+    model = D._PYMModel(c)
+    s_hi = math.log(D._PYM_H_MAX)
+    g = np.linspace(0.0, D._PYM_GAMMA_MAX, 401)
+    s = np.linspace(s_hi - 30.0, s_hi, 1201)
+    lp = model.logpost(g[:, None], s[None, :])
+    w = np.exp(lp - lp.max())
+    gg, ss = np.broadcast_arrays(g[:, None], s[None, :])
+    d, _, alpha = model.params(gg, ss)
+    mean, second = model.moments(d, alpha, second=True)
+    z = integrate.trapezoid(integrate.trapezoid(w, s, axis=1), g)
+    m1 = integrate.trapezoid(integrate.trapezoid(w * mean, s, axis=1), g) / z
+    m2 = integrate.trapezoid(integrate.trapezoid(w * second, s, axis=1), g) / z
+    got = D.pym_entropy(c)
+    assert got.mean == pytest.approx(m1, abs=1e-5)
+    assert got.std == pytest.approx(math.sqrt(m2 - m1 * m1), abs=1e-5)
+    assert D.entropy_from_counts(c, method="pym") == got.mean
+
+
+def test_pym_uniform_well_sampled_is_bias_corrected_plugin(rng):
+    # Well sampled uniform source over K symbols: the posterior puts d near 0 and PYM
+    # becomes a first-order bias-corrected plug-in.  The sd of the Miller-Madow estimate at
+    # a uniform pmf is sqrt(2 (K-1)) / (2N) (its error is -(chi2_{K-1} - (K-1)) / (2N));
+    # PYM must agree with it to a fraction of that sd (measured <= 0.6) and be within 6
+    # of those sd of log K.
+    for k, n in ((20, 20_000), (5, 100_000)):
+        c = rng.multinomial(n, np.full(k, 1 / k))
+        sd = math.sqrt(2 * (k - 1)) / (2 * n)
+        est = D.pym_entropy(c)
+        assert abs(est.mean - D.entropy_from_counts(c, method="miller_madow")) < 0.8 * sd
+        assert abs(est.mean - math.log(k)) < 6 * sd
+        assert est.unit == "nats"
+
+
+def test_pym_posterior_sd_matches_delta_method_and_converges(rng):
+    # Bernstein-von Mises: for a well-sampled source the posterior sd approaches the
+    # sampling sd sqrt(Var[log p(X)] / N) of efficient estimators (measured within 1%),
+    # and the posterior mean converges to H: within 5 sd plus the (K-1)/(2N) scale of
+    # the first-order bias corrections (Zipf over 1,000 symbols at N = 10^6).
+    p = 0.7 ** np.arange(10)
+    p /= p.sum()
+    h = exact_h(p)
+    sd = math.sqrt((np.sum(p * np.log(p) ** 2) - h**2) / 20_000)
+    est = D.pym_entropy(rng.multinomial(20_000, p))
+    assert est.std == pytest.approx(sd, rel=0.1)
+    assert abs(est.mean - h) < 5 * sd
+    p = zipf(1000)
+    h = exact_h(p)
+    n = 1_000_000
+    sd = math.sqrt((np.sum(p * np.log(p) ** 2) - h**2) / n)
+    est = D.pym_entropy(rng.multinomial(n, p))
+    assert est.std == pytest.approx(sd, rel=0.1)
+    assert abs(est.mean - h) < 5 * sd + 999 / (2 * n)
+    bits = D.pym_entropy(rng.multinomial(500, p), base=2)
+    assert bits.unit == "bits"
+
+
+def test_pym_bad_input():
+    with pytest.raises(ValueError, match="non-negative"):
+        D.pym_entropy([3, -1])
+    with pytest.raises(ValueError, match="whole numbers"):
+        D.pym_entropy([2.5, 1.0])
+    with pytest.raises(ValueError, match="whole numbers"):
+        D.entropy_from_counts([2.5, 1.0], method="pym")
+    with pytest.raises(ValueError, match="empty"):
+        D.pym_entropy([])
+    with pytest.raises(ValueError, match="all zero"):
+        D.pym_entropy([0, 0])
+    with pytest.raises(ValueError, match="finite"):
+        D.pym_entropy([np.nan, 2.0])
+    with pytest.raises(TypeError, match="dtype"):
+        D.pym_entropy(["a", "b"])
+    with pytest.raises(TypeError, match="unexpected parameter"):
+        D.entropy_from_counts([1, 2], method="pym", alphabet_size=3)
+    with pytest.raises(ValueError, match="base"):
+        D.pym_entropy([1, 2], base=1)
+    # float data through the sample API: the discrete-method error of the API
+    with pytest.raises(TypeError, match="discrete"):
+        infolens.entropy(np.array([0.5, 1.5, 2.5]), method="pym")
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        [1],
+        [1, 1],
+        [7],
+        [2, 1],
+        [10**7, 1],
+        [10**6] * 3,
+        [1] * 40 + [2],
+        [1] * 200 + [500],
+        [3] * 50,
+        list(range(1, 60)),
+    ],
+)
+def test_pym_never_nan(counts):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        est = D.pym_entropy(counts)
+    assert math.isfinite(est.mean) and math.isfinite(est.std) and est.std >= 0
+    assert est.mean >= 0
+
+
+def test_pym_no_coincidences_warns():
+    with pytest.warns(UserWarning, match="every symbol was seen once"):
+        v = D.entropy_from_counts(np.ones(30), method="pym")
+    assert math.isfinite(v) and v > math.log(30) - 0.5
