@@ -327,6 +327,7 @@ came from m = 150000 draws (a projection for comparing settings, not a certifica
 | prior with per-weight sigmas learned on the prior split (ELBO), then CE + beta KL/n | 11-1233 | 0.03-0.76 | >= 0.098 |
 | posterior in a 10/40-dim random subspace around the prior net | 0.2-126 | 0.032-0.049 | >= 0.069 |
 | posterior in the 10-dim span of bootstrap re-fits on the prior split | 2.5-20 | 0.029-0.046 | >= 0.082 |
+| prior width / depth / dropout (posterior ~ prior, sigma_P 0.003): (32,) d0.2 / (300,) d0.2 / (100,) no dropout / (100,100) d0.2: prior err 0.050 / 0.028 / 0.038 / 0.024, hold-out 0.074 / 0.047 / 0.059 / 0.041 | 0.01-0.06 | 0.049 / 0.028 / 0.037 / 0.024 | 0.090 / 0.061 / 0.074 / 0.056 |
 | prior split 20% (n = 1150; prior err 0.058, hold-out 0.078), quad / CE + beta KL | 0.2-257 | 0.040-0.060 | >= 0.092 |
 | prior split 5% (n = 1366; prior err 0.161, hold-out 0.188), quad / CE + beta KL | 0.2-1945 | 0.080-0.30 | >= 0.207 |
 | prior split 2% (n = 1409; prior err 0.286, hold-out 0.318), subspace / CE + beta KL | 16-964 | 0.11-0.62 | >= 0.36 |
