@@ -337,8 +337,8 @@ gives KL 0.05-0.52, emp 0.0064-0.0072, cert@150k 0.0194-0.0204; CE + beta KL/n w
 sigma_P 0.03, beta 1 / 0.1: KL 4.7 / 63, emp 0.0054 / 0.0015, cert@150k 0.021 / 0.050.
 Prior split 20% (n = 2622, prior err 0.045, hold-out 0.056): KL 12-616, cert@150k >= 0.075.
 
-Monte-Carlo step: evaluating the m weight draws in batches (torch.func.vmap over 8-256
-draws) was 1.1-2.8x SLOWER than the plain loop on one CPU thread (the loop is already
+Monte-Carlo step: evaluating the m weight draws in batches (torch.func.vmap over 8/32/128
+draws, no_grad) was 1.18x/1.13x/2.1x SLOWER than the plain loop on one CPU thread (the loop is already
 compute-bound: about 0.36 ms per draw for 719 x 64 -> 100 -> 10), so `certificate`
 keeps the loop: m = 150000 costs about a minute per task.
 """
