@@ -27,7 +27,7 @@ A third section traces the price of fitting: posteriors trained with a smaller K
 how many nats that costs.  Results go to ``examples/results/pac_bayes_digits.md`` and
 ``examples/figures/pac_bayes_digits.png``.
 
-Run:  .venv/bin/python examples/pac_bayes_digits.py   (about 5 minutes on one CPU core)
+Run:  .venv/bin/python examples/pac_bayes_digits.py   (5-7 minutes on one loaded CPU core)
 """
 
 from __future__ import annotations
