@@ -92,6 +92,22 @@ def test_count_matches_brute_force_and_scipy(rng, d, strict, monkeypatch):
     assert np.array_equal(knn._count_within(x, r, strict=strict), ref)  # SciPy path
 
 
+def test_ksg_radii_on_continuous_data_match_brute_force_and_scipy(rng, monkeypatch):
+    # the KSG situation: radii are joint k-th neighbour distances, so every count has
+    # neighbours at exactly the radius in one of the marginals (strict '<' matters)
+    monkeypatch.setattr(kd, "_SERIAL_MAX_N", 0)  # threaded path
+    z = rng.normal(size=(2500, 6))
+    z[:, 3:] += 0.7 * z[:, :3]
+    eps = kd.nearest(z, 3)[:, 2]
+    assert np.array_equal(eps, _brute_nearest(z, 3)[:, 2])
+    for block in (z[:, :3], z[:, 3:]):
+        ref = _brute_count(block, eps, True)
+        assert np.array_equal(kd.count_within(block, eps, strict=True), ref)
+        monkeypatch.setattr(knn, "_KD", False)
+        assert np.array_equal(knn._count_within(block, eps, strict=True), ref)
+        monkeypatch.setattr(knn, "_KD", None)
+
+
 def test_count_radius_extremes(rng):
     x = np.round(rng.normal(size=(300, 3)), 1)
     zero = np.zeros(300)
@@ -116,6 +132,7 @@ def test_count_single_row_and_tiny_inputs():
     x = np.array([[0.5, -1.0]])
     assert np.array_equal(kd.count_within(x, np.array([1.0]), strict=True), [0])
     assert np.array_equal(kd.count_within(x, np.array([0.0]), strict=False), [0])
+    assert np.array_equal(knn._count_within(x, np.array([1.0]), strict=False), [0])
     x2 = np.array([[0.0, 0.0], [1.0, 0.5]])
     assert np.array_equal(kd.count_within(x2, np.array([1.0, 1.0]), strict=True), [0, 0])
     assert np.array_equal(kd.count_within(x2, np.array([1.0, 1.0]), strict=False), [1, 1])

@@ -66,13 +66,12 @@ __all__ = ["KDTree", "count_within", "nearest"]
 # Leaf sizes chosen by measurement (n = 5e4 to 1e6; ball counts in 2-10 dims,
 # neighbours in 2-10 dims): larger leaves pay off for neighbours in more dimensions.
 _COUNT_LEAF = 32
+# below this many rows the thread pool costs more than it saves
+_SERIAL_MAX_N = 4096
 
 
 def _knn_leaf(d: int) -> int:
     return 32 if d <= 4 else 64
-
-# below this many rows the thread pool costs more than it saves
-_SERIAL_MAX_N = 4096
 
 
 @njit(cache=True, nogil=True)
