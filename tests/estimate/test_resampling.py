@@ -15,7 +15,7 @@ from scipy import stats
 
 import infolens
 from infolens.estimate import discrete as D
-from infolens.estimate.resampling import PermutationResult, basic_interval
+from infolens.estimate.resampling import PermutationResult, basic_interval, bounded_interval
 
 
 def zipf(k: int, s: float = 1.0) -> np.ndarray:
@@ -53,10 +53,11 @@ def test_zipf_entropy_coverage(method):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "method", ["plugin", "miller_madow", "grassberger", "chao_shen", "jackknife", "shrink", "nsb"]
+    "method",
+    ["plugin", "miller_madow", "grassberger", "chao_shen", "jackknife", "shrink", "nsb", "pym"],
 )
 def test_zipf_entropy_coverage_all_methods(method):
-    reps = 150 if method == "nsb" else 400
+    reps = 150 if method in ("nsb", "pym") else 400
     cov = _coverage(infolens.entropy, _zipf_gen, ZIPF_H, method, reps=reps, n_boot=200, seed=12)
     assert cov >= 0.90, cov
 
@@ -162,6 +163,51 @@ def test_basic_interval_formula():
     lo, hi = basic_interval(10.0, reps, 3.0, 0.5)
     # quantiles of reps - pivot at 0.25/0.75 are -1 and 1 -> [10 - 1, 10 + 1]
     assert (lo, hi) == (9.0, 11.0)
+
+
+def test_bounded_interval_clips_to_range_and_falls_back_to_percentile():
+    reps = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    # inside the range: the basic interval unchanged
+    assert bounded_interval(10.0, reps, 3.0, 0.5, low=0.0, high=20.0) == (9.0, 11.0, "basic")
+    # partly outside: intersected with the range
+    assert bounded_interval(10.0, reps, 3.0, 0.5, low=0.0, high=10.5) == (9.0, 10.5, "basic")
+    # wholly outside (every replicate below the pivot, which is the range's maximum):
+    # the percentile interval [q_.25, q_.75] = [2, 4], widened to contain the estimate 5
+    lo, hi, kind = bounded_interval(5.0, reps, 5.0, 0.5, low=0.0, high=5.0)
+    assert (lo, hi, kind) == (2.0, 5.0, "percentile")
+
+
+METHODS_COUNT = ["plugin", "miller_madow", "grassberger", "chao_shen", "jackknife", "nsb", "pym"]
+
+
+@pytest.mark.parametrize("method", METHODS_COUNT)
+def test_entropy_interval_on_exactly_uniform_sample(method):
+    # Regression: 25 copies of each of 8 symbols gave the plug-in interval (2.085, 2.118),
+    # above both the estimate and log 8 = 2.079: every resample of a uniform pmf has a
+    # lower plug-in entropy, so the basic interval reflected the whole spread above the
+    # maximum.  No singletons: the alphabet is complete, H <= log 8; the interval must
+    # contain log 8 and the estimate, and not exceed the larger of the two.
+    x = np.repeat(np.arange(8), 25)
+    n_boot = 40 if method in ("nsb", "pym") else 200  # the Bayesian ones cost more per resample
+    est = infolens.entropy(x, method=method, ci=0.9, n_boot=n_boot, random_state=0)
+    lo, hi = est.ci
+    h = math.log(8)
+    assert lo <= h <= hi + 1e-12
+    assert lo <= float(est) <= hi
+    assert hi <= max(h, float(est)) + 1e-12
+    assert hi - lo > 0.01  # not degenerate: the spread of the estimator is kept
+    if method == "plugin":
+        assert est.params["ci_scheme"].endswith("(percentile)")
+
+
+def test_uniform_entropy_coverage():
+    # Uniform source over 8 symbols, n = 200: the plug-in is biased by about -(K-1)/(2n)
+    # and its interval must still cover log 8 (coverage sd sqrt(.95 .05 / 200) = 0.015).
+    def gen(rng):
+        return (rng.integers(0, 8, 200),)
+
+    cov = _coverage(infolens.entropy, gen, math.log(8), "plugin", reps=200, n_boot=200, seed=13)
+    assert cov >= 0.90, cov
 
 
 def test_completed_population_is_a_pmf_with_unseen_mass(rng):

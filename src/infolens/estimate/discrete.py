@@ -643,7 +643,7 @@ def _pym_rows(
 
     The conditional density over ``s`` is unimodal: a scan on 40 points (or a warm
     ``start``), Newton steps (central differences), then a trapezoid grid (spacing at
-    most 0.4 sd and 0.25) over the range where the log density lies within ``_PYM_DROP`` of its peak (Laplace
+    most 0.8 sd and 0.25) over the range where the log density lies within ``_PYM_DROP`` of its peak (Laplace
     approximation when not ``full``).  Also returns the modes.
     """
     g = np.asarray(gam, dtype=np.float64)
@@ -679,10 +679,11 @@ def _pym_rows(
             break
         left = np.where(grow_l, np.maximum(left - 3 * sigma - (s - left) * 0.5, s_lo), left)
         right = np.where(grow_r, np.minimum(right + 3 * sigma + (right - s) * 0.5, s_hi), right)
-    # spacing at most 0.4 sd and 0.25 in log h (the trapezoid rule is then spectrally
-    # accurate for these smooth, decaying rows); one count for all rows
-    spacing = np.minimum(0.4 * sigma, 0.25)
-    npts = int(np.clip(np.ceil(np.max((right - left) / spacing)), 32, 512)) + 1
+    # spacing at most 0.8 sd (trapezoid error ~ exp(-2 pi^2 / 0.8^2) for a Gaussian row)
+    # and 0.25 in log h (for rows with an exponential tail, where the error is
+    # ~ spacing^2 / 12 of the tail's share); one count for all rows
+    spacing = np.minimum(0.8 * sigma, 0.25)
+    npts = int(np.clip(np.ceil(np.max((right - left) / spacing)), 24, 512)) + 1
     t = np.linspace(0.0, 1.0, npts)
     grid = left[:, None] + (right - left)[:, None] * t[None, :]
     gg = np.broadcast_to(g[:, None], grid.shape)
