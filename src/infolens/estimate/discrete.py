@@ -729,7 +729,13 @@ def _drop_panels(x: np.ndarray, ell: np.ndarray, step: float) -> np.ndarray:
     return np.concatenate(out)
 
 
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(8)
+_GL: list[tuple[np.ndarray, np.ndarray]] = []  # 8-point Gauss-Legendre rule, built on first use
+
+
+def _gauss_legendre8() -> tuple[np.ndarray, np.ndarray]:
+    if not _GL:
+        _GL.append(np.polynomial.legendre.leggauss(8))
+    return _GL[0]
 
 
 def _pym_posterior(c: np.ndarray) -> tuple[float, float]:
@@ -753,19 +759,20 @@ def _pym_posterior(c: np.ndarray) -> tuple[float, float]:
     # 3) 8-point Gauss-Legendre per panel with exact (trapezoid-in-s) rows, their modes
     #    started from the profile's.
     grid = np.linspace(0.0, _PYM_GAMMA_MAX, 33)
-    for _ in range(6):
+    for zoom in range(6):
         lz, _, _, modes = _pym_rows(post, grid, s_lo, s_hi, full=False)
         keep = np.flatnonzero(lz > lz.max() - _PYM_DROP)
         lo = grid[max(int(keep.min()) - 1, 0)]
         hi = grid[min(int(keep.max()) + 1, grid.size - 1)]
-        if keep.size >= 16:
+        if keep.size >= 16 or zoom == 5:
             break
         grid = np.linspace(lo, hi, 33)
     inside = (grid >= lo) & (grid <= hi)
     edges = _drop_panels(grid[inside], lz[inside], 6.0)
     a, b = edges[:-1, None], edges[1:, None]
-    nodes = ((a + b) / 2 + (b - a) / 2 * _GL_X[None, :]).ravel()
-    weights = ((b - a) / 2 * _GL_W[None, :]).ravel()
+    gl_x, gl_w = _gauss_legendre8()
+    nodes = ((a + b) / 2 + (b - a) / 2 * gl_x[None, :]).ravel()
+    weights = ((b - a) / 2 * gl_w[None, :]).ravel()
     start = np.interp(nodes, grid[inside], modes[inside])
     lz, hm, h2, _ = _pym_rows(post, nodes, s_lo, s_hi, full=True, start=start)
     w = weights * np.exp(lz - lz.max())
