@@ -19,13 +19,15 @@ Interval schemes (chosen per estimator by :func:`confidence_interval`)
    understates the bias, e.g. 29% coverage for the plug-in on Zipf(1000) at n = 2000,
    81% with the completed population.  Entropy intervals respect the range of the
    parameter (:func:`bounded_interval`): never below 0, and never above
-   ``log K_obs`` when the sample has no singletons (Good–Turing coverage 1: the
-   completed population adds no unseen symbols, so its alphabet is the observed one).
+   ``log K_obs`` when the completed population adds no unseen symbols (e.g. no
+   singletons: Good–Turing coverage 1, so the alphabet is the observed one).
    Where the reflection carries the whole interval past that bound — a sample at (or
    next to) the uniform pmf, where the estimator has no first-order variance and every
    resample lies below the maximum ``log K`` — the percentile interval, widened to
    contain the estimate, is used instead (the plug-in on 25 copies of each of 8
-   symbols gave (2.085, 2.118) above the truth ``log 8 = 2.079`` before this rule).
+   symbols gave (2.085, 2.118) above the truth ``log 8 = 2.079`` before this rule;
+   now (2.041, 2.079)).  On a uniform source over 8 symbols at n = 200 the 95%
+   intervals cover ``log 8`` in 98.7% (plug-in) and 100% (Miller–Madow) of 300 samples.
 3. **Row bootstrap (other discrete estimators).**  Rows resampled with replacement;
    basic interval around the estimate.
 4. **Half-sampling (k-NN and every other continuous or mixed estimator).**  The naive
