@@ -183,21 +183,52 @@ def _source(lines: list[str]) -> dict:
     return ns
 
 
-def _scan_count(cols, i, rs, re, ri):  # pragma: no cover -- replaced by the overload
-    """Number of rows j in [rs, re) with max_t |cols[t][j] - cols[t][i]| < ri."""
+def _scan_leaf(cols, act, lev, na, rs, re, r, acc, qs):  # pragma: no cover -- overload
+    """For each of the ``na`` points i = act[lev, b], add to acc[i - qs] the number of
+    rows j in [rs, re) with max_t |cols[t][j] - cols[t][i]| < r[i]."""
     raise NotImplementedError
 
 
-@overload(_scan_count)
-def _ov_scan_count(cols, i, rs, re, ri):
-    # one body per dimension: the dimensions are unrolled, so the loop over rows is a
-    # plain reduction that LLVM vectorises (a runtime loop over dimensions is not)
+@overload(_scan_leaf)
+def _ov_scan_leaf(cols, act, lev, na, rs, re, r, acc, qs):
+    # dimensions unrolled: the loop over rows is a plain reduction that LLVM vectorises
+    # (a runtime loop over dimensions is not); column pointers are read once per leaf
     d = len(cols)
-    lines = ["def impl(cols, i, rs, re, ri):"]
-    lines += [f"    c{t} = cols[{t}]\n    x{t} = c{t}[i]" for t in range(d)]
-    lines += ["    cc = 0", "    for j in range(rs, re):", "        m = abs(c0[j] - x0)"]
-    lines += [f"        m = max(m, abs(c{t}[j] - x{t}))" for t in range(1, d)]
-    lines += ["        cc += np.int64(m < ri)", "    return cc"]
+    lines = ["def impl(cols, act, lev, na, rs, re, r, acc, qs):"]
+    lines += [f"    c{t} = cols[{t}]" for t in range(d)]
+    lines += ["    for b in range(na):", "        i = act[lev, b]", "        ri = r[i]"]
+    lines += [f"        x{t} = c{t}[i]" for t in range(d)]
+    lines += ["        cc = 0", "        for j in range(rs, re):", "            m = abs(c0[j] - x0)"]
+    lines += [f"            m = max(m, abs(c{t}[j] - x{t}))" for t in range(1, d)]
+    lines += ["            cc += np.int64(m < ri)", "        acc[i - qs] += cc"]
+    return _source(lines)["impl"]
+
+
+def _scan_leaf_knn(cols, act, lev, na, rs, re, best, qs):  # pragma: no cover -- overload
+    """For each of the ``na`` points i = act[lev, b], merge the rows j in [rs, re)
+    nearer than its current k-th distance into its sorted list best[i - qs]."""
+    raise NotImplementedError
+
+
+@overload(_scan_leaf_knn)
+def _ov_scan_leaf_knn(cols, act, lev, na, rs, re, best, qs):
+    # a vectorised counting pass first: usually no row of the leaf is nearer than the
+    # current k-th distance, and the scalar insertion pass is skipped
+    d = len(cols)
+    lines = ["def impl(cols, act, lev, na, rs, re, best, qs):", "    kk = best.shape[1]"]
+    lines += [f"    c{t} = cols[{t}]" for t in range(d)]
+    lines += ["    for b in range(na):", "        i = act[lev, b]", "        a = i - qs",
+              "        bound = best[a, kk - 1]"]
+    lines += [f"        x{t} = c{t}[i]" for t in range(d)]
+    lines += ["        cc = 0", "        for j in range(rs, re):", "            m = abs(c0[j] - x0)"]
+    lines += [f"            m = max(m, abs(c{t}[j] - x{t}))" for t in range(1, d)]
+    lines += ["            cc += np.int64(m < bound)", "        if cc == 0:", "            continue",
+              "        for j in range(rs, re):", "            m = abs(c0[j] - x0)"]
+    lines += [f"            m = max(m, abs(c{t}[j] - x{t}))" for t in range(1, d)]
+    lines += ["            if m < best[a, kk - 1]:", "                u = kk - 1",
+              "                while u > 0 and best[a, u - 1] > m:",
+              "                    best[a, u] = best[a, u - 1]", "                    u -= 1",
+              "                best[a, u] = m"]
     return _source(lines)["impl"]
 
 
@@ -231,20 +262,6 @@ def _box_box(lo, hi, a, b):
         dmin = max(dmin, max(lo[b, t] - hi[a, t], lo[a, t] - hi[b, t]))
         dmax = max(dmax, max(hi[b, t] - lo[a, t], hi[a, t] - lo[b, t]))
     return dmin, dmax
-
-
-def _dist(cols, i, j):  # pragma: no cover -- replaced by the overload
-    """max_t |cols[t][j] - cols[t][i]|."""
-    raise NotImplementedError
-
-
-@overload(_dist)
-def _ov_dist(cols, i, j):
-    d = len(cols)
-    lines = ["def impl(cols, i, j):", "    m = abs(cols[0][j] - cols[0][i])"]
-    lines += [f"    m = max(m, abs(cols[{t}][j] - cols[{t}][i]))" for t in range(1, d)]
-    lines += ["    return m"]
-    return _source(lines)["impl"]
 
 
 def _point_box_min(cols, i, lo, hi, node):  # pragma: no cover -- replaced by the overload
@@ -330,19 +347,7 @@ def _knn_kernel(cols, lo, hi, start, stop, depth, maxleaf, c0, step, out):
                 continue
             rs = start[node]
             re = stop[node]
-            for b in range(na):
-                i = act[lev + 1, b]
-                a = i - qs
-                if _scan_count(cols, i, rs, re, best[a, kk - 1]) == 0:
-                    continue  # nothing nearer than the current kk-th distance
-                for j in range(rs, re):
-                    dj = _dist(cols, i, j)
-                    if dj < best[a, kk - 1]:
-                        u = kk - 1
-                        while u > 0 and best[a, u - 1] > dj:
-                            best[a, u] = best[a, u - 1]
-                            u -= 1
-                        best[a, u] = dj
+            _scan_leaf_knn(cols, act, lev + 1, na, rs, re, best, qs)
         for a in range(m):
             for u in range(kk):
                 out[qs + a, u] = best[a, u]
@@ -415,9 +420,7 @@ def _count_kernel(cols, lo, hi, start, stop, depth, maxleaf, r, c0, step, out):
                 continue
             rs = start[node]
             re = stop[node]
-            for b in range(na):
-                i = act[lev + 1, b]
-                acc[i - qs] += _scan_count(cols, i, rs, re, r[i])
+            _scan_leaf(cols, act, lev + 1, na, rs, re, r, acc, qs)
         for a in range(m):
             out[qs + a] = acc[a]
 
