@@ -116,7 +116,7 @@ def _select(w, perm, lo, hi, kth, dim):
 
 
 @njit(cache=True, nogil=True)
-def _build(w, depth, perm, start, stop, lo, hi):
+def _build(w, depth, perm, start, stop, lo, hi, split):
     """Median splits on the widest side, level by level, rows of ``w`` reordered in
     place into tree order; tight boxes for every node."""
     n, d = w.shape
@@ -139,6 +139,7 @@ def _build(w, depth, perm, start, stop, lo, hi):
         for t in range(1, d):
             if hi[v, t] - lo[v, t] > hi[v, dim] - lo[v, dim]:
                 dim = t
+        split[v] = dim
         mid = (s + e) // 2
         _select(w, perm, s, e, mid, dim)
         start[2 * v + 1] = s
@@ -170,8 +171,9 @@ class KDTree:
         self.stop = np.empty(nodes, dtype=np.int64)
         self.lo = np.empty((nodes, d))
         self.hi = np.empty((nodes, d))
+        self.split = np.zeros(max(nodes >> 1, 1), dtype=np.int64)  # split dim, inner nodes
         work = data.copy()
-        _build(work, depth, self.perm, self.start, self.stop, self.lo, self.hi)
+        _build(work, depth, self.perm, self.start, self.stop, self.lo, self.hi, self.split)
         self.maxleaf = -(-n // (1 << depth))
         pts = np.ascontiguousarray(work.T)
         self.cols = tuple(pts[t] for t in range(d))
@@ -290,7 +292,7 @@ def _box_min(lo, hi, a, b):
 
 
 @njit(cache=True, nogil=True)
-def _knn_kernel(cols, lo, hi, start, stop, depth, maxleaf, c0, step, out):
+def _knn_kernel(cols, lo, hi, start, stop, depth, maxleaf, split, c0, step, out):
     """The kk smallest distances from every row to all rows (itself included), sorted,
     in tree order.  Query leaves walk the tree nearer child first, pruning a node for a
     point once its box is no nearer than the point's current kk-th distance (a node
@@ -335,7 +337,9 @@ def _knn_kernel(cols, lo, hi, start, stop, depth, maxleaf, c0, step, out):
                 nact[lev + 1] = na
                 left = 2 * node + 1
                 right = left + 1
-                if _box_min(lo, hi, qn, left) <= _box_min(lo, hi, qn, right):
+                t = split[node]
+                c = 0.5 * (lo[qn, t] + hi[qn, t])  # the query leaf's centre, split axis
+                if max(c - hi[left, t], 0.0) <= max(lo[right, t] - c, 0.0):
                     stack[sp + 1] = right
                     stack[sp + 2] = left
                 else:
@@ -475,7 +479,7 @@ def nearest(data: np.ndarray, k: int, *, tree: KDTree | None = None) -> np.ndarr
     if k + 1 > tree.n:
         raise ValueError(f"k={k} needs at least k + 1 = {k + 1} rows; got {tree.n}.")
     dist_t = np.empty((tree.n, k + 1))
-    _run(_knn_kernel, tree, dist_t)
+    _run(_knn_kernel, tree, tree.split, dist_t)
     out = np.empty((tree.n, k))
     out[tree.perm] = dist_t[:, 1:]  # column 0: the row itself (or a copy), distance 0
     return out
