@@ -63,6 +63,7 @@ def test_tree_is_balanced_and_boxes_are_tight(rng, n):
             left = pts[t.start[2 * v + 1]:t.stop[2 * v + 1]]
             right = pts[t.start[2 * v + 2]:t.stop[2 * v + 2]]
             dim = np.argmax(t.hi[v] - t.lo[v])
+            assert t.split[v] == dim
             assert left[:, dim].max() <= right[:, dim].min()
 
 

@@ -155,7 +155,8 @@ class KDTree:
     and holds ``ceil(n / 2**depth)`` or ``floor(n / 2**depth)`` rows (at most
     ``leafsize``).  ``perm`` maps tree order to input rows; ``cols`` holds the rows in
     tree order, one contiguous array per dimension; ``lo``/``hi`` are the tight
-    bounding boxes and ``start``/``stop`` the row ranges (tree order) of the nodes.
+    bounding boxes and ``start``/``stop`` the row ranges (tree order) of the nodes;
+    ``split[v]`` is the dimension inner node ``v`` was split on.
     """
 
     def __init__(self, data: np.ndarray, leafsize: int) -> None:
