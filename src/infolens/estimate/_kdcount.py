@@ -186,6 +186,15 @@ def _source(lines: list[str]) -> dict:
     return ns
 
 
+def _max_tree(terms: list[str]) -> str:
+    """``max`` of the terms as a balanced tree: dependency chains of length log2(d)
+    instead of d, so the processor can overlap them."""
+    while len(terms) > 1:
+        terms = [f"max({terms[u]}, {terms[u + 1]})" if u + 1 < len(terms) else terms[u]
+                 for u in range(0, len(terms), 2)]
+    return terms[0]
+
+
 def _scan_leaf(cols, act, lev, na, rs, re, r, acc, qs):  # pragma: no cover -- overload
     """For each of the ``na`` points i = act[lev, b], add to acc[i - qs] the number of
     rows j in [rs, re) with max_t |cols[t][j] - cols[t][i]| < r[i]."""
@@ -201,9 +210,9 @@ def _ov_scan_leaf(cols, act, lev, na, rs, re, r, acc, qs):
     lines += [f"    c{t} = cols[{t}]" for t in range(d)]
     lines += ["    for b in range(na):", "        i = act[lev, b]", "        ri = r[i]"]
     lines += [f"        x{t} = c{t}[i]" for t in range(d)]
-    lines += ["        cc = 0", "        for j in range(rs, re):", "            m = abs(c0[j] - x0)"]
-    lines += [f"            m = max(m, abs(c{t}[j] - x{t}))" for t in range(1, d)]
-    lines += ["            cc += np.int64(m < ri)", "        acc[i - qs] += cc"]
+    dist = _max_tree([f"abs(c{t}[j] - x{t})" for t in range(d)])
+    lines += ["        cc = 0", "        for j in range(rs, re):", f"            m = {dist}",
+              "            cc += np.int64(m < ri)", "        acc[i - qs] += cc"]
     return _source(lines)["impl"]
 
 
@@ -223,12 +232,11 @@ def _ov_scan_leaf_knn(cols, act, lev, na, rs, re, best, qs):
     lines += ["    for b in range(na):", "        i = act[lev, b]", "        a = i - qs",
               "        bound = best[a, kk - 1]"]
     lines += [f"        x{t} = c{t}[i]" for t in range(d)]
-    lines += ["        cc = 0", "        for j in range(rs, re):", "            m = abs(c0[j] - x0)"]
-    lines += [f"            m = max(m, abs(c{t}[j] - x{t}))" for t in range(1, d)]
-    lines += ["            cc += np.int64(m < bound)", "        if cc == 0:", "            continue",
-              "        for j in range(rs, re):", "            m = abs(c0[j] - x0)"]
-    lines += [f"            m = max(m, abs(c{t}[j] - x{t}))" for t in range(1, d)]
-    lines += ["            if m < best[a, kk - 1]:", "                u = kk - 1",
+    dist = _max_tree([f"abs(c{t}[j] - x{t})" for t in range(d)])
+    lines += ["        cc = 0", "        for j in range(rs, re):", f"            m = {dist}",
+              "            cc += np.int64(m < bound)", "        if cc == 0:", "            continue",
+              "        for j in range(rs, re):", f"            m = {dist}",
+              "            if m < best[a, kk - 1]:", "                u = kk - 1",
               "                while u > 0 and best[a, u - 1] > m:",
               "                    best[a, u] = best[a, u - 1]", "                    u -= 1",
               "                best[a, u] = m"]
@@ -243,16 +251,13 @@ def _point_box(cols, i, lo, hi, node):  # pragma: no cover -- replaced by the ov
 @overload(_point_box)
 def _ov_point_box(cols, i, lo, hi, node):
     d = len(cols)
-    lines = ["def impl(cols, i, lo, hi, node):", "    pmin = 0.0", "    pmax = 0.0"]
+    lines = ["def impl(cols, i, lo, hi, node):"]
     for t in range(d):
-        lines += [
-            f"    x = cols[{t}][i]",
-            f"    a = lo[node, {t}]",
-            f"    b = hi[node, {t}]",
-            "    pmin = max(pmin, max(a - x, x - b))",
-            "    pmax = max(pmax, max(b - x, x - a))",
-        ]
-    lines += ["    return pmin, pmax"]
+        lines += [f"    x{t} = cols[{t}][i]", f"    a{t} = lo[node, {t}]", f"    b{t} = hi[node, {t}]"]
+    gaps = [f"max(a{t} - x{t}, x{t} - b{t})" for t in range(d)]
+    reach = [f"max(b{t} - x{t}, x{t} - a{t})" for t in range(d)]
+    lines += [f"    pmin = max({_max_tree(gaps)}, 0.0)", f"    pmax = {_max_tree(reach)}",
+              "    return pmin, pmax"]
     return _source(lines)["impl"]
 
 
@@ -275,11 +280,10 @@ def _point_box_min(cols, i, lo, hi, node):  # pragma: no cover -- replaced by th
 @overload(_point_box_min)
 def _ov_point_box_min(cols, i, lo, hi, node):
     d = len(cols)
-    lines = ["def impl(cols, i, lo, hi, node):", "    pmin = 0.0"]
-    for t in range(d):
-        lines += [f"    x = cols[{t}][i]",
-                  f"    pmin = max(pmin, max(lo[node, {t}] - x, x - hi[node, {t}]))"]
-    lines += ["    return pmin"]
+    lines = ["def impl(cols, i, lo, hi, node):"]
+    lines += [f"    x{t} = cols[{t}][i]" for t in range(d)]
+    gaps = [f"max(lo[node, {t}] - x{t}, x{t} - hi[node, {t}])" for t in range(d)]
+    lines += [f"    return max({_max_tree(gaps)}, 0.0)"]
     return _source(lines)["impl"]
 
 
