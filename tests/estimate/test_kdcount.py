@@ -109,6 +109,23 @@ def test_ksg_radii_on_continuous_data_match_brute_force_and_scipy(rng, monkeypat
         monkeypatch.setattr(knn, "_KD", None)
 
 
+def test_agrees_with_scikit_learn_npeet_recipe(rng):
+    # the NPEET-style peer of benchmarks/estimators.py: Chebyshev KDTree k-NN in the
+    # joint space, then query_radius(count_only=True) at the next float below eps
+    from sklearn.neighbors import KDTree
+
+    z = rng.normal(size=(3000, 10))
+    z[:, 5:] += 0.5 * z[:, :5]
+    dist, _ = KDTree(z, metric="chebyshev").query(z, k=4)
+    near = kd.nearest(z, 3)
+    assert np.array_equal(near, dist[:, 1:])
+    eps = near[:, 2]
+    for block in (z[:, :5], z[:, 5:]):
+        ref = KDTree(block, metric="chebyshev").query_radius(
+            block, np.nextafter(eps, 0), count_only=True) - 1
+        assert np.array_equal(kd.count_within(block, eps, strict=True), ref)
+
+
 def test_count_radius_extremes(rng):
     x = np.round(rng.normal(size=(300, 3)), 1)
     zero = np.zeros(300)
