@@ -45,9 +45,10 @@ Coverage is checked by simulation in ``tests/estimate/test_resampling.py`` (Zipf
 entropies, a discrete channel with known MI, a Gaussian pair with known MI).  Measured at
 nominal 95%: Zipf over 100 symbols, 0.91-0.95 at n = 300 and n = 1000 for every
 count-based estimator (PYM: 0.93 at n = 1000, 100 replicates); 4-symbol channel MI
-0.90-0.96 at n = 200 and 1000; Gaussian pair (rho = 0.6) with KSG 0.92-1.0 at n = 200 and 1000.  In the severely undersampled regime
-(``n`` at or below the number of symbols) entropy intervals still undercover (e.g.
-0.5-0.87 on Zipf(1000) at n = 1000): the bootstrap cannot see how much mass is unseen.
+0.90-0.96 at n = 200 and 1000; Gaussian pair (rho = 0.6) with KSG 0.92-1.0 at n = 200
+and 1000.  In the severely undersampled regime (``n`` at or below the number of
+symbols) entropy intervals still undercover (e.g. 0.5-0.87 on Zipf(1000) at
+n = 1000): the bootstrap cannot see how much mass is unseen.
 
 References
 ----------
