@@ -7,7 +7,7 @@ The public entry points are :func:`infolens.entropy`, :func:`infolens.mutual_inf
 family registers its estimators in one table (:mod:`infolens.estimate._registry`):
 
 - :mod:`~infolens.estimate.discrete` — plug-in, Miller–Madow, Grassberger, Chao–Shen,
-  jackknife, NSB, shrinkage (entropy, MI, CMI) and the discrete KL plug-in;
+  jackknife, NSB, Pitman–Yor mixture (PYM), shrinkage (entropy, MI, CMI) and the discrete KL plug-in;
 - :mod:`~infolens.estimate.binning` — uniform / quantile / fixed-width binning;
 - :mod:`~infolens.estimate.knn`, :mod:`~infolens.estimate.gaussian` — k-NN, Gaussian and
   Gaussian-copula estimators;

@@ -176,7 +176,7 @@ class DiscreteCounter(_Accumulator):
 
     ``compute`` applies any count-based estimator of :mod:`infolens.estimate.discrete`
     (``"plugin"``, ``"miller_madow"``, ``"grassberger"``, ``"chao_shen"``,
-    ``"jackknife"``, ``"nsb"``, ``"shrink"``) to the accumulated counts: ``H(X)`` for one
+    ``"jackknife"``, ``"nsb"``, ``"pym"``, ``"shrink"``) to the accumulated counts: ``H(X)`` for one
     variable, ``I(X;Y) = H(X) + H(Y) - H(X,Y)`` for two, ``I(X;Y|Z)`` for three.  Memory
     is proportional to the number of distinct joint symbols, not to the samples.
 
