@@ -328,7 +328,20 @@ def prob_layers(model: nn.Module) -> list[_ProbLayer]:
 def posterior_kl(model: nn.Module) -> torch.Tensor:
     r"""KL(Q||P) of the whole model: the sum over **every** probabilistic layer, nats.
 
-    Raises if the model has no probabilistic layer.  Differentiable.
+    For mean-field Gaussians the KL factorises over weights,
+
+    .. math:: \mathrm{KL}(Q\|P) = \sum_{i} \Bigl[\ln\frac{\sigma_{P,i}}{\sigma_{Q,i}}
+              + \frac{\sigma_{Q,i}^2 + (\mu_{Q,i}-\mu_{P,i})^2}{2\sigma_{P,i}^2}
+              - \frac12\Bigr],
+
+    so the model's KL is the sum of the layers' :meth:`kl` (Blundell et al. 2015;
+    Dziugaite & Roy 2017).  Raises if the model has no probabilistic layer.
+    Differentiable.
+
+    References
+    ----------
+    Blundell, C., Cornebise, J., Kavukcuoglu, K. & Wierstra, D. (2015). Weight uncertainty
+    in neural networks. *ICML*.
 
     Examples
     --------
