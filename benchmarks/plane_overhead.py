@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from infolens.data.digits import digits
+from infolens.data.sklearn_digits import digits
 from infolens.nn.plane import InformationPlane, SaturationWarning, log_schedule
 
 

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from infolens.data.tishby12 import tishby12
+from infolens.data.twelve_bit import tishby12
 from infolens.nn.plane import (
     InformationPlane,
     KDEBounds,

@@ -42,8 +42,8 @@ import torch
 from torch import nn
 
 from infolens.bounds import holdout_bound, kl_inv_lower, kl_inv_upper
-from infolens.data.digits import digits
-from infolens.data.tishby12 import tishby12
+from infolens.data.sklearn_digits import digits
+from infolens.data.twelve_bit import tishby12
 from infolens.nn.pacbayes import (
     certificate,
     pac_bayes_train,
@@ -247,7 +247,7 @@ def main(argv=None):
 
 def icosahedron_automorphisms():
     """All permutations of the 12 bits that preserve the icosahedron's edges (backtracking)."""
-    from infolens.data.tishby12 import NEIGHBOURS
+    from infolens.data.twelve_bit import NEIGHBOURS
 
     adj = [set(nb) for nb in NEIGHBOURS]
     found = []

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from infolens.data.digits import digits
+from infolens.data.sklearn_digits import digits
 from infolens.nn.vib import VariationalBottleneck, vib_loss
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from infolens.data.digits import digits
+from infolens.data.sklearn_digits import digits
 
 
 def test_split_sizes_and_scaling():

@@ -4,7 +4,7 @@ import hashlib
 
 import numpy as np
 
-from infolens.data.tishby12 import ANTIPODE, NEIGHBOURS, icosahedron_edges, tishby12
+from infolens.data.twelve_bit import ANTIPODE, NEIGHBOURS, icosahedron_edges, tishby12
 
 
 def _automorphisms():
@@ -84,8 +84,15 @@ def test_float_dtype():
 
 
 def test_package_level_call_works_in_any_import_order():
+    import inspect
+
     import infolens.data as data
+    import infolens.data.sklearn_digits  # noqa: F401  (submodules imported first on purpose)
+    import infolens.data.twelve_bit  # noqa: F401
     from infolens.data import tishby12 as via_from
+
+    # the package names are the functions, never the submodules that define them
+    assert inspect.isfunction(data.tishby12) and inspect.isfunction(data.digits)
 
     assert int(data.tishby12().y.sum()) == 2118 and int(data.tishby12().y.sum()) == 2118
     assert int(via_from().y.sum()) == 2118

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from infolens import ib
-from infolens.data.tishby12 import tishby12
+from infolens.data.twelve_bit import tishby12
 from infolens.exact.discrete import entropy, mutual_information
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from infolens.data.tishby12 import tishby12
+from infolens.data.twelve_bit import tishby12
 from infolens.estimate.kde import pairwise_mi_bounds
 from infolens.exact.discrete import entropy, mutual_information
 from infolens.nn.plane import (

@@ -8,8 +8,8 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "tishby12": "tishby12",
-    "digits": "digits",
+    "tishby12": "twelve_bit",
+    "digits": "sklearn_digits",
     "known_mi_tasks": "known_mi",
     "KnownMITask": "known_mi",
 }

@@ -18,7 +18,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without torch
 
 # name -> submodule that defines it.  Each submodule is owned by one area of the code.
 _EXPORTS: dict[str, str] = {}
-_SUBMODULES = ("capture", "plane", "layers", "analysis", "vib", "pacbayes", "synergy")
+_SUBMODULES = ("activations", "plane", "layers", "analysis", "vib", "pacbayes", "synergy")
 
 
 def _register_exports() -> None:

@@ -67,7 +67,7 @@ from .._validate import (
 )
 from ..result import Estimate
 from ..units import unit_name
-from .capture import _default_device, capture, select_layers
+from .activations import _default_device, capture, select_layers
 
 __all__ = [
     "InformationPlane",
@@ -720,7 +720,7 @@ class InformationPlane:
         parameters (values unchanged, e.g. uint8 bits become 0.0/1.0).
     y : array of shape (n,)
         Discrete labels.
-    layers : layer specification, see :func:`infolens.nn.capture.select_layers`
+    layers : layer specification, see :func:`infolens.nn.activations.select_layers`
         Checked when the plane is built; order = order of the layers in the plot.
     estimator : str or LayerEstimator, default "binning"
         See :func:`make_layer_estimator`; ``estimator_options`` are passed on for a name.
@@ -734,7 +734,7 @@ class InformationPlane:
         recorded epoch, so an interrupted run keeps what it recorded.  With
         ``resume=True`` records already in the file are loaded first.
     batch_size : int, device : optional
-        Passed to :func:`~infolens.nn.capture.capture`.
+        Passed to :func:`~infolens.nn.activations.capture`.
 
     Attributes
     ----------

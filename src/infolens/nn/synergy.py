@@ -1,6 +1,6 @@
 r"""Synergy among the units of a layer: which units carry label information jointly.
 
-:func:`neuron_synergy` captures a layer's activations (:func:`infolens.nn.capture.capture`),
+:func:`neuron_synergy` captures a layer's activations (:func:`infolens.nn.activations.capture`),
 bins each unit (stated: ``bins`` equal-frequency bins by default), ranks units by the
 plug-in :math:`I(\text{unit}; Y)`, decomposes :math:`I(U_i, U_j; Y)` for every pair of the
 ``top_k`` units into redundancy, unique and synergistic parts, and reports the most
@@ -128,7 +128,7 @@ def neuron_synergy(
     layer : str
         Module name from ``model.named_modules()``; its output is flattened per sample.
     data : tensor, ndarray or DataLoader
-        Inputs (see :func:`infolens.nn.capture.capture`).
+        Inputs (see :func:`infolens.nn.activations.capture`).
     target : array_like, shape (n,)
         Discrete labels paired with ``data``.
     top_k : int
@@ -169,7 +169,7 @@ def neuron_synergy(
     """
     from ..pid.higher_order import o_information_multiplets
     from ..pid.samples import pairwise_pid
-    from .capture import capture
+    from .activations import capture
 
     if not isinstance(layer, str):
         raise TypeError(f"layer must be a module name (str); got {type(layer).__name__}.")

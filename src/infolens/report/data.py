@@ -175,7 +175,7 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         features, or labels that are not class labels.
     """
     if spec == "digits":
-        from ..data.digits import digits
+        from ..data.sklearn_digits import digits
 
         d = digits(test_size=test_size, random_state=seed, scale="unit")
         classes = [str(c) for c in range(10)]
@@ -187,7 +187,7 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
             f"(stratified, seed {seed}).",
         )
     if spec == "tishby12":
-        from ..data.tishby12 import tishby12
+        from ..data.twelve_bit import tishby12
 
         t = tishby12()
         x = np.asarray(t.x, dtype=np.float32)

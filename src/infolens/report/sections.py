@@ -101,7 +101,7 @@ class Context:
         key = f"act_{split}"
         if key not in self.cache:
             x = self.data.x_test if split == "test" else self.data.x_train
-            cap = _optional("infolens.nn.capture", "capture")
+            cap = _optional("infolens.nn.activations", "capture")
             if cap is not None:
                 got = cap(self.model, x, layers=list(self.layers))
                 self.cache[key] = {n: np.asarray(got[n]).reshape(len(x), -1) for n in self.layers}
@@ -822,7 +822,7 @@ def section_channels(ctx: Context) -> Section:
     sentences = []
     figs = []
     if drops:
-        cap = need("infolens.nn.capture", "capture", "activation capture, issue 4")
+        cap = need("infolens.nn.activations", "capture", "activation capture, issue 4")
         name, p = drops[0]
         idx = ctx.subset("test")
         x = ctx.data.x_test[idx]

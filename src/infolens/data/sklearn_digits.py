@@ -7,9 +7,7 @@ images of 8x8 pixels with intensities 0..16, ten classes).
 from __future__ import annotations
 
 import numbers
-import sys
-import types
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -66,7 +64,7 @@ def digits(
 
     Examples
     --------
-    >>> from infolens.data.digits import digits
+    >>> from infolens.data.sklearn_digits import digits
     >>> d = digits(test_size=0.25, random_state=1)
     >>> d.x_train.shape[1], sorted(set(d.y_train.tolist())) == list(range(10))
     (64, True)
@@ -107,18 +105,3 @@ def digits(
         x_train.astype(np.float32), x_test.astype(np.float32), y[~test_mask], y[test_mask]
     )
 
-
-class _CallableModule(types.ModuleType):
-    """Lets ``infolens.data.digits(...)`` call the function of the same name.
-
-    The package exports ``digits`` lazily, but importing the submodule ``digits`` binds the
-    package attribute to this *module*, so ``package.digits(...)`` would fail depending on
-    import order.  Making the module callable (delegating to :func:`digits`) keeps both
-    ``package.digits(...)`` and ``from package.digits import ...`` working.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return digits(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import copy
 import os
-import sys
 import tempfile
-import types
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -396,18 +394,3 @@ def capture(
             result[name] = np.concatenate(chunks[name], axis=0)
     return Captured(result, n_total, directory, tmp)
 
-
-class _CallableModule(types.ModuleType):
-    """Lets ``infolens.nn.capture(...)`` call the function of the same name.
-
-    The package exports ``capture`` lazily, but importing the submodule ``capture`` binds the
-    package attribute to this *module*, so ``package.capture(...)`` would fail depending on
-    import order.  Making the module callable (delegating to :func:`capture`) keeps both
-    ``package.capture(...)`` and ``from package.capture import ...`` working.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return capture(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -17,9 +17,7 @@ of X, I(X;Y) = H(Y).
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -121,18 +119,3 @@ def tishby12(*, dtype: type | np.dtype = np.uint8) -> Tishby12:
     y = _labels(x)
     return Tishby12(x.astype(dtype, copy=False), y)
 
-
-class _CallableModule(types.ModuleType):
-    """Lets ``infolens.data.tishby12(...)`` call the function of the same name.
-
-    The package exports ``tishby12`` lazily, but importing the submodule ``tishby12`` binds the
-    package attribute to this *module*, so ``package.tishby12(...)`` would fail depending on
-    import order.  Making the module callable (delegating to :func:`tishby12`) keeps both
-    ``package.tishby12(...)`` and ``from package.tishby12 import ...`` working.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return tishby12(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
