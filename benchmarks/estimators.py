@@ -363,6 +363,7 @@ def main(argv: list[str] | None = None) -> None:
         print(_speed_md(speed)[-1], flush=True)
     load_after = _load()
     profile = profile_ksg_5d(n5)
+    load_profile = _load()
     print("\n".join(profile), flush=True)
     jit = jit_times()
     print("\n".join(_jit_md(jit)), flush=True)
@@ -396,7 +397,8 @@ def main(argv: list[str] | None = None) -> None:
         "",
         "Best of 2 per piece, tree builds included, same data as the speed row; wall and CPU "
         "(process) seconds -- when other jobs hold the cores, wall time of the threaded "
-        "infolens pieces approaches their CPU time.",
+        "infolens pieces approaches their CPU time. Load average after this table: "
+        f"{load_profile}.",
         "",
         _PROFILE_NOTE,
         "",
