@@ -521,6 +521,19 @@ def bounded_cross_entropy(
     return -torch.clamp(logp, min=math.log(p_min)) / math.log(1.0 / p_min)
 
 
+_BOUND_KINDS = ("quad", "lambda", "mcallester", "classic")
+
+
+def _check_bound_kind(kind: str, delta: float, *, name: str, also: tuple[str, ...] = ()) -> None:
+    """Reject an unknown bound ``kind`` (reported as argument ``name``; ``also`` lists the
+    other values the caller accepts) or a delta outside (0, 1)."""
+    if kind not in _BOUND_KINDS:
+        valid = ", ".join(map(repr, _BOUND_KINDS + also))
+        raise ValueError(f"{name} must be one of {valid}; got {kind!r}.")
+    if not 0 < delta < 1:
+        raise ValueError(f"delta must lie in (0, 1); got {delta!r}.")
+
+
 def bound_objective(
     empirical_risk: torch.Tensor,
     kl: torch.Tensor,
@@ -542,10 +555,7 @@ def bound_objective(
 
     Numerically equal to the NumPy bounds of :mod:`infolens.bounds.pac_bayes`.
     """
-    if kind not in ("quad", "lambda", "mcallester", "classic"):
-        raise ValueError(f"kind must be 'quad', 'lambda', 'mcallester' or 'classic'; got {kind!r}.")
-    if not 0 < delta < 1:
-        raise ValueError(f"delta must lie in (0, 1); got {delta!r}.")
+    _check_bound_kind(kind, delta, name="kind")
     if kind == "classic":
         return empirical_risk + torch.sqrt((kl + math.log(n / delta)) / (2 * (n - 1)))
     B = kl + math.log(2 * math.sqrt(n) / delta)
@@ -659,9 +669,7 @@ def pac_bayes_train(
             raise ValueError(
                 f"kl_penalty is only used by objective='bbb'; got objective={objective!r}."
             )
-        bound_objective(
-            torch.tensor(0.5), torch.tensor(0.0), max(n, 2), delta=delta, kind=objective
-        )
+        _check_bound_kind(objective, delta, name="objective", also=("bbb",))
     gen = torch.Generator().manual_seed(0 if random_state is None else int(random_state))
     if random_state is not None:
         torch.manual_seed(int(random_state))
