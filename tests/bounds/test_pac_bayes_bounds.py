@@ -129,3 +129,100 @@ def test_bad_input(f):
         f(0.1, 1.0, 100, delta=1.0)
     with pytest.raises(TypeError, match="n must be an integer"):
         f(0.1, 1.0, 100.5, delta=0.05)
+
+
+# ------------------------------------------- Monte-Carlo step: empirical Bernstein
+
+
+def test_mc_bernstein_is_the_maurer_pontil_formula():
+    z = np.tile([0.030, 0.034, 0.028, 0.033, 0.031, 0.036, 0.029, 0.032], 100)
+    d, m = 0.02, z.size
+    lg = math.log(2 / d)
+    want = z.mean() + math.sqrt(2 * z.var(ddof=1) * lg / m) + 7 * lg / (3 * (m - 1))
+    r = mc_sampling_bound(z, delta=d, method="bernstein")
+    assert r.value == pytest.approx(want, rel=1e-13)
+    assert r.terms["variance"] == pytest.approx(z.var(ddof=1), rel=1e-13)
+    # the kl form from the array equals the kl form from its mean
+    assert mc_sampling_bound(z, delta=d).value == mc_sampling_bound(z.mean(), m, delta=d).value
+    # "best" is the smaller of the two forms, each at delta / 2
+    b = mc_sampling_bound(z, delta=d, method="best")
+    a1 = mc_sampling_bound(z, delta=d / 2).value
+    a2 = mc_sampling_bound(z, delta=d / 2, method="bernstein").value
+    assert b.value == min(a1, a2) and b.delta == d
+
+
+def test_mc_bernstein_covers_the_mean_and_beats_kl_when_draws_agree():
+    # Draws Z_j = mean of 500 Bernoulli(0.04) losses (a network's error on 500 examples):
+    # their sd is sqrt(0.04 * 0.96 / 500) = 0.0088, far below the sqrt(L(1-L)) = 0.196 the
+    # kl form allows for, so the Bernstein form is tighter at m = 5000.  Coverage: over
+    # R = 400 repetitions at delta = 0.1 the bound may fall below the true mean in at most
+    # delta R + 3 sqrt(delta (1 - delta) R) = 58 of them (it is conservative: expect ~0).
+    rng = np.random.default_rng(5)
+    mu, d, m = 0.04, 0.1, 5000
+    misses, tighter = 0, 0
+    for _ in range(400):
+        z = rng.binomial(500, mu, size=m) / 500
+        b = mc_sampling_bound(z, delta=d, method="bernstein").value
+        k = mc_sampling_bound(z, delta=d).value
+        misses += b < mu
+        tighter += b < k
+    assert misses <= 58
+    assert tighter == 400
+    # with few, widely spread draws the kl form wins, and "best" picks it
+    z = rng.integers(0, 2, size=20).astype(float)
+    b = mc_sampling_bound(z, delta=0.05, method="best")
+    assert b.value == b.terms["kl_form"] < b.terms["bernstein_form"]
+
+
+def test_mc_sampling_bad_input():
+    with pytest.raises(ValueError, match="per-draw risks"):
+        mc_sampling_bound(0.05, 100, delta=0.05, method="bernstein")
+    with pytest.raises(ValueError, match="m is required"):
+        mc_sampling_bound(0.05, delta=0.05)
+    with pytest.raises(ValueError, match="does not match"):
+        mc_sampling_bound([0.1, 0.2], 3, delta=0.05)
+    with pytest.raises(ValueError, match="method must be"):
+        mc_sampling_bound([0.1, 0.2], delta=0.05, method="hoeffding")
+    with pytest.raises(ValueError, match="m >= 2"):
+        mc_sampling_bound([0.1], delta=0.05, method="bernstein")
+    with pytest.raises(ValueError, match="mc_risk"):
+        mc_sampling_bound([0.1, 1.5], delta=0.05)
+
+
+# ------------------------------------------------ certificate with Catoni's bound
+
+
+def test_certificate_with_catoni_at_a_fixed_constant():
+    z = np.full(1000, 0.03)
+    z[::2] = 0.032
+    c = stochastic_risk_certificate(
+        z,
+        None,
+        0.1,
+        719,
+        delta=0.03,
+        delta_mc=0.005,
+        bound="catoni",
+        c=0.5,
+        mc_method="bernstein",
+    )
+    step1 = mc_sampling_bound(z, delta=0.005, method="bernstein").value
+    want = -math.expm1(-0.5 * step1 - (0.1 + math.log(1 / 0.03)) / 719) / -math.expm1(-0.5)
+    assert c.value == pytest.approx(want, rel=1e-13)
+    assert c.grid_size == 1 and c.terms["C"] == 0.5 and c.delta == pytest.approx(0.035)
+    assert c.penalty == pytest.approx(0.1 + math.log(1 / 0.03), rel=1e-13)
+    # At a small KL and the right C, Catoni's bound beats the kl bound, which pays
+    # ln(2 sqrt(n)) = 3.98 more nats at n = 719 (Catoni's inverse at its optimal C is the
+    # kl inverse without that term, so the saving is about that many nats).
+    k = stochastic_risk_certificate(
+        z, None, 0.1, 719, delta=0.03, delta_mc=0.005, mc_method="bernstein"
+    )
+    assert c.value < k.value
+    with pytest.raises(ValueError, match="needs c="):
+        stochastic_risk_certificate(z, None, 0.1, 719, delta=0.03, delta_mc=0.005, bound="catoni")
+    with pytest.raises(ValueError, match="only used by bound='catoni'"):
+        stochastic_risk_certificate(z, None, 0.1, 719, delta=0.03, delta_mc=0.005, c=0.5)
+    with pytest.raises(ValueError, match="bound must be"):
+        stochastic_risk_certificate(
+            z, None, 0.1, 719, delta=0.03, delta_mc=0.005, bound="mcallester"
+        )

@@ -314,3 +314,33 @@ def test_lambda_objective_at_its_optimal_lambda_is_the_quad_bound():
         assert lam == pytest.approx(quad, rel=1e-12)
         assert brute == pytest.approx(quad, rel=1e-6)
         assert brute >= quad * (1 - 1e-12)  # the closed form is the minimum, not above it
+
+
+def test_certificate_catoni_and_bernstein_options():
+    torch.manual_seed(0)
+    x, y = _toy(300, seed=3)
+    prior_idx, bound_idx = split_indices(300, 0.3, random_state=0)
+    net = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 2))
+    p = to_probabilistic(net, prior=net, prior_sigma=0.02, prior_indices=prior_idx)
+    data = (x[bound_idx], y[bound_idx])
+    kw = dict(indices=bound_idx, mc_samples=200, random_state=0)
+    base = certificate(p, data, **kw)
+    cat = certificate(p, data, bound="catoni", catoni_c=1.0, mc_method="bernstein", **kw)
+    # same seed, same weight draws: same empirical risk, only the two steps differ
+    assert cat.empirical_risk_01 == base.empirical_risk_01
+    assert cat.bound == "catoni" and cat.mc_method == "bernstein"
+    assert cat.bound_01.terms["C"] == 1.0 and cat.bound_01.penalty == pytest.approx(
+        cat.kl + math.log(1 / 0.025), rel=1e-12
+    )
+    assert cat.risk_01 >= cat.mc_bound_01 >= cat.empirical_risk_01
+    # the draws of a network with sigma 0.02 agree closely: Bernstein's MC step is tighter
+    assert cat.mc_bound_01 < base.mc_bound_01
+    for bad, match in [
+        (dict(bound="catoni"), "catoni_c"),
+        (dict(bound="catoni", catoni_c=-1.0), "catoni_c"),
+        (dict(catoni_c=1.0), "only used by bound='catoni'"),
+        (dict(bound="seeger"), "bound must be"),
+        (dict(mc_method="hoeffding"), "mc_method must be"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            certificate(p, data, **kw, **bad)

@@ -739,7 +739,7 @@ class PACBayesCertificate:
     empirical_risk_01, empirical_risk_ce : float
         Monte-Carlo estimates of the empirical risks (average over ``mc_samples`` networks).
     mc_bound_01, mc_bound_ce : float
-        Their upper confidence bounds (Langford & Caruana step).
+        Their upper confidence bounds (the Monte-Carlo step, ``mc_method``).
     mc_samples : int
     delta, delta_mc : float
         Budgets of the PAC-Bayes and the sampling steps; each certificate holds with
@@ -752,6 +752,11 @@ class PACBayesCertificate:
     prior_kind : str
     bound_01, bound_ce : BoundResult
         The full results of :func:`infolens.bounds.stochastic_risk_certificate`.
+    bound : str
+        PAC-Bayes bound used (``"kl"`` or ``"catoni"``; Catoni's constant is
+        ``bound_01.terms["C"]``).
+    mc_method : str
+        Form of the Monte-Carlo step (``"kl"``, ``"bernstein"`` or ``"best"``).
     """
 
     risk_01: float
@@ -770,16 +775,18 @@ class PACBayesCertificate:
     prior_kind: str
     bound_01: BoundResult = field(repr=False)
     bound_ce: BoundResult = field(repr=False)
+    bound: str = "kl"
+    mc_method: str = "kl"
 
     def summary(self) -> str:
         """One line per term, for reports."""
         lines = [
-            f"0-1 risk certificate      {self.risk_01:.4f}",
+            f"0-1 risk certificate      {self.risk_01:.4f}  ({self.bound} bound)",
             f"bounded-CE certificate    {self.risk_ce:.4f}",
             f"KL(Q||P)                  {self.kl:.4f} nats",
             f"n (bound split)           {self.n}",
             f"empirical 0-1 (MC)        {self.empirical_risk_01:.4f}  ({self.mc_samples} weight samples)",
-            f"MC bound on empirical 0-1 {self.mc_bound_01:.4f}",
+            f"MC bound on empirical 0-1 {self.mc_bound_01:.4f}  ({self.mc_method})",
             f"delta (PAC-Bayes), delta' (MC)  {self.delta}, {self.delta_mc}",
             f"prior                     {self.prior_kind}",
         ]
@@ -815,6 +822,9 @@ def certificate(
     indices: Any = None,
     holdout_model: nn.Module | None = None,
     holdout_delta: float | None = None,
+    bound: str = "kl",
+    catoni_c: float | None = None,
+    mc_method: str = "kl",
     eval_batch_size: int | None = None,
     random_state: int | None = None,
 ) -> PACBayesCertificate:
@@ -823,8 +833,14 @@ def certificate(
     1. Draw ``mc_samples`` networks :math:`h_j \sim Q`; each is evaluated on **all** of
        ``data`` (one weight draw per network, shared across the examples), giving
        :math:`\hat L_m` for the 0-1 loss and the bounded cross-entropy.
-    2. :math:`\hat L(Q) \le \mathrm{kl}^{-1}_{+}(\hat L_m, \ln(2/\delta')/m)`.
+    2. :math:`\hat L(Q) \le \mathrm{kl}^{-1}_{+}(\hat L_m, \ln(2/\delta')/m)`
+       (``mc_method="kl"``), or the empirical-Bernstein bound from the spread of the
+       ``m`` per-draw risks (``"bernstein"``; ``"best"`` takes the smaller at
+       :math:`\delta'/2` each): :func:`infolens.bounds.mc_sampling_bound`.
     3. :math:`L(Q) \le \mathrm{kl}^{-1}_{+}(\cdot, (\mathrm{KL} + \ln(2\sqrt n/\delta))/n)`
+       (``bound="kl"``), or Catoni's bound at the constant ``catoni_c``
+       (``bound="catoni"``), which pays :math:`\ln(1/\delta)` instead of
+       :math:`\ln(2\sqrt n/\delta)` when that constant was fixed without the bound data
        with ``n = len(data)``.
 
     Each certificate holds with probability at least :math:`1-\delta-\delta'`.  Next to it,
@@ -853,6 +869,14 @@ def certificate(
         network when the prior is data-dependent, else none).
     holdout_delta : float, optional
         Confidence of the hold-out bound (default ``delta + delta_mc``, the certificate's).
+    bound : {"kl", "catoni"}, default "kl"
+        PAC-Bayes bound of step 3.
+    catoni_c : float, optional
+        Catoni's constant :math:`C > 0` (required with ``bound="catoni"``), chosen without
+        the bound data, e.g. by :func:`infolens.bounds.catoni_bound` on a pilot run that
+        used only the prior split.
+    mc_method : {"kl", "bernstein", "best"}, default "kl"
+        Form of the Monte-Carlo step.
     eval_batch_size : int, optional
         Batch size of the evaluation (default: all of ``data`` at once).
     random_state : int, optional
@@ -873,6 +897,21 @@ def certificate(
     m = int(mc_samples)
     if m < 1:
         raise ValueError(f"mc_samples must be >= 1; got {mc_samples!r}.")
+    if bound not in ("kl", "catoni"):
+        raise ValueError(f"bound must be 'kl' or 'catoni'; got {bound!r}.")
+    if bound == "catoni" and (
+        catoni_c is None or not (math.isfinite(float(catoni_c)) and float(catoni_c) > 0)
+    ):
+        raise ValueError(
+            f"bound='catoni' needs catoni_c > 0 (Catoni's constant, fixed without the bound "
+            f"data); got {catoni_c!r}."
+        )
+    if bound == "kl" and catoni_c is not None:
+        raise ValueError("catoni_c is only used by bound='catoni'.")
+    if mc_method not in ("kl", "bernstein", "best"):
+        raise ValueError(f"mc_method must be 'kl', 'bernstein' or 'best'; got {mc_method!r}.")
+    if mc_method != "kl" and m < 2:
+        raise ValueError(f"mc_method={mc_method!r} needs mc_samples >= 2; got {m}.")
     prior_idx = getattr(model, "pacbayes_prior_indices", None)
     if prior_idx is not None:
         if indices is None:
@@ -898,14 +937,19 @@ def certificate(
     set_mode(model, "mean")
     mean_err, _ = _errors(model, x, y, p_min, batch)
     set_mode(model, "sample")
-    e01, ece = 0.0, 0.0
-    for _ in range(m):
-        a, b = _errors(model, x, y, p_min, batch)
-        e01 += a
-        ece += b
-    e01, ece = e01 / m, ece / m
-    c01 = stochastic_risk_certificate(min(e01, 1.0), m, kl, n, delta=delta, delta_mc=delta_mc)
-    cce = stochastic_risk_certificate(min(ece, 1.0), m, kl, n, delta=delta, delta_mc=delta_mc)
+    draws01 = np.empty(m)
+    drawsce = np.empty(m)
+    for j in range(m):
+        draws01[j], drawsce[j] = _errors(model, x, y, p_min, batch)
+    # per-draw risks are means of losses in [0, 1]; min() only removes float round-off
+    draws01 = np.minimum(draws01, 1.0)
+    drawsce = np.minimum(drawsce, 1.0)
+    e01, ece = float(draws01.mean()), float(drawsce.mean())
+    opts: dict[str, Any] = dict(delta=delta, delta_mc=delta_mc, bound=bound, mc_method=mc_method)
+    if bound == "catoni":
+        opts["c"] = float(catoni_c)  # type: ignore[arg-type]
+    c01 = stochastic_risk_certificate(draws01, None, kl, n, **opts)
+    cce = stochastic_risk_certificate(drawsce, None, kl, n, **opts)
     hd = (delta + delta_mc) if holdout_delta is None else holdout_delta
     hb = None
     if holdout_model is not None:
@@ -934,4 +978,6 @@ def certificate(
         prior_kind=getattr(model, "pacbayes_prior_kind", "unknown"),
         bound_01=c01,
         bound_ce=cce,
+        bound=bound,
+        mc_method=mc_method,
     )
