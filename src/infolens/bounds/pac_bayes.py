@@ -25,7 +25,12 @@ quad               :math:`L \le (\sqrt{\hat L + B/(2n)} + \sqrt{B/(2n)})^2`
 =================  =========================================================================
 
 The Seeger/Maurer kl bound is the tightest of the family based on :math:`B` (all the
-others relax it) and is the one to report as a certificate.
+others relax it) and holds for every posterior at once.  Catoni's bound at a single
+constant :math:`C` fixed without the bound data (for instance from a pilot on the prior
+split) pays :math:`\ln(1/\delta)` instead of :math:`\ln(2\sqrt n/\delta)`; near the right
+:math:`C` it is then the tighter of the two (about :math:`\ln(2\sqrt n)` nats, 4 nats at
+:math:`n = 700`), and with :math:`\mathrm{KL} = 0` it is the Chernoff (hold-out) bound
+of the stochastic predictor.
 """
 
 from __future__ import annotations
