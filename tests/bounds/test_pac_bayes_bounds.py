@@ -226,3 +226,19 @@ def test_certificate_with_catoni_at_a_fixed_constant():
         stochastic_risk_certificate(
             z, None, 0.1, 719, delta=0.03, delta_mc=0.005, bound="mcallester"
         )
+
+
+def test_catoni_at_its_best_constant_with_zero_kl_is_the_holdout_bound():
+    # kl(q||p) = sup_C [-C q - ln(1 - p (1 - e^-C))] (Legendre duality for a Bernoulli), so
+    # Catoni's bound minimised over a fine grid of C, each at the full delta and KL = 0,
+    # is kl_inv(q, ln(1/delta)/n): the hold-out bound.  The grid of 20001 constants
+    # brackets the optimum to 2.5e-4 in C, where the bound is flat to second order.
+    for q, n, d in [(0.0334, 719, 0.035), (0.2, 100, 0.05), (0.004, 5000, 0.01)]:
+        cs = np.linspace(0.01, 8.0, 20001)
+        vals = -np.expm1(-cs * q - math.log(1 / d) / n) / -np.expm1(-cs)
+        i = int(np.argmin(vals))
+        single = catoni_bound(q, 0.0, n, delta=d, c=float(cs[i]))
+        assert single.value == pytest.approx(vals[i], rel=1e-12)
+        assert single.value == pytest.approx(pb.holdout_bound(q, n, delta=d).value, rel=2e-6)
+        # and at KL = 0 the kl bound is looser by its ln(2 sqrt(n)) nats
+        assert kl_bound(q, 0.0, n, delta=d).value > single.value
