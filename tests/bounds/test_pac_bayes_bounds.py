@@ -242,3 +242,50 @@ def test_catoni_at_its_best_constant_with_zero_kl_is_the_holdout_bound():
         assert single.value == pytest.approx(pb.holdout_bound(q, n, delta=d).value, rel=2e-6)
         # and at KL = 0 the kl bound is looser by its ln(2 sqrt(n)) nats
         assert kl_bound(q, 0.0, n, delta=d).value > single.value
+
+
+# --------------------------------------------------------------- Maurer's xi(n)
+
+
+def test_maurer_xi_exact_sum_and_its_meaning():
+    from fractions import Fraction
+
+    for n in (1, 2, 3, 7, 20):
+        want = sum(
+            math.comb(n, k) * Fraction(k, n) ** k * Fraction(n - k, n) ** (n - k)
+            for k in range(n + 1)
+        )
+        assert pb.maurer_xi(n) == pytest.approx(float(want), rel=1e-12)
+    # it is E exp(n kl(p_hat || p)) for a binomial sample, whatever p
+    from scipy import stats
+
+    n = 60
+    k = np.arange(n + 1)
+    for p in (0.03, 0.3, 0.8):
+        kl = np.array([float(binary_kl(j / n, p)) for j in k])
+        moment = float(np.sum(stats.binom.pmf(k, n, p) * np.exp(n * kl)))
+        assert moment == pytest.approx(pb.maurer_xi(n), rel=1e-9)
+    for n in (8, 50, 719, 10_000, 3_000_000):
+        x = pb.maurer_xi(n)
+        assert math.sqrt(n) <= x <= 2 * math.sqrt(n)
+        # sqrt(pi n / 2) is the leading term (Stirling); the remainder is O(1)
+        assert 0 < x - math.sqrt(math.pi * n / 2) < 1
+
+
+def test_kl_bound_with_the_exact_xi():
+    r = kl_bound(0.03, 1.0, 719, delta=0.03, xi="exact")
+    x = pb.maurer_xi(719)
+    assert r.terms["xi"] == x
+    assert r.value == kl_inv_upper(0.03, (1.0 + math.log(x / 0.03)) / 719)
+    assert r.value < kl_bound(0.03, 1.0, 719, delta=0.03).value
+    assert kl_bound(0.1, 0.0, 5, delta=0.05, xi="exact").value < 1  # valid below n = 8 too
+    with pytest.raises(ValueError, match="needs n >= 8.*xi='exact'"):
+        kl_bound(0.1, 0.0, 5, delta=0.05)
+    with pytest.raises(ValueError, match="xi must be"):
+        kl_bound(0.1, 0.0, 100, delta=0.05, xi="sqrt")
+    c = stochastic_risk_certificate(0.02, 10000, 5.0, 3000, delta=0.025, delta_mc=0.01, xi="exact")
+    assert c.terms["xi"] == pb.maurer_xi(3000)
+    with pytest.raises(ValueError, match="does not use it"):
+        stochastic_risk_certificate(
+            0.02, 10000, 5.0, 3000, delta=0.025, delta_mc=0.01, bound="catoni", c=1.0, xi="exact"
+        )

@@ -344,3 +344,16 @@ def test_certificate_catoni_and_bernstein_options():
     ]:
         with pytest.raises(ValueError, match=match):
             certificate(p, data, **kw, **bad)
+
+
+def test_certificate_exact_xi_is_tighter_and_checked():
+    torch.manual_seed(0)
+    x, y = _toy(200, seed=4)
+    net = nn.Sequential(nn.Linear(6, 4), nn.ReLU(), nn.Linear(4, 2))
+    p = to_probabilistic(net, prior=net, prior_sigma=0.02)
+    a = certificate(p, (x, y), mc_samples=20, random_state=0)
+    b = certificate(p, (x, y), mc_samples=20, random_state=0, xi="exact")
+    assert b.bound_01.terms["xi"] < a.bound_01.terms["xi"] == 2 * math.sqrt(200)
+    assert b.risk_01 < a.risk_01
+    with pytest.raises(ValueError, match="xi must be"):
+        certificate(p, (x, y), mc_samples=20, bound="catoni", catoni_c=1.0, xi="exact")

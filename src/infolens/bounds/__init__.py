@@ -3,7 +3,7 @@
 Pure NumPy/SciPy (the torch side lives in :mod:`infolens.nn.pacbayes`).
 
 - :mod:`.kl`: ``binary_kl``, ``kl_inv_upper``, ``kl_inv_lower``.
-- :mod:`.pac_bayes`: ``kl_bound`` (Seeger/Maurer), ``mcallester_bound``, ``classic_bound``,
+- :mod:`.pac_bayes`: ``kl_bound`` (Seeger/Maurer), ``maurer_xi``, ``mcallester_bound``, ``classic_bound``,
   ``catoni_bound``, ``lambda_bound``, ``quad_bound``, ``mc_sampling_bound``,
   ``holdout_bound``, ``stochastic_risk_certificate``, result type ``BoundResult``.
 - :mod:`.fano`: ``fano_lower_bound``, ``hellman_raviv_upper_bound``,
@@ -22,6 +22,7 @@ _EXPORTS = {
     "kl_inv_lower": "kl",
     "BoundResult": "pac_bayes",
     "kl_bound": "pac_bayes",
+    "maurer_xi": "pac_bayes",
     "mcallester_bound": "pac_bayes",
     "classic_bound": "pac_bayes",
     "catoni_bound": "pac_bayes",

@@ -825,6 +825,7 @@ def certificate(
     bound: str = "kl",
     catoni_c: float | None = None,
     mc_method: str = "kl",
+    xi: str = "2sqrt",
     eval_batch_size: int | None = None,
     random_state: int | None = None,
 ) -> PACBayesCertificate:
@@ -877,6 +878,9 @@ def certificate(
         used only the prior split.
     mc_method : {"kl", "bernstein", "best"}, default "kl"
         Form of the Monte-Carlo step.
+    xi : {"2sqrt", "exact"}, default "2sqrt"
+        Constant of the kl bound: :math:`2\sqrt n` or Maurer's exact :math:`\xi(n)`
+        (:func:`infolens.bounds.maurer_xi`, about 0.47 nats less); ``bound="kl"`` only.
     eval_batch_size : int, optional
         Batch size of the evaluation (default: all of ``data`` at once).
     random_state : int, optional
@@ -908,6 +912,11 @@ def certificate(
         )
     if bound == "kl" and catoni_c is not None:
         raise ValueError("catoni_c is only used by bound='catoni'.")
+    if xi not in ("2sqrt", "exact") or (bound == "catoni" and xi != "2sqrt"):
+        raise ValueError(
+            f"xi must be '2sqrt' or 'exact' and is only used by bound='kl'; got xi={xi!r} "
+            f"with bound={bound!r}."
+        )
     if mc_method not in ("kl", "bernstein", "best"):
         raise ValueError(f"mc_method must be 'kl', 'bernstein' or 'best'; got {mc_method!r}.")
     if mc_method != "kl" and m < 2:
@@ -948,6 +957,8 @@ def certificate(
     opts: dict[str, Any] = dict(delta=delta, delta_mc=delta_mc, bound=bound, mc_method=mc_method)
     if bound == "catoni":
         opts["c"] = float(catoni_c)  # type: ignore[arg-type]
+    else:
+        opts["xi"] = xi
     c01 = stochastic_risk_certificate(draws01, None, kl, n, **opts)
     cce = stochastic_risk_certificate(drawsce, None, kl, n, **opts)
     hd = (delta + delta_mc) if holdout_delta is None else holdout_delta
