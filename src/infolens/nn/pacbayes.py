@@ -839,10 +839,10 @@ def certificate(
        ``m`` per-draw risks (``"bernstein"``; ``"best"`` takes the smaller at
        :math:`\delta'/2` each): :func:`infolens.bounds.mc_sampling_bound`.
     3. :math:`L(Q) \le \mathrm{kl}^{-1}_{+}(\cdot, (\mathrm{KL} + \ln(2\sqrt n/\delta))/n)`
-       (``bound="kl"``), or Catoni's bound at the constant ``catoni_c``
+       with ``n = len(data)`` (``bound="kl"``; ``xi="exact"`` replaces :math:`2\sqrt n`
+       by Maurer's :math:`\xi(n)`), or Catoni's bound at the constant ``catoni_c``
        (``bound="catoni"``), which pays :math:`\ln(1/\delta)` instead of
-       :math:`\ln(2\sqrt n/\delta)` when that constant was fixed without the bound data
-       with ``n = len(data)``.
+       :math:`\ln(2\sqrt n/\delta)`; that constant must be fixed without the bound data.
 
     Each certificate holds with probability at least :math:`1-\delta-\delta'`.  Next to it,
     the hold-out bound :math:`\mathrm{kl}^{-1}_{+}(\text{err}, \ln(1/\delta_h)/n)` on the
