@@ -215,8 +215,7 @@ def maurer_xi(n: int) -> float:
 
     References
     ----------
-    Maurer, A. (2004). A note on the PAC Bayesian theorem. arXiv:cs/0411099, Theorem 1
-    and Lemma 19.
+    Maurer, A. (2004). A note on the PAC Bayesian theorem. arXiv:cs/0411099.
 
     Examples
     --------
