@@ -289,3 +289,77 @@ def test_kl_bound_with_the_exact_xi():
         stochastic_risk_certificate(
             0.02, 10000, 5.0, 3000, delta=0.025, delta_mc=0.01, bound="catoni", c=1.0, xi="exact"
         )
+
+
+# --------------------------------------------- Gibbs posterior over a finite prior sample
+
+
+def test_gibbs_posterior_bound_closed_form_and_optimality():
+    from infolens.bounds import gibbs_posterior_bound
+
+    rng = np.random.default_rng(3)
+    r = rng.uniform(0.02, 0.06, size=500)
+    n, d, C = 700, 0.05, 0.6
+    b = gibbs_posterior_bound(r, n, delta=d, c=C)
+    q = np.exp(-C * n * r - np.max(-C * n * r))
+    q /= q.sum()
+    assert np.allclose(b.terms["weights"], q, rtol=1e-12)
+    kl = float(np.sum(q * np.log(q * r.size)))
+    assert b.kl == pytest.approx(kl, rel=1e-10) and b.empirical_risk == pytest.approx(q @ r)
+    # Donsker-Varadhan: C emp + KL/n equals the free energy -(1/n) ln mean exp(-C n r) ...
+    free = -(np.log(np.mean(np.exp(-C * n * r)))) / n
+    assert C * b.empirical_risk + b.kl / n == pytest.approx(free, rel=1e-10)
+    # ... and no other posterior does better
+    for _ in range(50):
+        q2 = rng.dirichlet(np.ones(r.size))
+        assert C * (q2 @ r) + np.sum(q2 * np.log(q2 * r.size)) / n >= free - 1e-12
+    want = -math.expm1(-C * b.empirical_risk - (b.kl + math.log(1 / d)) / n) / -math.expm1(-C)
+    assert b.value == pytest.approx(want, rel=1e-12)
+    # the tilt helps: below Catoni's bound for Q = prior (uniform, KL = 0)
+    assert b.value < catoni_bound(r.mean(), 0.0, n, delta=d, c=C).value
+    # equal risks: nothing to learn, Q = prior
+    e = gibbs_posterior_bound(np.full(10, 0.05), n, delta=d, c=C)
+    assert e.kl == pytest.approx(0.0, abs=1e-12)
+    assert e.value == pytest.approx(catoni_bound(0.05, 0.0, n, delta=d, c=C).value, rel=1e-12)
+    # a grid of K constants pays ln K
+    g = gibbs_posterior_bound(r, n, delta=d, c=[0.3, 0.6, 1.2])
+    assert g.grid_size == 3 and g.penalty == pytest.approx(g.kl + math.log(3 / d), rel=1e-12)
+    # non-uniform prior weights enter as pi_i exp(-C n r_i)
+    pi = rng.dirichlet(np.ones(r.size))
+    w = gibbs_posterior_bound(r, n, delta=d, c=C, prior_weights=pi)
+    q3 = pi * np.exp(-C * n * (r - r.min()))
+    assert np.allclose(w.terms["weights"], q3 / q3.sum(), rtol=1e-10)
+
+
+def test_gibbs_posterior_bound_holds_by_simulation():
+    # 40 predictors with known true risks L_i in [0.1, 0.3], each erring independently on
+    # n = 200 bound examples: r_i ~ Bin(200, L_i) / 200.  The certified quantity is the
+    # true risk of the Gibbs posterior, sum q_i L_i.  At delta = 0.1 the bound may fail in
+    # at most delta R + 3 sqrt(delta (1 - delta) R) = 46 of R = 300 repetitions.
+    from infolens.bounds import gibbs_posterior_bound
+
+    rng = np.random.default_rng(8)
+    L = rng.uniform(0.1, 0.3, size=40)
+    fails = 0
+    for _ in range(300):
+        r = rng.binomial(200, L) / 200
+        b = gibbs_posterior_bound(r, 200, delta=0.1, c=1.0)
+        fails += b.value < b.terms["weights"] @ L
+    assert fails <= 46
+
+
+def test_gibbs_posterior_bound_bad_input():
+    from infolens.bounds import gibbs_posterior_bound
+
+    with pytest.raises(ValueError, match="risks"):
+        gibbs_posterior_bound([0.1, 1.2], 100, delta=0.05, c=1.0)
+    with pytest.raises(ValueError, match="non-empty 1-d"):
+        gibbs_posterior_bound([], 100, delta=0.05, c=1.0)
+    with pytest.raises(ValueError, match="c must be positive"):
+        gibbs_posterior_bound([0.1, 0.2], 100, delta=0.05, c=0.0)
+    with pytest.raises(ValueError, match="one weight per predictor"):
+        gibbs_posterior_bound([0.1, 0.2], 100, delta=0.05, c=1.0, prior_weights=[1.0])
+    with pytest.raises(ValueError, match="sum to 1"):
+        gibbs_posterior_bound([0.1, 0.2], 100, delta=0.05, c=1.0, prior_weights=[0.5, 0.6])
+    with pytest.raises(ValueError, match="delta"):
+        gibbs_posterior_bound([0.1, 0.2], 100, delta=1.5, c=1.0)

@@ -357,3 +357,67 @@ def test_certificate_exact_xi_is_tighter_and_checked():
     assert b.risk_01 < a.risk_01
     with pytest.raises(ValueError, match="xi must be"):
         certificate(p, (x, y), mc_samples=20, bound="catoni", catoni_c=1.0, xi="exact")
+
+
+def test_gibbs_certificate_draws_from_the_prior_and_rebuilds_them():
+    from infolens.bounds import gibbs_posterior_bound
+    from infolens.nn.pacbayes import gibbs_certificate, gibbs_network
+
+    torch.manual_seed(0)
+    x, y = _toy(400, seed=5)
+    prior_idx, bound_idx = split_indices(400, 0.25, random_state=1)
+    net = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 2))
+    p = to_probabilistic(net, prior=net, prior_sigma=0.2, prior_indices=prior_idx)
+    data = (x[bound_idx], y[bound_idx])
+    c = gibbs_certificate(p, data, catoni_c=1.0, prior_samples=40, indices=bound_idx)
+    # rebuild every draw: their risks reproduce the certificate's bound exactly
+    risks = np.array(
+        [
+            float((gibbs_network(p, c, i)(data[0]).argmax(1) != data[1]).float().mean())
+            for i in range(40)
+        ]
+    )
+    again = gibbs_posterior_bound(risks, c.n, delta=c.delta, c=1.0)
+    # (float32 means here against exact counts there: agreement to float32 precision)
+    assert c.risk_01 == pytest.approx(again.value, rel=1e-6)
+    assert c.prior_mean_risk == pytest.approx(risks.mean(), rel=1e-6)
+    assert c.empirical_risk_01 == pytest.approx(c.weights @ risks, rel=1e-6)
+    assert c.empirical_risk_01 <= c.prior_mean_risk  # tilted toward the better draws
+    assert c.n == bound_idx.size and c.holdout is not None and c.holdout.delta == c.delta
+    # one network per draw even when the evaluation is batched
+    c2 = gibbs_certificate(
+        p, data, catoni_c=1.0, prior_samples=40, indices=bound_idx, eval_batch_size=7
+    )
+    assert c2.risk_01 == c.risk_01
+    # the posterior plays no part: moving its means changes nothing
+    with torch.no_grad():
+        for layer in prob_layers(p):
+            layer.weight_mu.add_(1.0)
+    assert (
+        gibbs_certificate(p, data, catoni_c=1.0, prior_samples=40, indices=bound_idx).risk_01
+        == c.risk_01
+    )
+    # the draws have the prior's spread around the prior mean
+    w = torch.stack([gibbs_network(p, c, i)[0].weight_mu for i in range(40)])
+    prior_mu = prob_layers(p)[0].prior_weight_mu
+    assert float((w - prior_mu).std()) == pytest.approx(0.2, rel=0.1)  # 1920 draws: sd ~2%
+
+
+def test_gibbs_certificate_bad_input():
+    from infolens.nn.pacbayes import gibbs_certificate
+
+    x, y = _toy(100, seed=6)
+    prior_idx, bound_idx = split_indices(100, 0.3, random_state=0)
+    net = nn.Sequential(nn.Linear(6, 2))
+    p = to_probabilistic(net, prior=net, prior_sigma=0.1, prior_indices=prior_idx)
+    data = (x[bound_idx], y[bound_idx])
+    with pytest.raises(ValueError, match="catoni_c"):
+        gibbs_certificate(p, data, catoni_c=0.0, indices=bound_idx)
+    with pytest.raises(ValueError, match="prior_samples"):
+        gibbs_certificate(p, data, catoni_c=1.0, prior_samples=0, indices=bound_idx)
+    with pytest.raises(TypeError, match="random_state"):
+        gibbs_certificate(p, data, catoni_c=1.0, random_state=None, indices=bound_idx)
+    with pytest.raises(ValueError, match="both the prior split and the bound split"):
+        gibbs_certificate(p, (x[:70], y[:70]), catoni_c=1.0, indices=np.arange(70))
+    with pytest.raises(ValueError, match="indices"):
+        gibbs_certificate(p, data, catoni_c=1.0)

@@ -4,7 +4,7 @@ Pure NumPy/SciPy (the torch side lives in :mod:`infolens.nn.pacbayes`).
 
 - :mod:`.kl`: ``binary_kl``, ``kl_inv_upper``, ``kl_inv_lower``.
 - :mod:`.pac_bayes`: ``kl_bound`` (Seeger/Maurer), ``maurer_xi``, ``mcallester_bound``, ``classic_bound``,
-  ``catoni_bound``, ``lambda_bound``, ``quad_bound``, ``mc_sampling_bound``,
+  ``catoni_bound``, ``gibbs_posterior_bound``, ``lambda_bound``, ``quad_bound``, ``mc_sampling_bound``,
   ``holdout_bound``, ``stochastic_risk_certificate``, result type ``BoundResult``.
 - :mod:`.fano`: ``fano_lower_bound``, ``hellman_raviv_upper_bound``,
   ``feder_merhav_upper_bound``, ``bayes_error_bounds``.
@@ -26,6 +26,7 @@ _EXPORTS = {
     "mcallester_bound": "pac_bayes",
     "classic_bound": "pac_bayes",
     "catoni_bound": "pac_bayes",
+    "gibbs_posterior_bound": "pac_bayes",
     "lambda_bound": "pac_bayes",
     "quad_bound": "pac_bayes",
     "mc_sampling_bound": "pac_bayes",
