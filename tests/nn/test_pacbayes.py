@@ -398,7 +398,7 @@ def test_gibbs_certificate_draws_from_the_prior_and_rebuilds_them():
         == c.risk_01
     )
     # the draws have the prior's spread around the prior mean
-    w = torch.stack([gibbs_network(p, c, i)[0].weight_mu for i in range(40)])
+    w = torch.stack([gibbs_network(p, c, i)[0].weight_mu.detach() for i in range(40)])
     prior_mu = prob_layers(p)[0].prior_weight_mu
     assert float((w - prior_mu).std()) == pytest.approx(0.2, rel=0.1)  # 1920 draws: sd ~2%
 
