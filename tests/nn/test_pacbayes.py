@@ -382,6 +382,7 @@ def test_gibbs_certificate_draws_from_the_prior_and_rebuilds_them():
     assert c.risk_01 == pytest.approx(again.value, rel=1e-6)
     assert c.prior_mean_risk == pytest.approx(risks.mean(), rel=1e-6)
     assert c.empirical_risk_01 == pytest.approx(c.weights @ risks, rel=1e-6)
+    assert np.allclose(c.risks, risks, rtol=1e-6)
     assert c.empirical_risk_01 <= c.prior_mean_risk  # tilted toward the better draws
     assert c.n == bound_idx.size and c.holdout is not None and c.holdout.delta == c.delta
     # one network per draw even when the evaluation is batched

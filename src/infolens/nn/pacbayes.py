@@ -1050,6 +1050,8 @@ class GibbsCertificate:
         Posterior probabilities of the drawn networks.
     seeds : ndarray, shape (M,)
         Torch seed of each draw (:func:`gibbs_network` rebuilds network ``i``).
+    risks : ndarray, shape (M,)
+        0-1 risk of each draw on the bound examples.
     holdout : BoundResult or None
         Hold-out bound of the prior-mean network (or ``holdout_model``) on the same examples.
     bound : BoundResult
@@ -1066,6 +1068,7 @@ class GibbsCertificate:
     catoni_c: float
     weights: np.ndarray = field(repr=False)
     seeds: np.ndarray = field(repr=False)
+    risks: np.ndarray = field(repr=False)
     holdout: BoundResult | None
     bound: BoundResult = field(repr=False)
 
@@ -1236,6 +1239,7 @@ def gibbs_certificate(
         catoni_c=float(catoni_c),
         weights=b.terms["weights"],
         seeds=seeds,
+        risks=risks,
         holdout=hb,
         bound=b,
     )
