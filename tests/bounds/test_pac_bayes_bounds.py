@@ -332,14 +332,15 @@ def test_gibbs_posterior_bound_closed_form_and_optimality():
 
 
 def test_gibbs_posterior_bound_holds_by_simulation():
-    # 40 predictors with known true risks L_i in [0.1, 0.3], each erring independently on
-    # n = 200 bound examples: r_i ~ Bin(200, L_i) / 200.  The certified quantity is the
+    # 400 predictors with known true risks L_i in [0.15, 0.25], each erring independently
+    # on n = 200 bound examples: r_i ~ Bin(200, L_i) / 200.  The certified quantity is the
     # true risk of the Gibbs posterior, sum q_i L_i.  At delta = 0.1 the bound may fail in
-    # at most delta R + 3 sqrt(delta (1 - delta) R) = 46 of R = 300 repetitions.
+    # at most delta R + 3 sqrt(delta (1 - delta) R) = 46 of R = 300 repetitions (measured:
+    # 1).  The test can fail: the same formula without the KL term fails 84 times here.
     from infolens.bounds import gibbs_posterior_bound
 
     rng = np.random.default_rng(8)
-    L = rng.uniform(0.1, 0.3, size=40)
+    L = rng.uniform(0.15, 0.25, size=400)
     fails = 0
     for _ in range(300):
         r = rng.binomial(200, L) / 200
