@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import copy
 import math
+import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -1189,21 +1190,26 @@ def gibbs_certificate(
         raise ValueError("model has no probabilistic layer; call to_probabilistic first.")
     if (
         isinstance(catoni_c, bool)
-        or not isinstance(catoni_c, (int, float))
+        or not isinstance(catoni_c, numbers.Real)
         or not (math.isfinite(catoni_c) and catoni_c > 0)
     ):
         raise ValueError(
             f"catoni_c must be a positive number fixed without the bound data; got {catoni_c!r}."
         )
-    if isinstance(prior_samples, bool) or not isinstance(prior_samples, int) or prior_samples < 1:
+    if (
+        isinstance(prior_samples, bool)
+        or not isinstance(prior_samples, numbers.Integral)
+        or prior_samples < 1
+    ):
         raise ValueError(f"prior_samples must be a positive integer; got {prior_samples!r}.")
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
+    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
         raise TypeError(
             f"random_state must be an int (it names the draws, so that they can be rebuilt); "
             f"got {random_state!r}."
         )
     prior_idx = _check_split(model, indices, n)
     batch = n if eval_batch_size is None else int(eval_batch_size)
+    prior_samples = int(prior_samples)
     seeds = _draw_seeds(int(random_state), prior_samples)
     was_training = model.training
     model.eval()
