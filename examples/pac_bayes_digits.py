@@ -28,6 +28,10 @@ D. Same prior nets and splits as C, but the posterior is the Gibbs posterior ove
    of Q is exact, so all of delta goes to the PAC-Bayes step (no Monte-Carlo step).
    sigma_P is chosen by the same 5-fold pilot inside the prior split.
 
+A prior made of K networks trained on the prior split with different seeds, with the
+Gibbs posterior on their bound-split errors, is in ``examples/pac_bayes_ensemble_prior.py``:
+it is the recipe whose certificate lands below the same-split hold-out bound most reliably.
+
 Two hold-out (test-set) bounds are printed next to each certificate of recipe B:
 
 - the prior-mean network on the *same* bound split, ``kl_inv(err, ln(1/0.035)/n)``: the
