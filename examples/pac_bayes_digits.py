@@ -224,6 +224,34 @@ def fitting_sweep(name, plain, prior_idx, xb, yb, bound_idx, cfg, *, seed=0, m=P
     return rows
 
 
+def train_prior_net(x_pool, y_pool, idx, *, hidden, cfg, seed):
+    """Prior-mean network of recipes B-D: dropout MLP trained on ``idx``, dropout removed."""
+    d_in, n_cls = x_pool.shape[1], int(y_pool.max()) + 1
+    net = train_deterministic(mlp(d_in, hidden, n_cls, seed, dropout=cfg["dropout"]),
+                              x_pool[idx], y_pool[idx], epochs=cfg["prior_epochs"],
+                              lr=cfg["erm_lr"], seed=seed)
+    net.eval()
+    return _copy_linear_weights(net, mlp(d_in, hidden, n_cls, seed))
+
+
+def prior_folds(prior_idx, rng_seed, k=PILOT_FOLDS):
+    """K-fold pilot inside the prior split: yields sorted (fit, held) index arrays."""
+    folds = np.array_split(np.random.default_rng(rng_seed).permutation(prior_idx), k)
+    for f, held in enumerate(folds):
+        fit = np.sort(np.concatenate([g for j, g in enumerate(folds) if j != f]))
+        yield fit, np.sort(held)
+
+
+def best_catoni_c(linear, n, delta):
+    """Minimise Catoni's bound over ``C_GRID`` given ``linear`` = C L + KL/n at each C.
+
+    Returns (bound, C).  Used only for choices made on the prior split.
+    """
+    vals = -np.expm1(-linear - math.log(1 / delta) / n) / -np.expm1(-C_GRID)
+    i = int(np.argmin(vals))
+    return float(vals[i]), float(C_GRID[i])
+
+
 def recipe_c(name, x_pool, y_pool, *, hidden, cfg, seeds, mc_samples):
     """Recipe C on several prior/bound splits: choices from the prior split, Catoni + Bernstein.
 
@@ -233,15 +261,10 @@ def recipe_c(name, x_pool, y_pool, *, hidden, cfg, seeds, mc_samples):
     split); the prior sigma and Catoni's C minimising Catoni's bound at the fold-averaged
     risk and KL and the real bound-split size are then fixed.
     """
-    d_in, n_cls = x_pool.shape[1], int(y_pool.max()) + 1
     rows = []
 
     def prior_net(idx, seed):
-        net = train_deterministic(mlp(d_in, hidden, n_cls, seed, dropout=cfg["dropout"]),
-                                  x_pool[idx], y_pool[idx], epochs=cfg["prior_epochs"],
-                                  lr=cfg["erm_lr"], seed=seed)
-        net.eval()
-        return _copy_linear_weights(net, mlp(d_in, hidden, n_cls, seed))
+        return train_prior_net(x_pool, y_pool, idx, hidden=hidden, cfg=cfg, seed=seed)
 
     def posterior(plain, prior_idx, xb, yb, sigma, seed):
         p = to_probabilistic(plain, prior=plain, prior_sigma=sigma, sigma_init=sigma,
@@ -259,13 +282,9 @@ def recipe_c(name, x_pool, y_pool, *, hidden, cfg, seeds, mc_samples):
         # ---- pilot inside the prior split: K-fold, so that each pilot prior net sees
         # (K-1)/K of the prior split and its stochastic risk on the held-out fold predicts
         # the real one on the bound split ----
-        folds = np.array_split(np.random.default_rng(1000 + seed).permutation(prior_idx),
-                               PILOT_FOLDS)
         emp = {s_: [] for s_ in SIGMA_GRID}
         kls = {s_: [] for s_ in SIGMA_GRID}
-        for f, held in enumerate(folds):
-            fit = np.sort(np.concatenate([g for j, g in enumerate(folds) if j != f]))
-            held = np.sort(held)
+        for fit, held in prior_folds(prior_idx, 1000 + seed):
             pilot_net = prior_net(fit, seed)
             for sigma in SIGMA_GRID:
                 p = posterior(pilot_net, fit, x_pool[held], y_pool[held], sigma, seed)
@@ -278,12 +297,11 @@ def recipe_c(name, x_pool, y_pool, *, hidden, cfg, seeds, mc_samples):
             e_, k_ = float(np.mean(emp[sigma])), float(np.mean(kls[sigma]))
             # Catoni's bound for this risk and KL at the real bound-split size, each C at
             # delta (a selection, not a union bound: the pilot never sees the bound split)
-            vals = -np.expm1(-C_GRID * e_ - (k_ + math.log(1 / DELTA_C)) / n_b) / -np.expm1(-C_GRID)
-            i = int(np.argmin(vals))
-            one = catoni_bound(e_, k_, n_b, delta=DELTA_C, c=C_GRID[i])
-            assert math.isclose(one.value, vals[i], rel_tol=1e-12)
-            if best is None or vals[i] < best[0]:
-                best = (float(vals[i]), sigma, float(C_GRID[i]), e_, k_)
+            val, c_ = best_catoni_c(C_GRID * e_ + k_ / n_b, n_b, DELTA_C)
+            one = catoni_bound(e_, k_, n_b, delta=DELTA_C, c=c_)
+            assert math.isclose(one.value, val, rel_tol=1e-12)
+            if best is None or val < best[0]:
+                best = (val, sigma, c_, e_, k_)
         _, sigma, c_const, pilot_emp, pilot_kl = best
         # ---- the real prior, posterior and certificate ----
         plain = prior_net(prior_idx, seed)
@@ -315,28 +333,19 @@ def recipe_d(name, x_pool, y_pool, *, hidden, cfg, seeds, prior_samples):
     (sigma, C) minimise the Catoni bound predicted at the bound-split size with
     C L(Q) + KL/n = C mu - C^2 n Var / 2 (the Gibbs posterior for Gaussian-like risks).
     """
-    d_in, n_cls = x_pool.shape[1], int(y_pool.max()) + 1
     rows = []
 
     def prior_net(idx, seed):
-        net = train_deterministic(mlp(d_in, hidden, n_cls, seed, dropout=cfg["dropout"]),
-                                  x_pool[idx], y_pool[idx], epochs=cfg["prior_epochs"],
-                                  lr=cfg["erm_lr"], seed=seed)
-        net.eval()
-        return _copy_linear_weights(net, mlp(d_in, hidden, n_cls, seed))
+        return train_prior_net(x_pool, y_pool, idx, hidden=hidden, cfg=cfg, seed=seed)
 
     for seed in seeds:
         t0 = time.time()
         prior_idx, bound_idx = split_indices(x_pool.shape[0], cfg["prior_fraction"],
                                              random_state=seed)
         n_b = len(bound_idx)
-        folds = np.array_split(np.random.default_rng(2000 + seed).permutation(prior_idx),
-                               PILOT_FOLDS)
         mean_risk = {s_: [] for s_ in SIGMA_GRID_D}
         n_var = {s_: [] for s_ in SIGMA_GRID_D}
-        for f, held in enumerate(folds):
-            fit = np.sort(np.concatenate([g for j, g in enumerate(folds) if j != f]))
-            held = np.sort(held)
+        for fit, held in prior_folds(prior_idx, 2000 + seed):
             pnet = prior_net(fit, seed)
             for sigma in SIGMA_GRID_D:
                 p = to_probabilistic(pnet, prior=pnet, prior_sigma=sigma, prior_indices=fit)
@@ -352,11 +361,9 @@ def recipe_d(name, x_pool, y_pool, *, hidden, cfg, seeds, prior_samples):
         best = None
         for sigma in SIGMA_GRID_D:
             mu, nv = float(np.mean(mean_risk[sigma])), float(np.mean(n_var[sigma]))
-            free = C_GRID * mu - C_GRID**2 * nv / 2
-            vals = -np.expm1(-free - math.log(1 / DELTA_D) / n_b) / -np.expm1(-C_GRID)
-            i = int(np.argmin(vals))
-            if best is None or vals[i] < best[0]:
-                best = (float(vals[i]), sigma, float(C_GRID[i]), mu)
+            val, c_ = best_catoni_c(C_GRID * mu - C_GRID**2 * nv / 2, n_b, DELTA_D)
+            if best is None or val < best[0]:
+                best = (val, sigma, c_, mu)
         _, sigma, c_const, mu = best
         plain = prior_net(prior_idx, seed)
         xb, yb = x_pool[bound_idx], y_pool[bound_idx]

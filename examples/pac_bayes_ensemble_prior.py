@@ -24,7 +24,6 @@ Run:  .venv/bin/python examples/pac_bayes_ensemble_prior.py   (about 8 minutes o
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
@@ -33,7 +32,13 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pac_bayes_digits import mlp, train_deterministic  # noqa: E402  (same recipe as there)
+from pac_bayes_digits import (  # noqa: E402  (same recipe and pilot helpers as there)
+    C_GRID,
+    best_catoni_c,
+    mlp,
+    prior_folds,
+    train_deterministic,
+)
 
 from infolens.bounds import gibbs_posterior_bound, holdout_bound  # noqa: E402
 from infolens.data.sklearn_digits import digits  # noqa: E402
@@ -41,7 +46,6 @@ from infolens.nn.pacbayes import split_indices  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DELTA = 0.035
-C_GRID = np.geomspace(0.05, 5.0, 2000)
 FOLDS = 5
 SEEN = tuple(range(5))
 FRESH = tuple(range(10, 20))
@@ -63,15 +67,12 @@ def run_split(x_pool, y_pool, seed, k_nets):
     prior_idx, bound_idx = split_indices(x_pool.shape[0], 0.5, random_state=seed)
     n = len(bound_idx)
     # C from a 5-fold cross-validation of the recipe inside the prior split
-    folds = np.array_split(np.random.default_rng(3000 + seed).permutation(prior_idx), FOLDS)
     cv = []
-    for f, held in enumerate(folds):
-        fit = np.sort(np.concatenate([g for j, g in enumerate(folds) if j != f]))
+    for fit, held in prior_folds(prior_idx, 3000 + seed, FOLDS):
         net = train(x_pool[fit], y_pool[fit], seed + 7)
         cv.append(float((predictions(net, x_pool[held]) != y_pool[held]).float().mean()))
     mu = float(np.mean(cv))
-    vals = -np.expm1(-C_GRID * mu - math.log(1 / DELTA) / n) / -np.expm1(-C_GRID)
-    c_const = float(C_GRID[int(np.argmin(vals))])
+    _, c_const = best_catoni_c(C_GRID * mu, n, DELTA)
     # the prior: K networks trained on the prior split with different seeds
     xb, yb = x_pool[bound_idx], y_pool[bound_idx]
     preds = torch.stack([predictions(train(x_pool[prior_idx], y_pool[prior_idx],

@@ -382,6 +382,18 @@ def classic_bound(empirical_risk: Any, kl: Any, n: int, *, delta: float) -> Boun
     )
 
 
+def _constants(c: Any) -> np.ndarray:
+    cs = np.asarray(as_array(c, "c"), dtype=float).ravel()
+    if cs.size == 0 or not np.all(np.isfinite(cs)) or np.any(cs <= 0):
+        raise ValueError(f"c must be positive finite constants; got {c!r}.")
+    return cs
+
+
+def _catoni(C: Any, linear: Any, pen: Any, n: int) -> Any:
+    """Catoni's bound (1 - exp(-C L - pen/n)) / (1 - e^-C), given ``linear`` = C L."""
+    return -np.expm1(-linear - pen / n) / -np.expm1(-C)
+
+
 def catoni_bound(
     empirical_risk: Any,
     kl: Any,
@@ -427,19 +439,13 @@ def catoni_bound(
     e, k, Kp = _grid(empirical_risk, kl)
     n = _n(n)
     d = _delta(delta)
-    cs = (
-        np.geomspace(1e-2, 1e2, 200)
-        if c is None
-        else np.asarray(as_array(c, "c"), dtype=float).ravel()
-    )
-    if cs.size == 0 or not np.all(np.isfinite(cs)) or np.any(cs <= 0):
-        raise ValueError(f"c must be positive finite constants; got {c!r}.")
+    cs = np.geomspace(1e-2, 1e2, 200) if c is None else _constants(c)
     K = Kp * cs.size
     C = np.repeat(cs[None, :], Kp, axis=0).ravel()
     E = np.repeat(e, cs.size)
     KL = np.repeat(k, cs.size)
     pen = KL + math.log(K / d)
-    vals = -np.expm1(-C * E - pen / n) / -np.expm1(-C)
+    vals = _catoni(C, C * E, pen, n)
     return _finish("catoni", vals, E, KL, pen, n, d, K, "Catoni (2007) Thm 1.2.6", C=C)
 
 
@@ -518,9 +524,7 @@ def gibbs_posterior_bound(
         )
     n = _n(n)
     d = _delta(delta)
-    cs = np.asarray(as_array(c, "c"), dtype=float).ravel()
-    if cs.size == 0 or not np.all(np.isfinite(cs)) or np.any(cs <= 0):
-        raise ValueError(f"c must be positive finite constants; got {c!r}.")
+    cs = _constants(c)
     if prior_weights is None:
         log_pi = np.full(r.size, -math.log(r.size))
     else:
@@ -545,7 +549,7 @@ def gibbs_posterior_bound(
         emp = float(np.dot(q, r))
         kl = max(float(np.dot(q, (a - log_z) - log_pi)), 0.0)  # sum q ln(q / pi) >= 0
         pen = kl + math.log(K / d)
-        val = min(-math.expm1(-C * emp - pen / n) / -math.expm1(-C), 1.0)
+        val = min(float(_catoni(C, C * emp, pen, n)), 1.0)
         if best is None or val < best[0]:
             best = (val, float(C), emp, kl, pen, q, -log_z / n)
     assert best is not None
