@@ -10,6 +10,8 @@ Pure NumPy/SciPy (the torch side lives in :mod:`infolens.nn.pacbayes`).
   ``feder_merhav_upper_bound``, ``bayes_error_bounds``.
 - :mod:`.mixtures`: exact Bayes error and H(Y|X) of Gaussian mixtures.
 - :mod:`.gaussian_fit`: ``fit_gaussian`` (forward vs reverse KL).
+- :mod:`.estimation`: ``entropy_risk_lower_bound`` (van Trees minimax bound on the RMS
+  error of any entropy estimator near a distribution).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ _EXPORTS = {
     "GaussianMixture": "mixtures",
     "fit_gaussian": "gaussian_fit",
     "GaussianFit": "gaussian_fit",
+    "entropy_risk_lower_bound": "estimation",
+    "EntropyRiskBound": "estimation",
 }
 
 __all__ = sorted(_EXPORTS)
