@@ -1,6 +1,6 @@
-"""Run the Examples sections of the exact modules and the foundation helpers as doctests.
+"""Run the Examples sections of the exact and bounds modules and the foundation helpers as doctests.
 
-Modules are discovered under ``infolens.exact`` so that a new module is covered the moment
+Modules are discovered under ``infolens.exact`` and ``infolens.bounds`` so that a new module is covered the moment
 it is added.  Only NumPy/SciPy modules are imported here (nothing that needs torch).
 """
 
@@ -11,6 +11,7 @@ import pkgutil
 import numpy as np
 import pytest
 
+import infolens.bounds
 import infolens.exact
 
 EXACT = [
@@ -18,7 +19,13 @@ EXACT = [
     for m in pkgutil.iter_modules(infolens.exact.__path__)
     if not m.name.startswith("_")
 ]
-MODULES = ["infolens.units", "infolens.result", *EXACT]
+# the bounds modules are NumPy/SciPy only as well (the torch side is infolens.nn.pacbayes)
+BOUNDS = [
+    f"infolens.bounds.{m.name}"
+    for m in pkgutil.iter_modules(infolens.bounds.__path__)
+    if not m.name.startswith("_")
+]
+MODULES = ["infolens.units", "infolens.result", *EXACT, *BOUNDS]
 
 
 def test_all_exact_modules_found():

@@ -85,7 +85,7 @@ def test_zipf_1000_target_of_issue_3_is_below_the_minimax_bound():
     assert b.value == pytest.approx(0.06540, abs=2e-5)
     assert entropy_risk_lower_bound(p, 1000, radius=0.1).value == pytest.approx(0.06125, abs=2e-5)
     # the family's ends are the Zipf laws of exponent 1.2 and 0.8
-    for s, h in zip((1 + b.epsilon, 1 - b.epsilon), b.entropy_range):
+    for s, h in zip((1 + b.epsilon, 1 - b.epsilon), b.entropy_range, strict=True):
         q = zipf(1000, s)
         assert h == pytest.approx(-(q * np.log(q)).sum(), rel=1e-12)
 
@@ -93,7 +93,7 @@ def test_zipf_1000_target_of_issue_3_is_below_the_minimax_bound():
 def test_monotone_in_radius_and_units():
     p = zipf(200, 1.3)
     vals = [entropy_risk_lower_bound(p, 500, radius=r).value for r in (0.01, 0.05, 0.2, 0.5)]
-    assert all(a <= b + 1e-12 for a, b in zip(vals, vals[1:]))
+    assert all(a <= b + 1e-12 for a, b in zip(vals, vals[1:], strict=False))
     nats = entropy_risk_lower_bound(p, 500)
     bits = entropy_risk_lower_bound(p, 500, base=2)
     assert bits.unit == "bits" and nats.unit == "nats"
