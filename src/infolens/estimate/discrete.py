@@ -39,6 +39,11 @@ nsb           posterior mean of ``H`` under the Nemenman–Shafee–Bialek (2002
               ``alphabet_size=None`` the limit of an unbounded alphabet is used (a Dirichlet
               process with concentration ``kappa = K beta``, prior ``p(kappa) ∝
               psi_1(kappa + 1)``, as in Archer, Park & Pillow 2014 with discount 0).
+              That prior keeps mass on symbols never seen, so on a finite alphabet
+              sampled about once per symbol it overestimates: +0.31 nats on a uniform
+              source with ``K = N = 1000`` (-0.02 with ``alphabet_size=1000``), +0.025 on
+              Zipf over 1,000 symbols at ``N = 1000`` (-0.027 with it).  Pass
+              ``alphabet_size`` whenever the alphabet is known.
 pym           posterior mean of ``H`` under the Pitman–Yor mixture prior of Archer, Park &
               Pillow (2014) for an unbounded alphabet: given discount ``d`` and
               concentration ``alpha``, ``E[H|n] = psi(A+1) - sum_i (n_i-d)/A psi(n_i-d+1)
