@@ -54,7 +54,8 @@ def test_zipf_entropy_coverage(method):
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "method",
-    ["plugin", "miller_madow", "grassberger", "chao_shen", "jackknife", "shrink", "nsb", "pym"],
+    ["plugin", "miller_madow", "grassberger", "chao_shen", "jackknife", "shrink", "nsb", "pym",
+     "bonachela"],
 )
 def test_zipf_entropy_coverage_all_methods(method):
     # PYM costs ~50 ms per resample: 100 replicates of 100 resamples (measured 0.93;
@@ -180,7 +181,7 @@ def test_bounded_interval_clips_to_range_and_falls_back_to_percentile():
     assert (lo, hi, kind) == (2.0, 5.0, "percentile")
 
 
-METHODS_COUNT = ["plugin", "miller_madow", "grassberger", "chao_shen", "jackknife", "nsb", "pym"]
+METHODS_COUNT = ["plugin", "miller_madow", "grassberger", "chao_shen", "jackknife", "nsb", "pym", "bonachela"]
 
 
 @pytest.mark.parametrize("method", METHODS_COUNT)
