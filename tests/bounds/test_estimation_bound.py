@@ -90,6 +90,24 @@ def test_zipf_1000_target_of_issue_3_is_below_the_minimax_bound():
         assert h == pytest.approx(-(q * np.log(q)).sum(), rel=1e-12)
 
 
+@pytest.mark.parametrize("radius", [0.05, 0.5, 2.0])
+def test_chosen_half_width_is_as_good_as_a_brute_force_search(radius):
+    # epsilon is searched on a Chebyshev interpolant of the Fisher information; the
+    # result must match the best of 300 half-widths evaluated with the exact moments.
+    from infolens.bounds.estimation import _tilt_moments, _van_trees_sq
+
+    p = np.random.default_rng(3).dirichlet(np.full(300, 0.3))
+    n = 200
+    b = entropy_risk_lower_bound(p, n, radius=radius)
+    lp = np.log(p[p > 0])
+    brute = max(
+        _van_trees_sq(lambda t: _tilt_moments(lp, t)[1], n, e)
+        for e in radius * np.geomspace(1e-3, 1, 300)
+    )
+    assert b.value**2 >= brute * (1 - 1e-6)
+    assert b.value**2 == pytest.approx(_van_trees_sq(lambda t: _tilt_moments(lp, t)[1], n, b.epsilon))
+
+
 def test_monotone_in_radius_and_units():
     p = zipf(200, 1.3)
     vals = [entropy_risk_lower_bound(p, 500, radius=r).value for r in (0.01, 0.05, 0.2, 0.5)]

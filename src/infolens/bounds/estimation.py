@@ -118,11 +118,26 @@ def _tilt_moments(log_p: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.
     return h, v
 
 
-def _van_trees_sq(log_p: np.ndarray, n: int, eps: float) -> float:
+def _van_trees_sq(info_of: Any, n: int, eps: float) -> float:
+    """The squared van Trees bound on ``[1 - eps, 1 + eps]``; ``info_of(theta)`` gives
+    the Fisher information ``Var_theta[ln p]`` at each node."""
     theta = 1.0 + eps * _NODES
-    _, info = _tilt_moments(log_p, theta)
+    info = info_of(theta)
     num = float(np.dot(_PRIOR_W, theta * info)) ** 2
     return num / (n * float(np.dot(_PRIOR_W, info)) + (math.pi / eps) ** 2)
+
+
+def _best_epsilon(info_of: Any, n: int, radius: float) -> float:
+    """The half-width ``<= radius`` that maximises the bound (grid, then bounded search)."""
+    grid = radius * np.geomspace(1e-3, 1.0, 41)
+    vals = np.array([_van_trees_sq(info_of, n, e) for e in grid])
+    i = int(np.argmax(vals))
+    lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+    res = optimize.minimize_scalar(
+        lambda e: -_van_trees_sq(info_of, n, e), bounds=(lo, hi), method="bounded",
+        options={"xatol": 1e-4 * radius},
+    )
+    return float(res.x) if -res.fun > vals[i] else float(grid[i])
 
 
 def entropy_risk_lower_bound(
@@ -160,6 +175,13 @@ def entropy_risk_lower_bound(
     ValueError
         If ``p`` is not a pmf, ``n < 1`` or ``radius`` is not a finite positive number.
 
+    Notes
+    -----
+    About 110 vectorised passes over the support (0.02 s for 1,000 symbols, 4 s for
+    10^6 on one core).  The bound holds for every ``epsilon``; the one returned is found
+    on a Chebyshev interpolant of :math:`I(\theta)` and the bound is then evaluated
+    with exact moments (48-node Gauss–Legendre quadrature over the prior).
+
     Examples
     --------
     Zipf's law over 1,000 symbols, 1,000 draws: no estimator reaches 0.06 nats RMS on
@@ -185,21 +207,21 @@ def entropy_risk_lower_bound(
 
     _, v1 = _tilt_moments(log_p, np.array([1.0]))
     efficient = math.sqrt(max(float(v1[0]), 0.0) / n)
+    def exact_info(theta: np.ndarray) -> np.ndarray:
+        return _tilt_moments(log_p, theta)[1]
+
     if np.ptp(log_p) == 0.0:  # uniform on its support: the tilt does not move p
         eps, best = radius, 0.0
     else:
-        grid = radius * np.geomspace(1e-3, 1.0, 25)
-        vals = np.array([_van_trees_sq(log_p, n, e) for e in grid])
-        i = int(np.argmax(vals))
-        eps, best = float(grid[i]), float(vals[i])
-        lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-        if hi > lo:
-            res = optimize.minimize_scalar(
-                lambda e: -_van_trees_sq(log_p, n, e), bounds=(lo, hi), method="bounded",
-                options={"xatol": 1e-4 * radius},
-            )
-            if -res.fun > best:
-                eps, best = float(res.x), float(-res.fun)
+        # Search epsilon on a Chebyshev interpolant of I(theta) over [1 - radius,
+        # 1 + radius] (64 passes over the support instead of ~2000), then evaluate the
+        # bound at the chosen epsilon with the exact moments: the interpolant only
+        # decides how tight the bound is, never whether it holds.
+        cheb = np.polynomial.chebyshev.Chebyshev.interpolate(
+            exact_info, 63, domain=[1.0 - radius, 1.0 + radius]
+        )
+        eps = _best_epsilon(cheb, n, radius)
+        best = _van_trees_sq(exact_info, n, eps)
     h_ends, _ = _tilt_moments(log_p, np.array([1.0 + eps, 1.0 - eps]))
     return EntropyRiskBound(
         value=math.sqrt(best) / lb,
