@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from infolens.bounds import entropy_risk_lower_bound
+from infolens.data import zipf_pmf as zipf
 from infolens.estimate import discrete as D
 
 RESULTS = Path(__file__).resolve().parent / "results" / "zipf_entropy.md"
@@ -59,11 +60,6 @@ PEERS = {
     "chao_wang_jost": None,
     "bonachela": "bonachela",
 }
-
-
-def zipf(k: int, s: float = 1.0) -> np.ndarray:
-    w = np.arange(1, k + 1, dtype=float) ** -s
-    return w / w.sum()
 
 
 def _stats(values: np.ndarray, h: float) -> dict:

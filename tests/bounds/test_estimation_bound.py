@@ -9,11 +9,7 @@ import pytest
 from scipy import special
 
 from infolens.bounds import entropy_risk_lower_bound
-
-
-def zipf(k: int, s: float = 1.0) -> np.ndarray:
-    w = np.arange(1, k + 1, dtype=float) ** -s
-    return w / w.sum()
+from infolens.data import zipf_pmf as zipf
 
 
 def _count_vectors(k: int, n: int) -> np.ndarray:

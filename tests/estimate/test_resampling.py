@@ -14,13 +14,9 @@ import pytest
 from scipy import stats
 
 import infolens
+from infolens.data import zipf_pmf as zipf
 from infolens.estimate import discrete as D
 from infolens.estimate.resampling import PermutationResult, basic_interval, bounded_interval
-
-
-def zipf(k: int, s: float = 1.0) -> np.ndarray:
-    p = 1.0 / np.arange(1, k + 1) ** s
-    return p / p.sum()
 
 
 def _coverage(func, gen, truth, method, reps, n_boot, seed):

@@ -1,4 +1,5 @@
-"""Data made offline: the 12-bit dataset, scikit-learn's digits, tasks with known answers.
+"""Data made offline: the 12-bit dataset, scikit-learn's digits, tasks with known answers,
+Zipf's law (the test source of the entropy estimators).
 
 Nothing is downloaded.  Names are imported lazily from their submodules.
 """
@@ -12,6 +13,7 @@ _EXPORTS = {
     "digits": "sklearn_digits",
     "known_mi_tasks": "known_mi",
     "KnownMITask": "known_mi",
+    "zipf_pmf": "zipf",
 }
 
 __all__ = list(_EXPORTS)

@@ -743,6 +743,14 @@ def split_indices(
     return np.sort(perm[:k]), np.sort(perm[k:])
 
 
+def _holdout_line(holdout: BoundResult) -> str:
+    """The summary line of a same-examples hold-out bound."""
+    return (
+        f"hold-out bound (same examples) {holdout.value:.4f} "
+        f"(error {holdout.empirical_risk:.4f}, delta {holdout.delta})"
+    )
+
+
 @dataclass(frozen=True)
 class PACBayesCertificate:
     """Risk certificate of a stochastic network, with every term named.
@@ -812,10 +820,7 @@ class PACBayesCertificate:
             f"prior                     {self.prior_kind}",
         ]
         if self.holdout is not None:
-            lines.append(
-                f"hold-out bound (same examples) {self.holdout.value:.4f} "
-                f"(error {self.holdout.empirical_risk:.4f}, delta {self.holdout.delta})"
-            )
+            lines.append(_holdout_line(self.holdout))
         return "\n".join(lines)
 
 
@@ -1084,10 +1089,7 @@ class GibbsCertificate:
             f"C, delta                  {self.catoni_c:.4g}, {self.delta}",
         ]
         if self.holdout is not None:
-            lines.append(
-                f"hold-out bound (same examples) {self.holdout.value:.4f} "
-                f"(error {self.holdout.empirical_risk:.4f}, delta {self.holdout.delta})"
-            )
+            lines.append(_holdout_line(self.holdout))
         return "\n".join(lines)
 
 
