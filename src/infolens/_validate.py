@@ -10,6 +10,7 @@ pandas.
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 _DISCRETE_KINDS = "biuUSO"
+# numpy.exceptions exists from NumPy 1.25; older releases keep the class at the top level
+_VISIBLE_DEPRECATION = getattr(getattr(np, "exceptions", np), "VisibleDeprecationWarning")
 
 
 def _module_of(x: Any) -> str:
@@ -74,7 +77,10 @@ def as_array(x: Any, name: str) -> np.ndarray:
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name}: got a single string {x!r}; pass a sequence of samples.")
     try:
-        arr = np.asarray(x)
+        with warnings.catch_warnings():
+            # NumPy < 1.24 warns on ragged lists before building an object array
+            warnings.simplefilter("ignore", _VISIBLE_DEPRECATION)
+            arr = np.asarray(x)
     except Exception as exc:  # ragged lists and the like
         raise TypeError(
             f"{name}: could not convert {type(x).__name__} to an array ({exc}); "
@@ -83,7 +89,12 @@ def as_array(x: Any, name: str) -> np.ndarray:
     if arr.dtype == object and arr.ndim >= 1:
         # ragged input turned into an array of sequences
         if any(isinstance(v, (list, tuple, np.ndarray)) for v in arr.ravel()[:100]):
-            raise ValueError(f"{name}: the rows have different lengths; pass a rectangular array.")
+            # NumPy < 1.24 builds this object array where newer NumPy raises: same error
+            raise TypeError(
+                f"{name}: could not convert {type(x).__name__} to an array (the rows have "
+                "different lengths); pass a NumPy array, a torch tensor, a pandas object or a "
+                "rectangular list."
+            )
     return arr
 
 

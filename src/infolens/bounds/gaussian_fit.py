@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import integrate, optimize, stats
 
 from .._validate import check_positive_int, check_random_state, check_samples
 
@@ -164,9 +164,9 @@ def fit_gaussian(
         if lp.shape != t.shape or np.any(np.isnan(lp)):
             raise ValueError("the log-density must return one finite (or -inf) value per row.")
         w = np.exp(lp - lp.max())
-        z = np.trapezoid(w, t)
-        mu = np.trapezoid(w * t, t) / z
-        var = np.trapezoid(w * (t - mu) ** 2, t) / z
+        z = integrate.trapezoid(w, t)
+        mu = integrate.trapezoid(w * t, t) / z
+        var = integrate.trapezoid(w * (t - mu) ** 2, t) / z
         return GaussianFit(
             np.array([mu]),
             np.array([[var]]),

@@ -128,7 +128,9 @@ def kl_inv_upper(q: Any, c: Any) -> Any:
         ok = _kl(qa, mid) <= ca
         lo = np.where(ok, mid, lo)
         hi = np.where(ok, hi, mid)
-    return _out(hi)
+    # a zero budget leaves only p = q; bisection alone would stop wherever round-off in
+    # kl(q||p) ~ (p - q)^2 / (2q(1-q)) first exceeds 0, about sqrt(eps) away from q
+    return _out(np.where(ca == 0, qa, hi))
 
 
 def kl_inv_lower(q: Any, c: Any) -> Any:
@@ -169,4 +171,4 @@ def kl_inv_lower(q: Any, c: Any) -> Any:
         ok = _kl(qa, mid) <= ca
         hi = np.where(ok, mid, hi)
         lo = np.where(ok, lo, mid)
-    return _out(lo)
+    return _out(np.where(ca == 0, qa, lo))  # zero budget: exactly q (see kl_inv_upper)
