@@ -1,5 +1,5 @@
 """The import structure of infolens: no cycles between modules, lazy package exports, and
-cheap imports (``import infolens.nn`` without torch).
+cheap imports (``import infolens.nn`` without torch, estimators without ``scipy.stats``).
 
 The cycle check reads every module under ``src/infolens`` with :mod:`ast`: ``import`` and
 ``from ... import`` statements anywhere in the file (function-level ones included, relative
@@ -265,3 +265,28 @@ def test_exact_and_top_level_imports_load_no_numpy():
         "infolens.data, infolens.nn; print(sorted({'numpy', 'scipy', 'torch'} & set(sys.modules)))"
     ) == "[]"
 
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "infolens.entropy(x, method='kl')",
+        "infolens.entropy(x)",
+        "infolens.mutual_information(x, y, method='ksg1')",
+        "infolens.mutual_information(x, y, method='ksg2')",
+        "infolens.mutual_information(x, y)",
+        "infolens.mutual_information(x, y, method='gaussian', ci=0.9, n_boot=20)",
+        "infolens.conditional_mutual_information(x, y, x + y, method='fp')",
+        "infolens.kl_divergence(x, y, method='knn')",
+        "infolens.entropy(x.round(), method='binning')",
+        "infolens.entropy((3 * x).astype(int), method='nsb')",
+        "infolens.permutation_test(x, y, method='ksg1', n_permutations=5)",
+    ],
+)
+def test_estimators_on_plain_data_do_not_import_scipy_stats(call):
+    loaded = _run(
+        "import sys, numpy as np, infolens\n"
+        "rng = np.random.default_rng(0); x = rng.normal(size=200); y = x + rng.normal(size=200)\n"
+        f"{call}\n"
+        "print('scipy.stats' in sys.modules)"
+    )
+    assert loaded == "False"
