@@ -9,41 +9,30 @@ Top level, for samples (rows are samples, columns are dimensions)::
 
 each with ``method=`` (default ``"auto"``), ``base=`` (``"e"`` nats by default, ``2`` bits)
 and ``ci=`` (e.g. 0.95), returning an :class:`Estimate`.  Closed forms on known
-distributions live in :mod:`infolens.exact`.  Heavy submodules are imported on first use,
-so ``import infolens`` needs only NumPy and SciPy and stays fast.
+distributions live in :mod:`infolens.exact`.  Submodules and the estimator functions are
+imported on first use (:mod:`infolens._lazy`), so ``import infolens`` loads neither NumPy
+nor torch and takes about 10 ms.
 """
 
 from __future__ import annotations
 
-import importlib
-
+from ._lazy import attach
+from ._version import __version__
 from .result import Estimate
 from .units import convert, log_base, unit_name
 
-__version__ = "0.1.0"
-
-_API = {
-    "entropy": "infolens.estimate.api",
-    "mutual_information": "infolens.estimate.api",
-    "conditional_mutual_information": "infolens.estimate.api",
-    "kl_divergence": "infolens.estimate.api",
-    "estimators": "infolens.estimate.api",
-    "permutation_test": "infolens.estimate.resampling",
+_EXPORTS = {
+    "entropy": "estimate.api",
+    "mutual_information": "estimate.api",
+    "conditional_mutual_information": "estimate.api",
+    "kl_divergence": "estimate.api",
+    "estimators": "estimate.api",
+    "permutation_test": "estimate.resampling",
 }
 _SUBMODULES = ("exact", "estimate", "bounds", "ib", "pid", "nn", "data", "verify", "report", "units")
 
 __all__ = [
-    "Estimate", "convert", "log_base", "unit_name", "__version__", *_API, *_SUBMODULES,
+    "Estimate", "convert", "log_base", "unit_name", "__version__", *_EXPORTS, *_SUBMODULES,
 ]
 
-
-def __getattr__(name: str):
-    if name in _API:
-        return getattr(importlib.import_module(_API[name]), name)
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module 'infolens' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, _EXPORTS, _SUBMODULES)

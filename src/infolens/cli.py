@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``infolens`` argument parser (sub-commands report, verify, estimate)."""
     p = _Parser(prog="infolens", description="Information theory for looking inside "
                 "deep-learning models and data.")
-    from . import __version__
+    from ._version import __version__
 
     p.add_argument("--version", action="version", version=f"infolens {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -223,7 +223,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(format_table(results))
     if args.html:
-        from . import __version__
+        from ._version import __version__
         from .report.render import _CSS
 
         page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"

@@ -246,7 +246,8 @@ def bayes_error_bounds(
     >>> r.lower <= g.bayes_error() <= r.upper
     True
     """
-    import infolens  # local import: the estimator API is heavier than this module
+    # local import: the estimator API is heavier than this module
+    from ..estimate.api import mutual_information
 
     ya = check_samples(y, "y", min_samples=2, kind="discrete")
     if ya.shape[1] != 1:
@@ -267,7 +268,7 @@ def bayes_error_bounds(
     # (the interval is two-sided at d/2; each end alone holds with 1 - d/2, conservative)
     terms["H_Y_low"], terms["H_Y_high"] = h_lo, h_hi
     # the MI interval is needed by the upper side even when the lower side uses the ceiling
-    est = infolens.mutual_information(
+    est = mutual_information(
         x, codes, method=mi_method, ci=1 - d, n_boot=n_boot, random_state=random_state, **mi_params
     )
     terms["I_estimate"] = float(est)
@@ -299,7 +300,7 @@ def bayes_error_bounds(
     cands: dict[str, tuple[float, bool]] = {}
     if k > 1:  # re-derive the entropy/MI interval at the smaller budget
         _, h_hi_k = label_entropy_interval(codes, n_classes=m, delta=dk / 2)
-        est_k = infolens.mutual_information(
+        est_k = mutual_information(
             x,
             codes,
             method=mi_method,

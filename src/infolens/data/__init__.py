@@ -6,7 +6,7 @@ Nothing is downloaded.  Names are imported lazily from their submodules.
 
 from __future__ import annotations
 
-import importlib
+from .._lazy import attach
 
 _EXPORTS = {
     "tishby12": "twelve_bit",
@@ -19,7 +19,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module 'infolens.data' has no attribute {name!r}")
+__getattr__, __dir__ = attach(__name__, _EXPORTS)

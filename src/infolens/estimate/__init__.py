@@ -14,36 +14,34 @@ family registers its estimators in one table (:mod:`infolens.estimate._registry`
 - :mod:`~infolens.estimate.streaming` — accumulators for batches and Dask arrays;
 - :mod:`~infolens.estimate.resampling` — confidence intervals and permutation tests.
 
-Submodules are imported on first attribute access so that ``import infolens`` stays fast.
+The modules form one line, each importing only those before it::
+
+    _registry, auto, _intervals        the table, the "auto" policy, interval primitives
+    discrete, binning, knn, gaussian   estimators; each registers itself
+    _call                              a validated call with its chosen estimator
+    resampling                         intervals of a call, permutation tests
+    api                                entropy, mutual_information, ...
+
+(``kde`` and ``streaming`` stand beside them.)  Submodules are imported on first attribute
+access so that ``import infolens`` stays fast.
 """
 
 from __future__ import annotations
 
-import importlib
+from .._lazy import attach
 
-_API = (
-    "entropy",
-    "mutual_information",
-    "conditional_mutual_information",
-    "kl_divergence",
-    "estimators",
+_EXPORTS = {
+    "entropy": "api",
+    "mutual_information": "api",
+    "conditional_mutual_information": "api",
+    "kl_divergence": "api",
+    "estimators": "api",
+    "permutation_test": "resampling",
+}
+_SUBMODULES = (
+    "api", "auto", "binning", "discrete", "gaussian", "kde", "knn", "resampling", "streaming",
 )
 
-__all__ = [*_API, "permutation_test"]
+__all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name in _API:
-        return getattr(importlib.import_module(f"{__name__}.api"), name)
-    if name == "permutation_test":
-        return importlib.import_module(f"{__name__}.resampling").permutation_test
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{__name__}.{name}":
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-        raise
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, _EXPORTS, _SUBMODULES)

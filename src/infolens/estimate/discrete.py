@@ -87,8 +87,8 @@ from scipy import special
 
 from .._validate import check_positive_int
 from ..units import log_base, unit_name
+from ._intervals import Interval, basic_interval, bounded_interval, register_interval
 from ._registry import register
-from .resampling import Interval, basic_interval, bounded_interval, register_interval
 
 __all__ = [
     "ENTROPY_ESTIMATORS",

@@ -3,8 +3,10 @@
 Interval schemes (chosen per estimator by :func:`confidence_interval`)
 --------------------------------------------------------------------
 1. **An estimator's own scheme.**  A module can attach one to a registered estimator
-   with :func:`register_interval`; it is used first.  The count-based discrete estimators
-   of :mod:`infolens.estimate.discrete` register the *multinomial bootstrap* below.
+   with :func:`register_interval` (defined in :mod:`infolens.estimate._intervals`, below
+   the estimator modules, and re-exported here); it is used first.  The count-based
+   discrete estimators of :mod:`infolens.estimate.discrete` register the *multinomial
+   bootstrap* below.
 2. **Multinomial bootstrap (count-based discrete estimators).**  Joint cell counts are
    resampled as ``c* ~ Multinomial(N, q)`` — the row bootstrap of Efron (1979) done on
    the counts — and the estimator is recomputed from the re-marginalised counts.  The
@@ -63,15 +65,17 @@ Phipson, B. & Smyth, G. K. (2010). Permutation p-values should never be zero.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy import special
 
-from .._validate import check_positive_int, check_probability, check_random_state
+from .._validate import check_base, check_positive_int, check_probability, check_random_state
 from ..result import Estimate
+from ..units import unit_name
+from ._call import Call, prepare
+from ._intervals import _HOOKS, Interval, basic_interval, bounded_interval, register_interval
 
 __all__ = [
     "Interval",
@@ -86,125 +90,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Interval:
-    """A confidence interval in nats: ``low``, ``high``, ``stderr``, the ``scheme`` used
-    and the number of resamples."""
-
-    low: float
-    high: float
-    stderr: float
-    scheme: str
-    n_resamples: int
-
-
-IntervalFunc = Callable[..., Interval]
-_HOOKS: dict[tuple[str, str], IntervalFunc] = {}
-
-
-def register_interval(quantity: str, name: str) -> Callable[[IntervalFunc], IntervalFunc]:
-    """Attach an interval scheme to the registered estimator ``(quantity, name)``.
-
-    The decorated function is called as ``func(call, value, *, level, n_boot,
-    random_state)`` where ``call`` holds the validated inputs (``call.arrays``,
-    ``call.params``, ``call.n`` and ``call.run(arrays, rng)`` which evaluates the
-    estimator in nats), ``value`` is the point estimate in nats and ``random_state`` a
-    ``numpy.random.Generator``; it returns an :class:`Interval` in nats.
-    """
-
-    def deco(func: IntervalFunc) -> IntervalFunc:
-        _HOOKS[(quantity, name)] = func
-        return func
-
-    return deco
-
-
-def basic_interval(
-    value: float, replicates: np.ndarray, pivot: float, level: float
-) -> tuple[float, float]:
-    """Basic bootstrap interval ``[v - q_hi(r - pivot), v - q_lo(r - pivot)]``.
-
-    Parameters
-    ----------
-    value : float
-        The estimate from the data.
-    replicates : ndarray
-        Estimates from the resamples.
-    pivot : float
-        The true value in the bootstrap world (the functional at the empirical
-        distribution).
-    level : float
-        Confidence level in (0, 1).
-    """
-    a = (1.0 - level) / 2.0
-    d = np.asarray(replicates, dtype=np.float64) - pivot
-    lo_q, hi_q = np.quantile(d, [a, 1.0 - a])
-    return value - float(hi_q), value - float(lo_q)
-
-
-def bounded_interval(
-    value: float,
-    replicates: np.ndarray,
-    pivot: float,
-    level: float,
-    *,
-    low: float = -math.inf,
-    high: float = math.inf,
-) -> tuple[float, float, str]:
-    """Basic bootstrap interval restricted to the parameter range ``[low, high]``.
-
-    The basic interval ``[v - q_hi(r - pivot), v - q_lo(r - pivot)]`` reflects the
-    bootstrap deviations around the estimate and can leave the parameter space
-    (Davison & Hinkley 1997, sec. 5.3).  It is intersected with ``[low, high]``.  When
-    the intersection is empty the reflection has carried the whole interval across a
-    boundary — the statistic sits at the edge of its range in the bootstrap world, e.g.
-    the plug-in entropy of a uniform pmf (the maximum ``log K``), where the estimator's
-    first-order variance vanishes, every replicate lies below the pivot and
-    ``value - pivot`` is not even approximately pivotal.  The *percentile* interval
-    ``[q_lo(r), q_hi(r)]`` is used instead: its end points are estimates on resamples,
-    so they respect the range (Efron & Tibshirani 1993, sec. 13.3); it is widened to
-    contain ``value``.
-
-    Parameters
-    ----------
-    value : float
-        The estimate from the data.
-    replicates : ndarray
-        Estimates from the resamples.
-    pivot : float
-        The true value in the bootstrap world.
-    level : float
-        Confidence level in (0, 1).
-    low, high : float
-        The range of the parameter (e.g. ``0`` and ``log K`` for an entropy over a known
-        alphabet of ``K`` symbols).
-
-    Returns
-    -------
-    (float, float, str)
-        Lower end, upper end and ``"basic"`` or ``"percentile"`` (which was used).
-
-    References
-    ----------
-    Davison, A. C. & Hinkley, D. V. (1997). *Bootstrap Methods and their Application*.
-    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
-    """
-    lo, hi = basic_interval(value, replicates, pivot, level)
-    lo_c, hi_c = max(lo, low), min(hi, high)
-    if lo_c <= hi_c:
-        return lo_c, hi_c, "basic"
-    a = (1.0 - level) / 2.0
-    p_lo, p_hi = np.quantile(np.asarray(replicates, dtype=np.float64), [a, 1.0 - a])
-    return min(float(p_lo), value), max(float(p_hi), value), "percentile"
-
-
 def _finite_std(r: np.ndarray) -> float:
     r = r[np.isfinite(r)]
     return float(np.std(r, ddof=1)) if r.size > 1 else 0.0
 
 
 def row_bootstrap(
-    call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
+    call: Call, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
 ) -> Interval:
     """Row bootstrap (resampling with replacement), basic interval around ``value``."""
     n = call.n
@@ -217,7 +109,7 @@ def row_bootstrap(
 
 
 def half_sampling(
-    call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
+    call: Call, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
 ) -> Interval:
     """Half-sampling (delete-n/2 jackknife) standard error and normal interval.
 
@@ -243,15 +135,15 @@ def half_sampling(
 
 
 def confidence_interval(
-    call: Any, value: float, *, level: float = 0.95, n_boot: int = 200, random_state: Any = None
+    call: Call, value: float, *, level: float = 0.95, n_boot: int = 200, random_state: Any = None
 ) -> Interval:
     """Confidence interval for a validated estimator call (scheme: module docstring).
 
     Parameters
     ----------
-    call : object
-        The validated call made by :mod:`infolens.estimate.api` (estimator info,
-        arrays, parameters).
+    call : infolens.estimate._call.Call
+        The prepared call (estimator info, arrays, parameters; made by
+        :func:`infolens.estimate._call.prepare`).
     value : float
         The point estimate in nats.
     level : float
@@ -280,7 +172,7 @@ def confidence_interval(
 
 
 def _two_sample(
-    call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
+    call: Call, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
 ) -> Interval:
     """KL from two samples: resample each sample separately (with replacement for
     discrete estimators, half-samples without replacement otherwise)."""
@@ -387,12 +279,10 @@ def permutation_test(
     >>> res.pvalue
     0.005
     """
-    from . import api  # local import: api imports this module
-
     m = check_positive_int(n_permutations, "n_permutations")
     rng = check_random_state(random_state)
-    lb = api.check_base(base)
-    call = api._prepare("mi", (x, y), method, params)
+    lb = check_base(base)
+    call = prepare("mi", (x, y), method, params)
     est_rng = np.random.default_rng(rng.integers(2**63))
     observed = call.run(rng=est_rng)
     xa, ya = call.arrays
@@ -404,7 +294,7 @@ def permutation_test(
     b = int(np.sum(null >= observed - tol))
     stat = Estimate(
         observed / lb,
-        unit=api.unit_name(base),
+        unit=unit_name(base),
         method=call.info.name,
         n=call.n,
         params=dict(call.params),

@@ -3,16 +3,16 @@
 - :mod:`infolens.exact.discrete` — pmf arrays, one axis per variable.
 - :mod:`infolens.exact.gaussian` — covariance matrices.
 - :mod:`infolens.exact.channels` — channel matrices and capacities.
+
+Each submodule is imported on first use.
 """
 
-from . import discrete
+from __future__ import annotations
 
-__all__ = ["discrete", "gaussian", "channels"]
+from .._lazy import attach
 
+_SUBMODULES = ("discrete", "gaussian", "channels")
 
-def __getattr__(name: str):
-    import importlib
+__all__ = list(_SUBMODULES)
 
-    if name in ("gaussian", "channels"):
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(name)
+__getattr__, __dir__ = attach(__name__, {}, _SUBMODULES)

@@ -1,47 +1,101 @@
 """PyTorch integration (requires the ``torch`` extra: ``pip install infolens[torch]``).
 
-Submodules are imported lazily so ``import infolens.nn`` stays cheap; any name listed in
-``_EXPORTS`` is fetched from its submodule on first access.
+- :mod:`~infolens.nn.activations` — capture layer outputs by forward hooks;
+- :mod:`~infolens.nn.plane` — the information plane of a network during training;
+- :mod:`~infolens.nn.analysis` — data processing, linear-Gaussian flow, weights, dropout,
+  batch norm, sufficiency;
+- :mod:`~infolens.nn.layers` — aliasing and anti-aliased downsampling;
+- :mod:`~infolens.nn.vib` — the variational information bottleneck;
+- :mod:`~infolens.nn.pacbayes` — PAC-Bayes training and certificates;
+- :mod:`~infolens.nn.synergy` — synergy among neurons.
+
+``import infolens.nn`` is cheap and does not import torch: each name below is imported from
+its submodule on first use, and the first use of a name raises an :class:`ImportError`
+naming the extra to install when torch is missing.
 """
 
 from __future__ import annotations
 
-import importlib
+from .._lazy import attach
 
-try:  # fail early and clearly when torch is missing
-    import torch as _torch  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised only without torch
-    raise ImportError(
-        "infolens.nn needs PyTorch: install it with `pip install infolens[torch]` "
-        "(or `pip install torch` first on a CPU-only machine)."
-    ) from exc
-
-# name -> submodule that defines it.  Each submodule is owned by one area of the code.
-_EXPORTS: dict[str, str] = {}
+# public name -> the submodule that defines it (tests/test_imports.py checks this against
+# each submodule's __all__)
+_EXPORTS = {
+    "capture": "activations",
+    "Captured": "activations",
+    "select_layers": "activations",
+    "layer_names": "activations",
+    "InformationPlane": "plane",
+    "log_schedule": "plane",
+    "LayerEstimator": "plane",
+    "RangeBinning": "plane",
+    "WidthBinning": "plane",
+    "QuantileBinning": "plane",
+    "KDEBounds": "plane",
+    "NoisyNetwork": "plane",
+    "SampleEstimator": "plane",
+    "BinRangeWarning": "plane",
+    "SaturationWarning": "plane",
+    "make_layer_estimator": "plane",
+    "load_records": "plane",
+    "plot_information_plane": "plane",
+    "track_seeds": "plane",
+    "summarize_seeds": "plane",
+    "plot_seeds": "plane",
+    "binomial_filter": "layers",
+    "BlurPool": "layers",
+    "aliased_power_fraction": "layers",
+    "downsampling_matrix": "layers",
+    "downsampling_information": "layers",
+    "aliasing_tradeoff": "layers",
+    "DPIReport": "analysis",
+    "dpi_report": "analysis",
+    "LinearGaussianFlow": "analysis",
+    "linear_gaussian_flow": "analysis",
+    "WeightEntropy": "analysis",
+    "weight_entropy": "analysis",
+    "DropoutChannel": "analysis",
+    "dropout_information": "analysis",
+    "BatchNormReport": "analysis",
+    "batchnorm_information": "analysis",
+    "sufficiency_gap": "analysis",
+    "VariationalBottleneck": "vib",
+    "VIBOutput": "vib",
+    "VIBLoss": "vib",
+    "vib_loss": "vib",
+    "gaussian_kl_to_standard": "vib",
+    "ProbLinear": "pacbayes",
+    "ProbConv2d": "pacbayes",
+    "to_probabilistic": "pacbayes",
+    "prob_layers": "pacbayes",
+    "posterior_kl": "pacbayes",
+    "set_mode": "pacbayes",
+    "bounded_cross_entropy": "pacbayes",
+    "bound_objective": "pacbayes",
+    "pac_bayes_train": "pacbayes",
+    "split_indices": "pacbayes",
+    "certificate": "pacbayes",
+    "PACBayesCertificate": "pacbayes",
+    "gibbs_certificate": "pacbayes",
+    "gibbs_network": "pacbayes",
+    "GibbsCertificate": "pacbayes",
+    "neuron_synergy": "synergy",
+    "NeuronSynergy": "synergy",
+}
 _SUBMODULES = ("activations", "plane", "layers", "analysis", "vib", "pacbayes", "synergy")
 
+__all__ = list(_EXPORTS)
 
-def _register_exports() -> None:
-    for mod in _SUBMODULES:
-        try:
-            m = importlib.import_module(f"{__name__}.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{mod}":
-                continue
-            raise
-        for n in getattr(m, "__all__", ()):
-            _EXPORTS[n] = mod
+_getattr, __dir__ = attach(__name__, _EXPORTS, _SUBMODULES)
 
 
 def __getattr__(name: str):
-    if not _EXPORTS:
-        _register_exports()
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module 'infolens.nn' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    if not _EXPORTS:
-        _register_exports()
-    return sorted(set(globals()) | set(_EXPORTS))
+    try:
+        return _getattr(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != "torch":
+            raise
+        raise ImportError(
+            f"infolens.nn.{name} needs PyTorch: install it with `pip install infolens[torch]` "
+            "(or `pip install torch` first on a CPU-only machine)."
+        ) from exc

@@ -687,7 +687,7 @@ def sufficiency_gap(
     T. M. Cover and J. A. Thomas, *Elements of Information Theory*, 2nd ed., 2006, §2.9
     (sufficient statistics).
     """
-    import infolens
+    from ..estimate.api import mutual_information
 
     xa = check_samples(x, "x")
     ta = check_samples(t, "t")
@@ -698,8 +698,8 @@ def sufficiency_gap(
     rng = check_random_state(random_state)
 
     def gap(idx):
-        ixy = infolens.mutual_information(xa[idx], ya[idx], method=method, base=base, **options)
-        ity = infolens.mutual_information(ta[idx], ya[idx], method=method, base=base, **options)
+        ixy = mutual_information(xa[idx], ya[idx], method=method, base=base, **options)
+        ity = mutual_information(ta[idx], ya[idx], method=method, base=base, **options)
         return float(ixy), float(ity), ixy.unit
 
     full = np.arange(n)

@@ -511,7 +511,7 @@ class SampleEstimator(LayerEstimator):
         self._y = y
 
     def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
-        import infolens
+        from ..estimate.api import mutual_information
 
         if t.shape[1] > self.max_dim:
             raise ValueError(
@@ -519,8 +519,8 @@ class SampleEstimator(LayerEstimator):
                 f"{self.method!r} is not reliable in that dimension. Use binning or KDEBounds."
             )
         tt = t.astype(np.float64)
-        ixt = infolens.mutual_information(self._x, tt, method=self.method, **self.options)
-        ity = infolens.mutual_information(tt, self._y, method=self.label_method)
+        ixt = mutual_information(self._x, tt, method=self.method, **self.options)
+        ity = mutual_information(tt, self._y, method=self.label_method)
         mine = self.params()
         return (ixt.replace(quantity="I(X;T)", method=self.method, params=ixt.params | mine),
                 ity.replace(quantity="I(T;Y)", method=self.label_method,

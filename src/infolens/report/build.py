@@ -116,7 +116,7 @@ def check_output_dir(out: str | Path, force: bool) -> Path:
 def _versions() -> dict[str, str]:
     import numpy
 
-    from .. import __version__
+    from .._version import __version__
 
     out = {"infolens": __version__, "python": platform.python_version(), "numpy": numpy.__version__}
     try:

@@ -1,0 +1,151 @@
+"""A prepared estimator call: validated arrays, their data kinds, the chosen estimator.
+
+:func:`prepare` is step 1-4 of every sample estimate (:mod:`infolens.estimate.api`):
+
+1. validate each argument through :mod:`infolens._validate`;
+2. classify each as ``"discrete"`` or ``"continuous"`` (the call's signature is
+   ``"discrete"``, ``"continuous"`` or ``"mixed"``);
+3. resolve ``method="auto"`` with :func:`infolens.estimate.auto.choose` or look the named
+   method up in the registry;
+4. check that the estimator accepts these data kinds and parameters (a clear error
+   otherwise).
+
+The result, a :class:`Call`, evaluates the estimator in nats on its own data or on
+resampled rows (:meth:`Call.run`); the interval schemes and the permutation test of
+:mod:`infolens.estimate.resampling` and the public functions of
+:mod:`infolens.estimate.api` all work on it.  This module imports every estimator module,
+so that choosing a method sees the whole registry; it is imported by ``resampling`` and
+``api`` and by nothing below them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._validate import check_consistent_length, check_samples, is_discrete
+from . import _registry, auto, discrete
+from . import binning as _binning  # noqa: F401  (registers "binning")
+from . import gaussian as _gaussian  # noqa: F401  (registers "gaussian", "gcmi")
+from . import knn as _knn  # noqa: F401  (registers the k-NN family)
+
+__all__ = ["Call", "prepare"]
+
+_ARGS = {
+    "entropy": ("x",),
+    "mi": ("x", "y"),
+    "cmi": ("x", "y", "z"),
+    "kl": ("p_samples", "q_samples"),
+}
+
+
+def _kind(arr: np.ndarray) -> str:
+    return "discrete" if is_discrete(arr) else "continuous"
+
+
+def _signature(kinds: tuple[str, ...]) -> str:
+    if all(k == "discrete" for k in kinds):
+        return "discrete"
+    if all(k == "continuous" for k in kinds):
+        return "continuous"
+    return "mixed"
+
+
+def _names_accepting(quantity: str, signature: str) -> list[str]:
+    return [e.name for e in _registry.estimators(quantity) if signature in e.kinds]
+
+
+@dataclass
+class Call:
+    """A validated call: the estimator, its inputs and its final parameters."""
+
+    quantity: str
+    info: _registry.EstimatorInfo
+    arrays: tuple[np.ndarray, ...]
+    params: dict[str, Any]
+    kinds: tuple[str, ...]
+    n: int
+
+    def run(
+        self, arrays: tuple[np.ndarray, ...] | None = None, rng: np.random.Generator | None = None
+    ) -> float:
+        """Value in nats on ``arrays`` (default: the call's own data)."""
+        kw = dict(self.params)
+        if self.info.random:
+            kw["random_state"] = rng if rng is not None else np.random.default_rng(0)
+        value = float(self.info.func(*(self.arrays if arrays is None else arrays), **kw))
+        if math.isnan(value):
+            raise RuntimeError(
+                f"estimator {self.info.name!r} returned NaN; this is a bug in infolens, "
+                "please report it."
+            )
+        return value
+
+
+def prepare(quantity: str, raw: tuple[Any, ...], method: str, params: dict[str, Any]) -> Call:
+    names = _ARGS[quantity]
+    if not isinstance(method, str):
+        raise TypeError(
+            f"method must be a string (a registered name or 'auto'); got {type(method).__name__}."
+        )
+    arrays = [check_samples(a, nm) for a, nm in zip(raw, names, strict=True)]
+    if quantity == "kl":
+        n = arrays[0].shape[0]
+    else:
+        n = check_consistent_length(**dict(zip(names, arrays, strict=True)))
+    kinds = tuple(_kind(a) for a in arrays)
+    sig = _signature(kinds)
+    params = dict(params)
+    if method == "auto":
+        n_symbols = None
+        if quantity == "entropy" and sig == "discrete":
+            codes, radix = discrete.encode(arrays[0])
+            n_symbols = int(discrete._count(codes, radix)[0].size)
+        name, auto_params = auto.choose(
+            quantity, kinds, n, tuple(a.shape[1] for a in arrays), n_symbols
+        )
+        params = {**auto_params, **params}
+    else:
+        name = method
+    info = _registry.get(quantity, name)
+    if sig not in info.kinds:
+        raise TypeError(_kind_error(quantity, info, names, arrays, kinds, sig))
+    allowed = set(info.params)
+    bad = sorted(set(params) - allowed)
+    if bad:
+        raise TypeError(
+            f"method={info.name!r} got unexpected parameter(s) {bad}; it accepts "
+            f"{sorted(allowed) or 'no parameters'} (see infolens.estimators())."
+        )
+    if "continuous" in kinds:
+        arrays = [
+            check_samples(a, nm, kind="continuous") if k == "continuous" else a
+            for a, nm, k in zip(arrays, names, kinds, strict=True)
+        ]
+    return Call(quantity, info, tuple(arrays), params, kinds, int(n))
+
+
+def _kind_error(quantity, info, names, arrays, kinds, sig) -> str:
+    desc = ", ".join(
+        f"{nm} is {k} (dtype {a.dtype})" for nm, a, k in zip(names, arrays, kinds, strict=True)
+    )
+    alternatives = _names_accepting(quantity, sig)
+    alt = f" Methods that accept {sig} data: {alternatives}." if alternatives else ""
+    if "discrete" in info.kinds and "continuous" not in info.kinds and "continuous" in kinds:
+        fix = (
+            f"method={info.name!r} is a discrete estimator but {desc}. Bin the data first "
+            "(method='binning', or infolens.estimate.binning.discretize) or use a continuous "
+            "method; integer-valued floats can be cast with x.astype(int)."
+        )
+    elif "discrete" in kinds and "discrete" not in info.kinds and "mixed" not in info.kinds:
+        fix = (
+            f"method={info.name!r} needs continuous (floating-point) data but {desc}. Use a "
+            "discrete method, or cast with x.astype(float) if the integers are measurements "
+            "(k-NN estimators then see ties)."
+        )
+    else:
+        fix = f"method={info.name!r} accepts {list(info.kinds)} data, but {desc} ({sig})."
+    return fix + alt

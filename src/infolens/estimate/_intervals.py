@@ -1,0 +1,134 @@
+"""Interval primitives shared by :mod:`~infolens.estimate.resampling` and the estimators'
+own interval schemes: the :class:`Interval` record, the basic and range-bounded bootstrap
+intervals, and the table of schemes attached to registered estimators
+(:func:`register_interval`).
+
+It sits below the estimator modules, so that :mod:`~infolens.estimate.discrete` can attach
+its multinomial bootstrap without importing :mod:`~infolens.estimate.resampling`, which
+sits above them (it prepares calls, and a call needs every estimator registered).  The
+public names are re-exported by :mod:`~infolens.estimate.resampling`; the schemes are
+described there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Interval", "IntervalFunc", "register_interval", "basic_interval", "bounded_interval"]
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval in nats: ``low``, ``high``, ``stderr``, the ``scheme`` used
+    and the number of resamples."""
+
+    low: float
+    high: float
+    stderr: float
+    scheme: str
+    n_resamples: int
+
+
+IntervalFunc = Callable[..., Interval]
+_HOOKS: dict[tuple[str, str], IntervalFunc] = {}
+
+
+def register_interval(quantity: str, name: str) -> Callable[[IntervalFunc], IntervalFunc]:
+    """Attach an interval scheme to the registered estimator ``(quantity, name)``.
+
+    The decorated function is called as ``func(call, value, *, level, n_boot,
+    random_state)`` where ``call`` (an :class:`infolens.estimate._call.Call`) holds the
+    validated inputs (``call.arrays``, ``call.params``, ``call.n`` and
+    ``call.run(arrays, rng)`` which evaluates the estimator in nats), ``value`` is the
+    point estimate in nats and ``random_state`` a ``numpy.random.Generator``; it returns
+    an :class:`Interval` in nats.
+    """
+
+    def deco(func: IntervalFunc) -> IntervalFunc:
+        _HOOKS[(quantity, name)] = func
+        return func
+
+    return deco
+
+
+def basic_interval(
+    value: float, replicates: np.ndarray, pivot: float, level: float
+) -> tuple[float, float]:
+    """Basic bootstrap interval ``[v - q_hi(r - pivot), v - q_lo(r - pivot)]``.
+
+    Parameters
+    ----------
+    value : float
+        The estimate from the data.
+    replicates : ndarray
+        Estimates from the resamples.
+    pivot : float
+        The true value in the bootstrap world (the functional at the empirical
+        distribution).
+    level : float
+        Confidence level in (0, 1).
+    """
+    a = (1.0 - level) / 2.0
+    d = np.asarray(replicates, dtype=np.float64) - pivot
+    lo_q, hi_q = np.quantile(d, [a, 1.0 - a])
+    return value - float(hi_q), value - float(lo_q)
+
+
+def bounded_interval(
+    value: float,
+    replicates: np.ndarray,
+    pivot: float,
+    level: float,
+    *,
+    low: float = -math.inf,
+    high: float = math.inf,
+) -> tuple[float, float, str]:
+    """Basic bootstrap interval restricted to the parameter range ``[low, high]``.
+
+    The basic interval ``[v - q_hi(r - pivot), v - q_lo(r - pivot)]`` reflects the
+    bootstrap deviations around the estimate and can leave the parameter space
+    (Davison & Hinkley 1997, sec. 5.3).  It is intersected with ``[low, high]``.  When
+    the intersection is empty the reflection has carried the whole interval across a
+    boundary — the statistic sits at the edge of its range in the bootstrap world, e.g.
+    the plug-in entropy of a uniform pmf (the maximum ``log K``), where the estimator's
+    first-order variance vanishes, every replicate lies below the pivot and
+    ``value - pivot`` is not even approximately pivotal.  The *percentile* interval
+    ``[q_lo(r), q_hi(r)]`` is used instead: its end points are estimates on resamples,
+    so they respect the range (Efron & Tibshirani 1993, sec. 13.3); it is widened to
+    contain ``value``.
+
+    Parameters
+    ----------
+    value : float
+        The estimate from the data.
+    replicates : ndarray
+        Estimates from the resamples.
+    pivot : float
+        The true value in the bootstrap world.
+    level : float
+        Confidence level in (0, 1).
+    low, high : float
+        The range of the parameter (e.g. ``0`` and ``log K`` for an entropy over a known
+        alphabet of ``K`` symbols).
+
+    Returns
+    -------
+    (float, float, str)
+        Lower end, upper end and ``"basic"`` or ``"percentile"`` (which was used).
+
+    References
+    ----------
+    Davison, A. C. & Hinkley, D. V. (1997). *Bootstrap Methods and their Application*.
+    Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*.
+    """
+    lo, hi = basic_interval(value, replicates, pivot, level)
+    lo_c, hi_c = max(lo, low), min(hi, high)
+    if lo_c <= hi_c:
+        return lo_c, hi_c, "basic"
+    a = (1.0 - level) / 2.0
+    p_lo, p_hi = np.quantile(np.asarray(replicates, dtype=np.float64), [a, 1.0 - a])
+    return min(float(p_lo), value), max(float(p_hi), value), "percentile"
