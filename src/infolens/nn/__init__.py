@@ -7,7 +7,8 @@
 - :mod:`~infolens.nn.layers` — aliasing and anti-aliased downsampling;
 - :mod:`~infolens.nn.vib` — the variational information bottleneck;
 - :mod:`~infolens.nn.pacbayes` — PAC-Bayes training and certificates;
-- :mod:`~infolens.nn.synergy` — synergy among neurons.
+- :mod:`~infolens.nn.synergy` — synergy among neurons;
+- :mod:`~infolens.nn.usable` — usable (predictive) information of a layer for a probe family.
 
 ``import infolens.nn`` is cheap and does not import torch: each name below is imported from
 its submodule on first use, and the first use of a name raises an :class:`ImportError`
@@ -81,8 +82,9 @@ _EXPORTS = {
     "GibbsCertificate": "pacbayes",
     "neuron_synergy": "synergy",
     "NeuronSynergy": "synergy",
+    "usable_information": "usable",
 }
-_SUBMODULES = ("activations", "plane", "layers", "analysis", "vib", "pacbayes", "synergy")
+_SUBMODULES = ("activations", "plane", "layers", "analysis", "vib", "pacbayes", "synergy", "usable")
 
 __all__ = list(_EXPORTS)
 

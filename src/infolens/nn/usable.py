@@ -56,7 +56,7 @@ from .._validate import (
 from ..result import Estimate
 from ..units import unit_name
 
-__all__ = ["usable_information", "PROBES"]
+__all__ = ["usable_information"]
 
 PROBES = ("linear", "mlp")
 _WEIGHT_DECAYS = (1e-4, 1e-3, 1e-2, 1e-1)
