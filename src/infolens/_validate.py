@@ -34,7 +34,7 @@ __all__ = [
 
 _DISCRETE_KINDS = "biuUSO"
 # numpy.exceptions exists from NumPy 1.25; older releases keep the class at the top level
-_VISIBLE_DEPRECATION = getattr(getattr(np, "exceptions", np), "VisibleDeprecationWarning")
+_VISIBLE_DEPRECATION = getattr(np, "exceptions", np).VisibleDeprecationWarning
 
 
 def _module_of(x: Any) -> str:

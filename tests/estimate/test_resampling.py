@@ -357,3 +357,81 @@ def test_mixed_estimators_coverage_slow(name):
 
     cov = _coverage(infolens.mutual_information, gen, truth, name, reps=200, n_boot=50, seed=53)
     assert cov >= 0.90, (name, cov)
+
+
+# ------------------------------------------------- intervals inside the parameter range
+
+
+def _independent_args(quantity, kinds, rng, n=200):
+    def one(kind):
+        return rng.integers(0, 4, n) if kind == "discrete" else rng.normal(size=n)
+
+    if quantity == "mi":
+        if "continuous" in kinds:
+            return one("continuous"), one("continuous")
+        if "discrete" in kinds:
+            return one("discrete"), one("discrete")
+        return one("continuous"), one("discrete")
+    if quantity == "cmi":
+        k = "continuous" if "continuous" in kinds else "discrete"
+        return one(k), one(k), one(k)
+    k = "continuous" if "continuous" in kinds else "discrete"
+    return one(k), one(k)  # kl: two samples of one distribution
+
+
+_RANGE_CASES = [
+    (e.quantity, e.name, e.kinds)
+    for e in infolens.estimators()
+    if e.quantity in ("mi", "cmi", "kl") and e.name not in ("pym",)  # pym is entropy-only
+]
+
+
+@pytest.mark.parametrize("quantity, name, kinds", _RANGE_CASES, ids=lambda v: str(v))
+def test_information_intervals_never_go_below_zero(quantity, name, kinds):
+    # independent variables (or two samples of one law): the truth is 0, so the raw
+    # interval of a nearly unbiased estimator straddles 0 and must be cut there
+    func = {"mi": infolens.mutual_information, "cmi": infolens.conditional_mutual_information,
+            "kl": infolens.kl_divergence}[quantity]
+    lows = []
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        est = func(*_independent_args(quantity, kinds, rng), method=name, ci=0.95,
+                   n_boot=40, random_state=seed)
+        assert 0.0 <= est.ci[0] <= est.ci[1], (name, est.ci)
+        if est.params["ci_cut"]:
+            assert "raised to 0" in est.params["ci_cut"]
+        lows.append(est.params["ci_cut"])
+    # the cut is reported, not silent: at least one of three null samples needed it
+    # (a basic/normal interval around an estimate near 0 with sd > 0 reaches below 0
+    # unless the estimator is biased up by more than z * sd)
+    if name not in ("plugin", "binning", "bonachela"):  # biased upward at the null
+        assert any(lows), (name, lows)
+
+
+def test_entropy_interval_stays_below_log_alphabet_size_when_it_is_given():
+    from infolens.estimate._intervals import Interval
+    from infolens.estimate.resampling import _within_range
+
+    class _C:
+        quantity, kinds, params = "entropy", ("discrete",), {"alphabet_size": 8}
+
+    iv = _within_range(Interval(1.9, 2.2, 0.05, "row bootstrap", 10), _C())
+    assert iv.high == pytest.approx(math.log(8)) and "log K" in iv.cut
+    # end to end, on samples at the uniform pmf where intervals reach log K from below
+    for x in (np.repeat(np.arange(8), 25), np.random.default_rng(0).integers(0, 8, 400)):
+        for method in ("nsb", "shrink"):
+            est = infolens.entropy(x, method=method, alphabet_size=8, ci=0.95, random_state=1)
+            assert 0.0 <= est.ci[0] <= est.ci[1] <= math.log(8) + 1e-12, (method, est.ci)
+
+
+def test_cut_interval_collapses_to_the_range_end_when_wholly_outside():
+    from infolens.estimate._intervals import Interval
+    from infolens.estimate.resampling import _within_range
+
+    class _C:  # the fields of a Call that the range needs
+        quantity, kinds, params = "mi", ("continuous", "continuous"), {}
+
+    iv = _within_range(Interval(-0.3, -0.1, 0.05, "half-sampling", 10), _C())
+    assert (iv.low, iv.high) == (0.0, 0.0) and "raised to 0" in iv.cut
+    same = Interval(0.1, 0.2, 0.05, "half-sampling", 10)
+    assert _within_range(same, _C()) is same

@@ -23,14 +23,16 @@ __all__ = ["Interval", "IntervalFunc", "register_interval", "basic_interval", "b
 
 @dataclass(frozen=True)
 class Interval:
-    """A confidence interval in nats: ``low``, ``high``, ``stderr``, the ``scheme`` used
-    and the number of resamples."""
+    """A confidence interval in nats: ``low``, ``high``, ``stderr``, the ``scheme`` used,
+    the number of resamples, and ``cut``: what was cut to keep the interval inside the
+    quantity's range (empty when nothing was)."""
 
     low: float
     high: float
     stderr: float
     scheme: str
     n_resamples: int
+    cut: str = ""
 
 
 IntervalFunc = Callable[..., Interval]

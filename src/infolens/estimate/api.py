@@ -81,6 +81,7 @@ def _estimate(
         stderr = iv.stderr / lb
         record["ci_scheme"] = iv.scheme
         record["n_boot"] = iv.n_resamples
+        record["ci_cut"] = iv.cut or None
     return Estimate(
         value / lb,
         unit=unit_name(base),

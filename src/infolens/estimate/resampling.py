@@ -65,7 +65,7 @@ Phipson, B. & Smyth, G. K. (2010). Permutation p-values should never be zero.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -162,13 +162,52 @@ def confidence_interval(
     rng = check_random_state(random_state)
     if call.quantity == "kl":
         # two independent samples: resample each within itself
-        return _two_sample(call, value, level=level, n_boot=n_boot, random_state=rng)
-    hook = _HOOKS.get((call.quantity, call.info.name))
-    if hook is not None:
-        return hook(call, value, level=level, n_boot=n_boot, random_state=rng)
-    if all(k == "discrete" for k in call.info.kinds):
-        return row_bootstrap(call, value, level=level, n_boot=n_boot, random_state=rng)
-    return half_sampling(call, value, level=level, n_boot=n_boot, random_state=rng)
+        iv = _two_sample(call, value, level=level, n_boot=n_boot, random_state=rng)
+    elif (hook := _HOOKS.get((call.quantity, call.info.name))) is not None:
+        iv = hook(call, value, level=level, n_boot=n_boot, random_state=rng)
+    elif all(k == "discrete" for k in call.info.kinds):
+        iv = row_bootstrap(call, value, level=level, n_boot=n_boot, random_state=rng)
+    else:
+        iv = half_sampling(call, value, level=level, n_boot=n_boot, random_state=rng)
+    return _within_range(iv, call)
+
+
+def parameter_range(call: Call) -> tuple[float, float]:
+    """The values the estimated quantity can take, in nats.
+
+    MI, conditional MI and KL divergence are never negative.  An entropy of discrete data
+    lies in ``[0, log K]`` when the alphabet size ``K`` is passed (``alphabet_size=``),
+    in ``[0, inf)`` otherwise; a differential entropy can take any real value.
+    """
+    if call.quantity in ("mi", "cmi", "kl"):
+        return 0.0, math.inf
+    if call.quantity == "entropy" and all(k == "discrete" for k in call.kinds):
+        k = call.params.get("alphabet_size")
+        return 0.0, (math.log(k) if k else math.inf)
+    return -math.inf, math.inf
+
+
+def _within_range(iv: Interval, call: Call) -> Interval:
+    """Cut an interval to the parameter range; ``Interval.cut`` says what was cut.
+
+    Cutting never lowers coverage: the true value lies in the range.  When the whole
+    interval lies outside it (an estimate below 0 whose interval is too), the interval
+    collapses to the nearest end of the range.
+    """
+    low, high = parameter_range(call)
+    lo, hi = iv.low, iv.high
+    notes = []
+    if lo < low:
+        notes.append(f"low end {lo:.4g} raised to {low:g} nats")
+        lo = low
+    if hi > high:
+        notes.append(f"high end {hi:.4g} lowered to log K = {high:.4g} nats")
+        hi = high
+    if not notes:
+        return iv
+    if lo > hi:  # the whole interval lay outside the range
+        lo = hi = low if iv.high < low else high
+    return replace(iv, low=lo, high=hi, cut="; ".join(notes))
 
 
 def _two_sample(
