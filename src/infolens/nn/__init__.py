@@ -8,7 +8,9 @@
 - :mod:`~infolens.nn.vib` — the variational information bottleneck;
 - :mod:`~infolens.nn.pacbayes` — PAC-Bayes training and certificates;
 - :mod:`~infolens.nn.synergy` — synergy among neurons;
-- :mod:`~infolens.nn.usable` — usable (predictive) information of a layer for a probe family.
+- :mod:`~infolens.nn.usable` — usable (predictive) information of a layer for a probe family;
+- :mod:`~infolens.nn.lightning` — record an information plane from a Lightning ``Trainer``
+  or a plain training loop.
 
 ``import infolens.nn`` is cheap and does not import torch: each name below is imported from
 its submodule on first use, and the first use of a name raises an :class:`ImportError`
@@ -83,8 +85,11 @@ _EXPORTS = {
     "neuron_synergy": "synergy",
     "NeuronSynergy": "synergy",
     "usable_information": "usable",
+    "lightning_callback": "lightning",
+    "track_training": "lightning",
 }
-_SUBMODULES = ("activations", "plane", "layers", "analysis", "vib", "pacbayes", "synergy", "usable")
+_SUBMODULES = ("activations", "plane", "layers", "analysis", "vib", "pacbayes", "synergy", "usable",
+               "lightning")
 
 __all__ = list(_EXPORTS)
 
