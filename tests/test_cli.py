@@ -112,6 +112,85 @@ def test_estimate_bad_input(discrete_csv, tmp_path, capsys):
     assert main(["estimate", str(path), "--x", "a", "--y", "b", "--ci", "1.5"]) == 2
 
 
+@pytest.fixture
+def float_csv_with_text(tmp_path):
+    # issue 17 item 5: 500 floats and one "abc" made pandas read the column as text, and
+    # the column was silently estimated as 500 categories (NSB entropy 12.36 nats instead
+    # of the k-NN value ~1.34 for the floats)
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=500)
+    path = tmp_path / "text.csv"
+    path.write_text("a,b\n" + "".join(
+        f"{x},{i % 3}\n" if i != 250 else "abc,0\n" for i, x in enumerate(v)))
+    return path
+
+
+def test_estimate_refuses_a_float_column_with_a_text_cell(float_csv_with_text, capsys):
+    path = float_csv_with_text
+    assert main(["estimate", str(path), "--x", "a"]) == 2
+    err = capsys.readouterr().err
+    assert "column 'a'" in err and "'abc' in data row 250" in err and "--categorical a" in err
+    # on purpose: every distinct cell is one label (500 of them, one seen twice)
+    assert main(["estimate", str(path), "--x", "a", "--categorical", "a",
+                 "--method", "plugin", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    counts = np.array([1.0] * 500)  # 499 distinct floats plus "abc": all distinct
+    assert rec["value"] == pytest.approx(entropy(counts / counts.sum()), abs=1e-12)
+    # an integer column can be declared categorical too; unknown names are refused
+    assert main(["estimate", str(path), "--x", "b", "--categorical", "b", "--method",
+                 "plugin"]) == 0
+    assert main(["estimate", str(path), "--x", "b", "--categorical", "a"]) == 2
+    assert "not among the --x/--y/--z columns" in capsys.readouterr().err
+
+
+def test_estimate_text_only_column_is_categorical_without_a_flag(tmp_path, capsys):
+    path = tmp_path / "t.csv"
+    path.write_text("c\n" + "cat\ndog\n" * 50)
+    assert main(["estimate", str(path), "--x", "c", "--method", "plugin", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["value"] == pytest.approx(np.log(2), abs=1e-12)
+
+
+def test_estimate_json_at_huge_magnitudes(tmp_path, capsys):
+    # issue 17 items 2-3: values near 1e300 overflowed the covariance; --json then died
+    # with "Out of range float values are not JSON compliant" and a traceback
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=500)
+    w = v + rng.normal(size=500)
+    path = tmp_path / "huge.csv"
+    path.write_text("a,b\n" + "".join(f"{float(p) * 1e300!r},{float(q) * 1e300!r}\n" for p, q in zip(v, w, strict=True)))
+    assert main(["estimate", str(path), "--x", "a", "--method", "gaussian", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    # h(1e300 X) = h(X) + log 1e300; the unscaled estimate on the same draws is the reference
+    import infolens
+
+    ref = float(infolens.entropy(v, method="gaussian")) + np.log(1e300)
+    assert rec["value"] == pytest.approx(ref, rel=1e-9)
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "--method", "gaussian",
+                 "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["value"] == pytest.approx(float(infolens.mutual_information(v, w, method="gaussian")),
+                                         rel=1e-9)
+
+
+def test_estimate_json_writes_non_finite_values_as_null_with_a_note(discrete_csv, monkeypatch,
+                                                                     capsys):
+    import infolens
+    from infolens.result import Estimate
+
+    def infinite(*args, **kwargs):
+        return Estimate(float("inf"), unit="nats", method="plugin", n=500, ci=(1.0, float("inf")),
+                        ci_level=0.9, params={"pseudocount": 0.0}, quantity="I(X;Y)")
+
+    monkeypatch.setattr(infolens, "mutual_information", infinite)
+    path, _, _ = discrete_csv
+    assert main(["estimate", str(path), "--x", "a", "--y", "b", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)  # standard JSON: no Infinity token
+    assert rec["value"] is None and rec["ci"] == [1.0, None]
+    assert rec["non_finite"] == {"value": "inf", "ci[1]": "inf"}
+    assert main(["estimate", str(path), "--x", "a", "--y", "b"]) == 0
+    assert "I(X;Y) = inf nats" in capsys.readouterr().out
+
+
 def test_verify_html_adds_a_section_to_an_existing_report(tmp_path, monkeypatch, capsys):
     import infolens.verify as v
 

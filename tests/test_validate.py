@@ -362,3 +362,22 @@ def test_pmf_tolerance_does_not_grow_with_size():
     # float32 pmfs (softmax outputs) round to 1 only within float32 precision
     q = np.full(1000, 1e-3, dtype=np.float32)
     assert V.check_pmf(q, "p").sum() == pytest.approx(1.0, abs=1e-4)
+
+
+def test_meta_tensor_is_refused_naming_the_argument():
+    # issue 17 item 1: torch raised "Cannot copy out of meta tensor" from inside as_array
+    torch = pytest.importorskip("torch")
+    with pytest.raises(ValueError, match=r"^acts: got a torch tensor on the 'meta' device \(shape \(4, 3\)\)"):
+        V.as_array(torch.empty(4, 3, device="meta"), "acts")
+
+
+def test_object_columns_mixing_numbers_and_text_are_refused():
+    # issue 17 item 4: sorting True and "a" leaked "'<' not supported between ..."
+    y = np.array([[1, "a"], [2, "b"], ["c", "d"]], dtype=object)
+    with pytest.raises(TypeError, match=r"^y: column 0 mixes .*2 number/bool, 1 str.*'c' at row 2"):
+        V.check_samples(y, "y")
+    with pytest.raises(TypeError, match=r"str, 1 bytes"):
+        V.check_samples(np.array(["a", "b", b"c"], dtype=object), "x")
+    # one kind per column is fine, also when the kinds differ between columns
+    ok = np.array([[1, "a"], [2.5, "b"], [True, "c"]], dtype=object)
+    assert V.check_samples(ok, "x").shape == (3, 2)

@@ -29,6 +29,7 @@ __all__ = [
     "check_probability",
     "check_positive_int",
     "check_finite_array",
+    "check_orderable_objects",
     "is_discrete",
 ]
 
@@ -53,6 +54,13 @@ def as_array(x: Any, name: str) -> np.ndarray:
         if not hasattr(x, "detach"):
             raise TypeError(f"{name}: got a torch object of type {type(x).__name__}, expected a tensor.")
         t = x.detach()
+        if getattr(t, "is_meta", False) or getattr(getattr(t, "device", None), "type", "") == "meta":
+            raise ValueError(
+                f"{name}: got a torch tensor on the 'meta' device (shape {tuple(t.shape)}), which "
+                "holds no data, only a shape and dtype; compute it on a real device ('cpu' or "
+                "'cuda') first, e.g. by running the model after model.to_empty(device='cpu') "
+                "and loading its weights."
+            )
         if getattr(t, "dtype", None) is not None and "bfloat16" in str(t.dtype):
             t = t.float()
         return t.cpu().numpy()
@@ -96,6 +104,45 @@ def as_array(x: Any, name: str) -> np.ndarray:
                 "rectangular list."
             )
     return arr
+
+
+def _type_family(v: Any) -> str:
+    if isinstance(v, (numbers.Number, np.number, np.bool_)):
+        return "number/bool"
+    if isinstance(v, (str, np.str_)):
+        return "str"
+    if isinstance(v, (bytes, np.bytes_)):
+        return "bytes"
+    return type(v).__name__
+
+
+def check_orderable_objects(arr: np.ndarray, name: str) -> None:
+    """Raise ``TypeError`` if a column of an object array mixes kinds of value that cannot
+    be compared (numbers with strings, strings with bytes, ...).
+
+    Every discrete estimator sorts the labels of a column to code them; a column holding
+    ``True`` and ``"a"`` cannot be sorted.  The message names the argument, the column,
+    the kinds found and the first row of the less common kind.
+    """
+    if arr.dtype != object:
+        return
+    flat = arr.reshape(arr.shape[0], -1)
+    for j in range(flat.shape[1]):
+        col = flat[:, j]
+        fams = [_type_family(v) for v in col]
+        kinds = dict.fromkeys(fams)
+        if len(kinds) <= 1:
+            continue
+        counts = {k: fams.count(k) for k in kinds}
+        rare = min(counts, key=counts.get)
+        row = fams.index(rare)
+        where = f"column {j}" if flat.shape[1] > 1 else "the column"
+        desc = ", ".join(f"{counts[k]} {k}" for k in kinds)
+        raise TypeError(
+            f"{name}: {where} mixes kinds of value that cannot be ordered ({desc}; first "
+            f"{rare} value {col[row]!r} at row {row}). Labels must be of one kind: convert "
+            f"the column, e.g. {name}.astype(str), or fix the stray entry."
+        )
 
 
 def is_discrete(arr: np.ndarray) -> bool:
@@ -158,6 +205,7 @@ def check_samples(
     if n < min_samples:
         raise ValueError(f"{name}: {n} samples given, this estimator needs at least {min_samples}.")
     check_finite_array(arr, name)
+    check_orderable_objects(arr, name)
     if kind == "discrete" and arr.dtype.kind in "fc":
         raise TypeError(
             f"{name} holds floating-point values (dtype {arr.dtype}) but a discrete estimator was "

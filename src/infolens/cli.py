@@ -136,7 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--ci", type=float, default=None, metavar="LEVEL",
                    help="confidence level of an interval, e.g. 0.95")
     e.add_argument("--seed", type=_nonneg_int, default=0)
-    e.add_argument("--json", action="store_true", help="machine-readable output")
+    e.add_argument("--categorical", metavar="COLS", default=None,
+                   help="comma-separated columns (of --x/--y/--z) to treat as categorical "
+                   "labels even if they hold numbers; a column mixing numbers and text is "
+                   "refused without this")
+    e.add_argument("--json", action="store_true", help="machine-readable output; a "
+                   "non-finite number is written as null and listed under 'non_finite'")
     return p
 
 
@@ -242,7 +247,44 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------
-def _columns(spec: str, table: Any, kind: str, where: str) -> Any:
+def _typed_column(col: Any, name: str, where: str, categorical: bool) -> Any:
+    """Type one column of a table for estimation.
+
+    ``categorical``: integer and text columns are used as they are, other columns become
+    their text labels.  Otherwise a text column whose cells are all numbers becomes
+    numeric, one whose cells are all text stays categorical, and one mixing numbers and
+    text is refused (naming the first non-numeric row): one stray cell would otherwise
+    turn a column of measurements into thousands of categories.
+    """
+    import pandas as pd
+
+    from .report.errors import InputError
+
+    if categorical:
+        return col if col.dtype.kind in "biuOSU" else col.astype(str)
+    # object columns, and pandas' string dtype ("str", kind "O" too); a categorical dtype
+    # is categorical on purpose
+    if col.dtype.kind != "O" or isinstance(col.dtype, pd.CategoricalDtype):
+        return col
+    present = col.notna()
+    numeric = pd.to_numeric(col, errors="coerce")
+    text = present & numeric.isna()
+    if not text.any():
+        return numeric
+    if text.all() or not (present & ~text).any():
+        return col
+    row = int(text.to_numpy().argmax())
+    n_text, n_num = int(text.sum()), int((present & ~text).sum())
+    raise InputError(
+        f"--{where}: column {name!r} holds {n_num} numbers and {n_text} non-numeric cell(s); "
+        f"the first is {col.iloc[row]!r} in data row {row} (0-based, header not counted). "
+        f"Fix or remove the cell, or pass --categorical {name} to treat the whole column as "
+        "categorical labels."
+    )
+
+
+def _columns(spec: str, table: Any, kind: str, where: str,
+             categorical: frozenset[str] = frozenset()) -> Any:
     import numpy as np
 
     from .report.errors import InputError
@@ -257,6 +299,8 @@ def _columns(spec: str, table: Any, kind: str, where: str) -> Any:
                 raise InputError(
                     f"--{where}: the NPZ file has no array {n!r}; it has {sorted(table)}.")
             a = np.asarray(table[n])
+            if n in categorical and a.dtype.kind not in "biuSU":
+                a = a.astype(str)
             arrays.append(a.reshape(len(a), -1) if a.ndim != 1 else a.reshape(-1, 1))
         lengths = {len(a) for a in arrays}
         if len(lengths) > 1:
@@ -272,7 +316,41 @@ def _columns(spec: str, table: Any, kind: str, where: str) -> Any:
         else:
             raise InputError(
                 f"--{where}: no column {n!r}; the columns are {list(map(str, table.columns))}.")
-    return table[cols]
+    import pandas as pd
+
+    return pd.DataFrame({c: _typed_column(table[c], str(c), where,
+                                          str(c) in categorical or n in categorical)
+                         for c, n in zip(cols, names, strict=True)})
+
+
+def _json_safe(obj: Any, path: str = "") -> tuple[Any, dict[str, str]]:
+    """Replace every non-finite number by ``None``; return the copy and a map from the
+    path of each replaced entry (``"value"``, ``"ci[1]"``, ``"params.k"``) to what it was
+    (``"inf"``, ``"-inf"``, ``"nan"``).  JSON has no infinity, and a string in a number
+    field would break readers; ``null`` plus the map keeps the output standard JSON."""
+    import math
+
+    import numpy as np
+
+    notes: dict[str, str] = {}
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            out[k], sub = _json_safe(v, f"{path}.{k}" if path else str(k))
+            notes.update(sub)
+        return out, notes
+    if isinstance(obj, (list, tuple)):
+        items = []
+        for i, v in enumerate(obj):
+            item, sub = _json_safe(v, f"{path}[{i}]")
+            items.append(item)
+            notes.update(sub)
+        return items, notes
+    if isinstance(obj, (float, np.floating)) and not math.isfinite(float(obj)):
+        return None, {path: repr(float(obj))}
+    if isinstance(obj, np.generic):
+        return obj.item(), notes
+    return obj, notes
 
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
@@ -308,9 +386,16 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
             raise InputError(f"FILE {args.file}: cannot read the NPZ file ({exc}).") from None
     else:
         raise InputError(f"FILE {args.file}: unknown type {suffix!r}; use .csv, .npz or .parquet.")
-    x = _columns(args.x, table, kind, "x")
-    y = None if args.y is None else _columns(args.y, table, kind, "y")
-    z = None if args.z is None else _columns(args.z, table, kind, "z")
+    selected = {s.strip() for spec in (args.x, args.y, args.z) if spec for s in spec.split(",")}
+    categorical = frozenset(
+        s.strip() for s in (args.categorical or "").split(",") if s.strip())
+    unknown = sorted(categorical - selected)
+    if unknown:
+        raise InputError(f"--categorical: {unknown} are not among the --x/--y/--z columns "
+                         f"{sorted(selected)}.")
+    x = _columns(args.x, table, kind, "x", categorical)
+    y = None if args.y is None else _columns(args.y, table, kind, "y", categorical)
+    z = None if args.z is None else _columns(args.z, table, kind, "z", categorical)
     if z is not None and y is None:
         raise InputError("--z needs --y: I(X;Y|Z) is estimated from three groups of columns.")
     base: Any = args.base
@@ -352,6 +437,9 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
               "ci_level": getattr(est, "ci_level", None), "params": getattr(est, "params", {}),
               "file": str(path), "x": args.x, "y": args.y, "z": args.z}
     if args.json:
+        record, non_finite = _json_safe(record)
+        if non_finite:
+            record["non_finite"] = non_finite
         print(json.dumps(record, default=str, allow_nan=False))
     else:
         ci = "" if record["ci"] is None else (

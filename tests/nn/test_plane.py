@@ -216,21 +216,46 @@ def test_plots_and_seed_summary(tmp_path):
     assert (tmp_path / "plane.png").stat().st_size > 1000
 
 
+class _FrozenNoise(nn.Module):
+    """T = X_0 + sigma * N with one noise draw per input row, frozen (a noisy layer)."""
+
+    def __init__(self, noise):
+        super().__init__()
+        self.noise = noise
+
+    def forward(self, x):
+        return x[:, :1] + self.noise
+
+
 def test_sample_estimator_gcmi_on_a_linear_gaussian_layer(rng):
-    # T = first coordinate of X ~ N(0, I_2), Y = 1[X_0 + 0.5 Z > 0]: the layer estimate of
-    # I(T;Y) equals infolens.mutual_information on the same arrays (it is a thin wrapper)
+    # T = X_0 + 0.5 N with X ~ N(0, I_2) and N ~ N(0, 1) frozen per row, Y = 1[X_0 + 0.5 Z > 0].
+    # I(X;T) = 1/2 log(1 + 1/0.25) = 0.805 nats is finite: a noisy layer.  The layer estimate
+    # equals infolens.mutual_information on the same arrays (the estimator is a thin wrapper).
+    # (Issue 14: this test used T = X_0 itself, whose I(X;T) is infinite; GCMI returned a
+    # number set by round-off.  That case must now fail with a clear error, checked below.)
     import infolens
 
     x = rng.normal(size=(800, 2)).astype(np.float32)
     y = (x[:, 0] + 0.5 * rng.normal(size=800) > 0).astype(int)
-    plane = InformationPlane(_pick([0]), x, y, layers=["1"], estimator="gcmi", base="e")
+    noise = torch.from_numpy((0.5 * rng.normal(size=(800, 1))).astype(np.float32))
+    net = nn.Sequential(_FrozenNoise(noise), nn.Identity())
+    plane = InformationPlane(net, x, y, layers=["1"], estimator="gcmi", base="e")
     rows = {r["quantity"]: r for r in plane.record(0)}
-    t = x[:, :1].astype(np.float64)
+    t = (torch.from_numpy(x)[:, :1] + noise).numpy().astype(np.float64)
     ref_x = infolens.mutual_information(x.astype(np.float64), t, method="gcmi")
     ref_y = infolens.mutual_information(t, y, method="ross")  # labels: mixed-data k-NN
     assert rows["I(X;T)"]["value"] == pytest.approx(float(ref_x), rel=1e-12)
     assert rows["I(T;Y)"]["value"] == pytest.approx(float(ref_y), rel=1e-12)
     assert rows["I(T;Y)"]["params"]["label_method"] == "ross"
+    # GCMI is unbiased here (Gaussian copula); by the delta method (var(rho_hat) ~
+    # (1 - rho^2)^2 / n, dI/drho = rho / (1 - rho^2)) its sd is about rho / sqrt(n) =
+    # 0.894 / sqrt(800) = 0.032 nats, so 0.15 nats is a > 4 sd margin
+    assert float(ref_x) == pytest.approx(0.5 * math.log(1 + 1 / 0.25), abs=0.15)
+    # a deterministic layer T = X_0: I(X;T) is infinite, and GCMI says so instead of
+    # returning a number set by round-off
+    det = InformationPlane(_pick([0]), x, y, layers=["1"], estimator="gcmi", base="e")
+    with pytest.raises(ValueError, match="deterministically related"):
+        det.record(0)
     wide = InformationPlane(_pick(list(range(2))), x, y, layers=["1"],
                             estimator=SampleEstimator("gcmi", max_dim=1))
     with pytest.raises(ValueError, match="max_dim"):

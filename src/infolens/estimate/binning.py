@@ -21,6 +21,12 @@ a discrete entropy estimator (``estimator=``, plug-in by default) to the bin cou
 continuous entropy estimators; ``differential=False`` returns the entropy of the bin
 labels ``H(bins)`` instead.  For MI and CMI the volumes cancel and both agree.
 
+A deterministic relation ``y = f(x)`` gives a finite value, the MI of the binned
+variables (at most ``log(bins)`` per column), which depends on the bins: it measures the
+discretised variables, not the infinite MI of the continuous ones.  Columns with values
+beyond 2**1000 in magnitude get their edges placed on the column divided by a power of
+two (exact), so spans such as ``max - min`` do not overflow.
+
 References
 ----------
 Paninski, L. (2003). Estimation of entropy and mutual information. *Neural Comput.* 15.
@@ -180,14 +186,36 @@ def discretize(
     edges = []
     codes = np.empty(arr.shape, dtype=np.int64)
     for j in np.arange(arr.shape[1]):
-        e = _column_edges(arr[:, j], bins, rule, rng)
-        c = np.searchsorted(e, arr[:, j], side="right") - 1
-        c[arr[:, j] == e[-1]] = e.size - 2  # the last bin is closed on the right
+        col, cbins, crng, k = arr[:, j], bins, rng, 0
+        top = max(float(np.abs(col).max()), 0.0 if rng is None else max(abs(rng[0]), abs(rng[1])))
+        if top > 2.0**_SAFE_EXP:
+            # near the float64 limit, spans like max - min overflow: place the edges on the
+            # column divided by a power of two (exact, so every value lands in the same bin)
+            k = int(np.frexp(top)[1])
+            col = np.ldexp(col, -k)
+            crng = None if rng is None else (float(np.ldexp(rng[0], -k)), float(np.ldexp(rng[1], -k)))
+            cbins = float(np.ldexp(bins, -k)) if rule == "width" else bins
+        e = _column_edges(col, cbins, rule, crng)
+        c = np.searchsorted(e, col, side="right") - 1
+        c[col == e[-1]] = e.size - 2  # the last bin is closed on the right
         codes[:, j] = c
-        edges.append(e)
+        edges.append(np.ldexp(e, k) if k else e)
     return Discretized(
         codes=codes, edges=tuple(edges), params={"bins": bins, "rule": rule, "range": rng}
     )
+
+
+_SAFE_EXP = 1000
+
+
+def _log_widths(d: Discretized) -> np.ndarray:
+    """log of the width of the bin holding each value, shape (n, d); computed on edges
+    divided by a power of two, so a width near 1e308 does not overflow."""
+    out = np.empty(d.codes.shape)
+    for j, e in enumerate(d.edges):
+        k = int(np.frexp(float(np.abs(e).max()))[1])
+        out[:, j] = (np.log(np.diff(np.ldexp(e, -k))) + k * np.log(2.0))[d.codes[:, j]]
+    return out
 
 
 _BIN_PARAMS = {"bins": 10, "rule": "uniform", "range": None, "estimator": "plugin"}
@@ -200,7 +228,7 @@ def _binned(args: tuple[np.ndarray, ...], bins: Any, rule: str, range: Any):  # 
         if a.dtype.kind == "f":
             d = discretize(a, bins=bins, rule=rule, range=range)
             out.append(d.codes)
-            logvol += np.log(d.widths()).sum(axis=1)
+            logvol += _log_widths(d).sum(axis=1)
         else:
             out.append(a)
     return out, logvol

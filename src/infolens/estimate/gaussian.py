@@ -24,8 +24,42 @@ maps of each dimension; it is exact (up to sampling error) when the copula is Ga
 and, for scalar variables, a lower bound on the MI otherwise.  Tied values get their
 average rank, which does not depend on the order of the rows.
 
+Degenerate samples and deterministic relations
+----------------------------------------------
+Every log-determinant is computed from the correlation matrix :math:`R` (the variances
+are factored out), and a matrix whose smallest eigenvalue is at or below
+:math:`(n+d)\,u\,\lambda_{\max}(R)` (:math:`u = 2^{-52}` the float64 unit round-off,
+:math:`n` rows, :math:`d` columns) is treated as singular: the rounding error of a sample
+covariance of :math:`n` rows can reach :math:`\gamma_n \approx n u` relative (Higham 2002,
+eq. 3.5), so below that floor the log-determinant, and any MI computed from it, would be
+a number set by round-off.  Then
+
+* one argument alone is singular (a constant column, or collinear columns): ``ValueError``
+  naming the argument (its Gaussian entropy is :math:`-\infty`);
+* the arguments are fine alone but their joint block is singular: ``ValueError`` saying
+  that they are deterministically related -- one is, up to round-off, a linear function of
+  the others (for ``"gcmi"``: the ranks of one are a monotone function of the ranks of the
+  others) -- so the MI of these continuous variables is infinite.
+
+Consequently the largest MI the Gaussian estimators report for one pair of scalars is
+about :math:`\tfrac12\log\frac{1}{2(n+2)u}` (14.2 nats at :math:`n = 1000`); a stronger
+dependence is indistinguishable from an exact relation in float64.  A non-linear (for
+``"gcmi"``: non-monotone) deterministic relation is not singular and gives the finite
+Gaussian (copula) value, which for these estimators is what any non-Gaussian dependence
+gives: the information carried by the (rank-)linear part.
+
+Magnitudes
+----------
+Columns are divided by powers of two (exact in binary floating point) before covariances
+are formed, so data near 1e300 or 1e-300 neither overflow nor underflow; the entropy adds
+back :math:`\sum_j \log s_j` (:math:`h(SX) = h(X) + \log|\det S|`), and MI, CMI and KL
+are invariant under the scaling (the same scaling is applied to both KL samples).
+
 References
 ----------
+Higham, N. J. (2002). *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM,
+Sec. 3.1 (error of inner products).
+
 Misra, N., Singh, H. & Demchuk, E. (2005). Estimation of the entropy of a multivariate
 normal distribution. *Journal of Multivariate Analysis* 92, 324--342.
 
@@ -56,36 +90,130 @@ __all__ = [
 _LOG_2PI_E = math.log(2.0 * math.pi) + 1.0
 
 
+def _pow2_exponents(*arrays: np.ndarray) -> np.ndarray:
+    """Per-column exponents ``e_j`` with ``max_i |a_ij| / 2**e_j`` in [0.5, 1) over all arrays.
+
+    Dividing by a power of two is exact in binary floating point, so rescaled data carry
+    the same digits; it keeps sums of squares finite at any magnitude (data near 1e300
+    would overflow the covariance, data near 1e-300 underflow it).  Exponents, not the
+    factors, are returned: ``2**1024`` itself is not a float64.
+    """
+    top = np.max(np.vstack([np.abs(a).max(axis=0) for a in arrays]), axis=0)
+    return np.frexp(top)[1]
+
+
+def _scaled(a: np.ndarray, e: np.ndarray) -> np.ndarray:
+    return np.ldexp(a, -e)
+
+
 def _cov(data: np.ndarray) -> np.ndarray:
     return np.atleast_2d(np.cov(data, rowvar=False, ddof=1))
 
 
-def _logdet_unbiased(cov: np.ndarray, n: int, name: str) -> float:
-    """Bias-corrected log det of the covariance from its unbiased sample estimate."""
-    d = cov.shape[0]
+class _Singular(Exception):
+    """A covariance block is singular to working precision."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def _logdet_checked(cov: np.ndarray, n: int) -> float:
+    r"""log det of a sample covariance, refusing one that is singular to working precision.
+
+    The covariance is split as :math:`C = D^{1/2} R D^{1/2}` (variances :math:`D`,
+    correlation matrix :math:`R`), so :math:`\log\det C = \sum_j\log C_{jj} + \log\det R`.
+    :math:`R` is scale-free; a computed sample covariance of ``n`` rows carries relative
+    rounding errors up to :math:`\gamma_n\approx n\,u` (the dot-product bound, Higham 2002,
+    eq. 3.5; :math:`u` the unit round-off), so an eigenvalue of :math:`R` below
+    :math:`(n+d)\,u\,\lambda_{\max}(R)` cannot be told from zero: the log-determinant would
+    be a number set by round-off.  Raises :class:`_Singular` then, naming the cause.
+    """
+    var = np.diag(cov)
+    if (var <= 0).any():
+        raise _Singular(f"column(s) {np.flatnonzero(var <= 0).tolist()} are constant")
+    sd = np.sqrt(var)
+    corr = cov / np.outer(sd, sd)
+    d = corr.shape[0]
+    if d > 1:
+        lam = np.linalg.eigvalsh(corr)
+        tol = (n + d) * np.finfo(np.float64).eps * lam[-1]
+        if lam[0] <= tol:
+            raise _Singular(
+                f"the smallest eigenvalue of the correlation matrix is {lam[0]:.2g}, below the "
+                f"round-off floor {tol:.2g}"
+            )
+    try:
+        chol = np.linalg.cholesky(corr)
+    except np.linalg.LinAlgError:  # pragma: no cover - excluded by the eigenvalue test
+        raise _Singular("the correlation matrix is not positive definite") from None
+    return float(np.sum(np.log(var))) + 2.0 * float(np.sum(np.log(np.diag(chol))))
+
+
+def _wishart_shift(d: int, n: int) -> float:
+    """E[log det S] - log det Sigma for the unbiased covariance of n Gaussian rows."""
+    i = np.arange(1, d + 1)
+    return float(np.sum(digamma((n - i) / 2.0))) + d * math.log(2.0 / (n - 1.0))
+
+
+def _check_n(d: int, n: int, name: str) -> None:
     if n - d < 1:
         raise ValueError(
             f"{name}: the Gaussian estimate in {d} dimensions needs more than {d} samples; got {n}."
         )
+
+
+def _logdet_unbiased(cov: np.ndarray, n: int, name: str) -> float:
+    """Bias-corrected log det of the covariance of one argument (its own columns only)."""
+    d = cov.shape[0]
+    _check_n(d, n, name)
     try:
-        chol = np.linalg.cholesky(cov)
-    except np.linalg.LinAlgError:
+        logdet = _logdet_checked(cov, n)
+    except _Singular as exc:
         raise ValueError(
-            f"{name}: the sample covariance is singular (a constant column, or columns that "
-            "are exact linear combinations of others); its log-determinant is -inf. Drop "
-            "constant/collinear columns."
+            f"{name}: the sample covariance is singular to working precision ({exc.what}): a "
+            "constant column, or columns that are (up to round-off) linear combinations of "
+            "others, so the fitted Gaussian has no density and its log-determinant is -inf. "
+            "Drop constant/collinear columns."
         ) from None
-    diag = np.diag(chol)
-    if (diag <= 0).any():
-        raise ValueError(f"{name}: the sample covariance is singular; drop constant/collinear columns.")
-    logdet = 2.0 * float(np.sum(np.log(diag)))
-    i = np.arange(1, d + 1)
-    return logdet - float(np.sum(digamma((n - i) / 2.0))) - d * math.log(2.0 / (n - 1.0))
+    return logdet - _wishart_shift(d, n)
+
+
+_RELATION_FIX = (
+    "No finite estimate is meaningful. If the relation is real, add independent noise of a "
+    "stated size (the MI is then finite), or discretise the variables and use a discrete "
+    "estimator; otherwise drop the duplicated columns."
+)
+
+
+def _logdet_joint(cov: np.ndarray, n: int, parts: str, copula: bool) -> float:
+    """Bias-corrected log det of a joint block whose marginal blocks are non-singular: a
+    singular joint block means the arguments are deterministically related."""
+    d = cov.shape[0]
+    _check_n(d, n, parts)
+    try:
+        logdet = _logdet_checked(cov, n)
+    except _Singular as exc:
+        how = (
+            "their normal scores are collinear: up to round-off, the ranks of one are a "
+            "monotone function of the ranks of the others"
+            if copula else
+            "up to round-off, one is a linear function of the others"
+        )
+        raise ValueError(
+            f"{parts}: the joint sample is degenerate ({exc.what}) although each argument alone "
+            f"is not: the variables are deterministically related ({how}). The mutual "
+            "information of continuous variables related this way is infinite. " + _RELATION_FIX
+        ) from None
+    return logdet - _wishart_shift(d, n)
 
 
 def _entropy_from(data: np.ndarray, name: str) -> float:
     n, d = data.shape
-    return 0.5 * (d * _LOG_2PI_E + _logdet_unbiased(_cov(data), n, name))
+    e = _pow2_exponents(data)
+    return 0.5 * (d * _LOG_2PI_E + _logdet_unbiased(_cov(_scaled(data, e)), n, name)) + float(
+        np.sum(e)
+    ) * math.log(2.0)
 
 
 @register(
@@ -114,7 +242,8 @@ def gaussian_entropy(x: np.ndarray) -> float:
     Raises
     ------
     ValueError
-        A constant or collinear column: the entropy of a degenerate Gaussian is
+        A constant column, or columns that are linear combinations of others up to
+        round-off (module docstring): the entropy of a degenerate Gaussian is
         :math:`-\infty`.
 
     References
@@ -124,31 +253,36 @@ def gaussian_entropy(x: np.ndarray) -> float:
     return _entropy_from(x, "x")
 
 
-def _mi_from(x: np.ndarray, y: np.ndarray) -> float:
+def _mi_from(x: np.ndarray, y: np.ndarray, *, copula: bool = False) -> float:
     n = x.shape[0]
     dx = x.shape[1]
-    c = _cov(np.hstack([x, y]))
+    xy = np.hstack([x, y])
+    c = _cov(_scaled(xy, _pow2_exponents(xy)))  # MI is invariant to per-column scaling
     lx = _logdet_unbiased(c[:dx, :dx], n, "x")
     ly = _logdet_unbiased(c[dx:, dx:], n, "y")
-    lxy = _logdet_unbiased(c, n, "(x, y)")
+    lxy = _logdet_joint(c, n, "(x, y)", copula)
     return 0.5 * (lx + ly - lxy)
 
 
-def _cmi_from(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
+def _cmi_from(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, copula: bool = False) -> float:
     n = x.shape[0]
     dx, dy = x.shape[1], y.shape[1]
-    c = _cov(np.hstack([x, y, z]))
+    xyz = np.hstack([x, y, z])
+    c = _cov(_scaled(xyz, _pow2_exponents(xyz)))  # CMI is invariant to per-column scaling
     ix = np.arange(dx)
     iy = np.arange(dx, dx + dy)
     iz = np.arange(dx + dy, c.shape[0])
 
-    def ld(idx: np.ndarray, name: str) -> float:
-        return _logdet_unbiased(c[np.ix_(idx, idx)], n, name)
+    def block(idx: np.ndarray) -> np.ndarray:
+        return c[np.ix_(idx, idx)]
 
-    return 0.5 * (
-        ld(np.concatenate([ix, iz]), "(x, z)") + ld(np.concatenate([iy, iz]), "(y, z)")
-        - ld(np.arange(c.shape[0]), "(x, y, z)") - ld(iz, "z")
-    )
+    lz = _logdet_unbiased(block(iz), n, "z")
+    _logdet_unbiased(block(ix), n, "x")
+    _logdet_unbiased(block(iy), n, "y")
+    lxz = _logdet_joint(block(np.concatenate([ix, iz])), n, "(x, z)", copula)
+    lyz = _logdet_joint(block(np.concatenate([iy, iz])), n, "(y, z)", copula)
+    lxyz = _logdet_joint(c, n, "(x, y, z)", copula)
+    return 0.5 * (lxz + lyz - lxyz - lz)
 
 
 @register(
@@ -173,6 +307,14 @@ def gaussian_mi(x: np.ndarray, y: np.ndarray) -> float:
     -------
     float
         MI in nats (can be slightly negative for independent data).
+
+    Raises
+    ------
+    ValueError
+        ``x`` and ``y`` are deterministically related: the joint covariance is singular to
+        working precision while each argument's is not (``y`` is, up to round-off, a
+        linear function of ``x`` or vice versa), so the MI is infinite; or one argument is
+        degenerate on its own.  See the module docstring for the tolerance.
 
     References
     ----------
@@ -201,6 +343,14 @@ def gaussian_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
     -------
     float
         CMI in nats.
+
+    Raises
+    ------
+    ValueError
+        A block among :math:`(x,z)`, :math:`(y,z)`, :math:`(x,y,z)` is singular to working
+        precision while ``x``, ``y`` and ``z`` alone are not: a deterministic (linear)
+        relation, given which the CMI is infinite (or undefined, when ``x`` or ``y`` is a
+        function of ``z``).  The error names the block.
 
     References
     ----------
@@ -239,6 +389,13 @@ def gaussian_kl_divergence(x: np.ndarray, y: np.ndarray) -> float:
     float
         Divergence in nats (can be slightly negative when p = q).
 
+    Raises
+    ------
+    ValueError
+        A sample whose covariance is singular to working precision (module docstring).
+        Deterministic relations between the arguments do not arise: ``x`` and ``y`` are
+        independent samples.
+
     References
     ----------
     Kullback (1959) for the Gaussian closed form; Misra, Singh & Demchuk (2005) for the
@@ -252,6 +409,8 @@ def gaussian_kl_divergence(x: np.ndarray, y: np.ndarray) -> float:
     m = y.shape[0]
     if m <= d + 2:
         raise ValueError(f"y: the Gaussian KL estimate in {d} dimensions needs more than {d + 2} samples of q; got {m}.")
+    e = _pow2_exponents(x, y)  # the same per-column scaling of both: D is unchanged
+    x, y = _scaled(x, e), _scaled(y, e)
     sp, sq = _cov(x), _cov(y)
     lp = _logdet_unbiased(sp, n, "x")
     lq = _logdet_unbiased(sq, m, "y")
@@ -341,7 +500,12 @@ def gcmi_mi(x: np.ndarray, y: np.ndarray) -> float:
     Raises
     ------
     ValueError
-        A constant column (no ranks to spread) or collinear normal scores.
+        A constant column (no ranks to spread), collinear normal scores within one
+        argument, or normal scores of ``x`` and ``y`` that are collinear up to round-off:
+        then the ranks of one are a monotone function of the ranks of the other, a
+        deterministic relation for which the MI of continuous variables is infinite.  A
+        non-monotone deterministic relation (``y = x**2``) is not detected and gives the
+        finite copula value, a lower bound for scalar variables.
 
     References
     ----------
@@ -356,7 +520,7 @@ def gcmi_mi(x: np.ndarray, y: np.ndarray) -> float:
     >>> gcmi_mi(np.exp(x), y ** 3) == gcmi_mi(x, y)   # ranks are all it sees
     True
     """
-    return _mi_from(copula_normalize(x), copula_normalize(y))
+    return _mi_from(copula_normalize(x), copula_normalize(y), copula=True)
 
 
 @register(
@@ -377,8 +541,15 @@ def gcmi_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
     float
         CMI in nats.
 
+    Raises
+    ------
+    ValueError
+        As :func:`gaussian_cmi`, on the normal scores (deterministic relations are
+        detected when they are monotone in each column).
+
     References
     ----------
     Ince et al. (2017), eq. (17).
     """
-    return _cmi_from(copula_normalize(x), copula_normalize(y), copula_normalize(z))
+    return _cmi_from(copula_normalize(x), copula_normalize(y), copula_normalize(z),
+                     copula=True)

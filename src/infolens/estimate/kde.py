@@ -19,6 +19,14 @@ is bracketed by the same sums without the ``H(Z)`` term.  This is the finite qua
 (``sigma -> 0``) and with distinct ``t_i`` both bounds tend to ``ln n``.
 
 All computations are in nats and blocked over rows, so memory is ``O(block * n)``.
+
+Deterministic layers are the design case here: ``I(X; T)`` of a deterministic ``T = f(X)``
+is infinite for continuous ``X``, and the bounds measure the finite ``I(X; T+Z)`` at the
+stated noise level instead (at most ``ln n``).  The terms depend on the activations only
+through ``||t_i - t_j|| / sigma``; ``t`` and ``sigma`` are divided by one power of two
+(exact) before squared distances are formed, so magnitudes near 1e300 or 1e-300 neither
+overflow nor underflow.  A ``noise_std`` below about 1e-160 times the largest ``|t|``
+cannot be represented in the kernel and raises ``ValueError``.
 """
 
 from __future__ import annotations
@@ -87,6 +95,19 @@ def _logmeanexp_sums(
     no max-shift is needed.
     """
     n = t.shape[0]
+    # Every term depends on the data only through ||t_i - t_j|| / sigma: divide t and
+    # sigma by one power of two (exact) so that squared norms neither overflow (t near
+    # 1e300) nor underflow (t near 1e-300).  Results are bit-identical otherwise.
+    e = int(np.frexp(max(float(np.abs(t).max()), sigma))[1])
+    t = np.ldexp(t, -e)
+    sigma = float(np.ldexp(sigma, -e))
+    if sigma * sigma == 0.0:
+        raise ValueError(
+            f"noise_std is below about 1e-160 times the largest |t| ({np.ldexp(sigma, e):.3g} against "
+            f"{np.ldexp(float(np.abs(t).max()), e):.3g}): at that resolution every input is "
+            "isolated and the bounds cannot be evaluated in float64. Use a noise_std on the "
+            "scale of the distances between activations."
+        )
     sq = np.einsum("ij,ij->i", t, t)
     if groups is None:
         w = np.ones((n, 1))
@@ -167,7 +188,7 @@ def mixture_entropy_bounds(
     lb = check_base(base)
     block = check_positive_int(block, "block")
     d = c.shape[1]
-    hz = 0.5 * d * np.log(2 * np.pi * np.e * sigma * sigma)
+    hz = 0.5 * d * np.log(2 * np.pi * np.e) + d * np.log(sigma)  # no overflow of sigma**2
     kl, bh, _, _ = _logmeanexp_sums(c, sigma, None, block)
     return MixtureEntropyBounds(float((hz - bh.mean()) / lb), float((hz - kl.mean()) / lb))
 

@@ -52,6 +52,39 @@ rows repeat, both compute their formulas on the distinct rows with multiplicitie
 many identical points cannot split them and would make every nearby query scan all
 copies.
 
+Deterministic relations
+-----------------------
+When one variable is an exact function of the other, ``y = f(x)`` with continuous
+``x``, the MI is infinite.  A k-NN estimator cannot tell this from a finite sample (any
+sample with distinct ``x`` is consistent with a function, and with ``y = f(x)`` plus
+noise too small to resolve); what it returns is its *resolution limit*, a finite number
+set by ``k`` and ``n`` (at most :math:`\psi(n)-\psi(k)` for KSG-1), reproducible and not
+affected by round-off.  ``ksg1``, ``ksg2`` and ``gao`` (on continuous data) detect the
+situation from the counts they compute anyway: when for at least 95% of the samples the
+``k`` joint neighbours are exactly the nearest neighbours in one variable, and the other
+variable has no repeated values, that variable pins down the other at the sample's
+resolution, and a :class:`DeterministicRelationWarning` says that the value is the
+resolution limit, not a measurement.  (A step function such as ``y = round(x)`` has finite
+MI, :math:`H(Y)`, which the estimators resolve; it does not warn.)  ``fp`` likewise returns
+its ceiling :math:`\langle\psi(n_z+1)\rangle-\psi(k)` when ``y`` is a function of ``x``
+(documented, no warning: conditioning makes the signature ambiguous, since a ``y`` that
+is a function of ``z`` alone shows it too with a CMI near 0).  ``ksg-bc`` and
+``ensemble`` go through normal scores and raise the ``ValueError`` of the Gaussian-copula
+estimator for monotone relations.  ``ross`` pairs a continuous with a discrete variable:
+there a deterministic relation has finite MI (:math:`H` of the discrete one), which it
+estimates.  ``kl`` (entropy) of a sample on a lower-dimensional set (``x = (u, 2u)``)
+is :math:`-\infty`; the estimate is finite and decreases like
+:math:`(d - d_{\mathrm{set}})\log n`.  ``knn`` (KL divergence) takes independent samples,
+so the question does not arise.
+
+Magnitudes
+----------
+Data whose largest magnitude lies outside :math:`[2^{-200}, 2^{200}]` are divided by one
+power of two before distances are computed (exact; squared Euclidean distances near
+1e300 would overflow and near 1e-300 underflow).  One factor for all arguments keeps
+every neighbour relation, so MI, CMI and KL are unchanged; the entropy adds back
+:math:`d\log s`.
+
 References
 ----------
 Kozachenko, L. F. & Leonenko, N. N. (1987). Sample estimate of the entropy of a random
@@ -90,6 +123,7 @@ from ._registry import register
 
 __all__ = [
     "DuplicateSamplesWarning",
+    "DeterministicRelationWarning",
     "kl_entropy",
     "ksg1_mi",
     "ksg2_mi",
@@ -106,6 +140,73 @@ _DUPLICATE_MODES = ("unique", "keep")
 
 class DuplicateSamplesWarning(UserWarning):
     """Exactly repeated samples were found and removed before a k-NN density estimate."""
+
+
+class DeterministicRelationWarning(UserWarning):
+    """A k-NN MI estimate sits at the estimator's resolution limit: in (almost) every joint
+    neighbourhood one variable pins down the other, as when one is a deterministic function
+    of the other.  The true MI may be far larger (infinite for an exact relation between
+    continuous variables); the value reported depends on ``k`` and ``n``, not on the data."""
+
+
+# Fraction of samples whose joint neighbourhood is a marginal one above which the
+# DeterministicRelationWarning is issued (measured: Y = f(X) for smooth injective f gives
+# 0.998-1.0 at n = 500-5,000; a Gaussian pair with correlation 0.9999 gives 0.21 at n = 500
+# and 0.014 at n = 5,000; independent pairs 0).
+_RELATION_FRACTION = 0.95
+
+
+def _warn_if_determined(
+    x: np.ndarray, y: np.ndarray, x_floor: np.ndarray, y_floor: np.ndarray,
+    estimator: str, ceiling: str,
+) -> None:
+    """Warn when, for nearly every sample, one variable pins down the other.
+
+    ``x_floor[i]`` says that the neighbour count of sample ``i`` in ``x`` is at its floor:
+    its k joint neighbours are exactly its nearest neighbours in ``x``, so ``y`` is (at
+    this resolution) a function of ``x``.  That makes the MI infinite only when ``y`` is
+    continuous; a ``y`` with repeated values (a constant, or a step function such as
+    ``round(x)``) has finite MI, which the estimators resolve, so it does not count.
+    """
+    if float(np.mean(x_floor | y_floor)) < _RELATION_FRACTION:
+        return
+    mask = np.zeros(x_floor.shape, dtype=bool)
+    if not _has_duplicate_rows(y):
+        mask |= x_floor
+    if not _has_duplicate_rows(x):
+        mask |= y_floor
+    frac = float(np.mean(mask))
+    if frac >= _RELATION_FRACTION:
+        warnings.warn(
+            f"{estimator}: for {100 * frac:.1f}% of the samples the k joint neighbours are "
+            "exactly the nearest neighbours in one of the variables, so that variable pins "
+            "down the other (which has no repeated values) at the resolution of the sample: "
+            "they look deterministically related. The MI of continuous variables related "
+            "exactly is infinite; this estimate is the estimator's resolution limit "
+            f"({ceiling}), set by k and n, not a measurement. Add independent noise of a "
+            "stated size, or discretise and use a discrete estimator.",
+            DeterministicRelationWarning,
+            stacklevel=3,
+        )
+
+
+# Data whose magnitudes lie outside [2**-_SAFE_EXP, 2**_SAFE_EXP] are rescaled by a power
+# of two before distances are computed: squared Euclidean distances of numbers near 1e300
+# overflow, those of numbers near 1e-300 underflow.  Powers of two are exact, so rescaled
+# data have the same neighbours; data inside the range are used as given (bit-identical
+# results).
+_SAFE_EXP = 200
+
+
+def _rescale(*arrays: np.ndarray) -> tuple[tuple[np.ndarray, ...], float]:
+    """Divide all arrays by one power of two ``s`` when their magnitudes need it; return the
+    arrays and ``log s`` (0.0 when nothing was done).  Entropies shift by ``d log s``; MI,
+    CMI and KL divergences are unchanged by a common scale."""
+    top = max(float(np.abs(a).max()) for a in arrays)
+    if top == 0.0 or 2.0 ** -_SAFE_EXP <= top <= 2.0 ** _SAFE_EXP:
+        return arrays, 0.0
+    e = int(np.frexp(top)[1])
+    return tuple(np.ldexp(a, -e) for a in arrays), e * math.log(2.0)
 
 
 # --------------------------------------------------------------------------------------
@@ -493,7 +594,9 @@ def kl_entropy(
     ------
     ValueError
         ``k >= n``, or a column that is constant: its differential entropy is
-        :math:`-\infty` (no density), which no finite estimate can represent.
+        :math:`-\infty` (no density), which no finite estimate can represent.  Columns
+        that are functions of one another (a sample on a lower-dimensional set) are not
+        detected: the estimate is finite and falls with ``n`` (module docstring).
 
     References
     ----------
@@ -508,6 +611,7 @@ def kl_entropy(
     """
     p = _metric_p(metric)
     duplicates = _check_duplicates(duplicates)
+    (x,), log_s = _rescale(x)  # h(X) = h(X / s) + d log s
     const = np.flatnonzero(np.ptp(x, axis=0) == 0)
     if const.size:
         raise ValueError(
@@ -522,7 +626,9 @@ def kl_entropy(
             "x: some samples coincide with their k-th neighbour (distance 0), so the "
             "log-distance is -inf; use duplicates='unique' or a larger k."
         )
-    return float(digamma(n) - digamma(k) + _log_unit_ball(d, p) + d * np.mean(np.log(rho)))
+    return float(
+        digamma(n) - digamma(k) + _log_unit_ball(d, p) + d * np.mean(np.log(rho)) + d * log_s
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -558,7 +664,15 @@ def ksg1_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
     Returns
     -------
     float
-        MI in nats (can be slightly negative for independent variables).
+        MI in nats (can be slightly negative for independent variables); at most
+        :math:`\psi(N)-\psi(k)`.
+
+    Warns
+    -----
+    DeterministicRelationWarning
+        When ``y`` is (at the sample's resolution) a function of ``x`` or vice versa: the
+        true MI is infinite for an exact relation and the value is the estimator's
+        resolution limit (module docstring).
 
     References
     ----------
@@ -575,11 +689,13 @@ def ksg1_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
     """
     duplicates = _check_duplicates(duplicates)
     dx = x.shape[1]
+    (x, y), _ = _rescale(x, y)  # one common scale: same neighbours, same MI
     z, k, eps, _ = _neighbours(np.hstack([x, y]), k, duplicates, "ksg1")
     n = z.shape[0]
     x, y = z[:, :dx], z[:, dx:]
     nx = _count_within(x, eps, strict=True)
     ny = _count_within(y, eps, strict=True)
+    _warn_if_determined(x, y, nx <= k - 1, ny <= k - 1, "ksg1", "at most psi(n) - psi(k)")
     return float(digamma(k) + digamma(n) - np.mean(digamma(nx + 1.0) + digamma(ny + 1.0)))
 
 
@@ -624,7 +740,12 @@ def ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
     Returns
     -------
     float
-        MI in nats.
+        MI in nats; at most :math:`\psi(N)-\psi(k)-1/k`.
+
+    Warns
+    -----
+    DeterministicRelationWarning
+        As :func:`ksg1_mi`.
 
     References
     ----------
@@ -632,6 +753,7 @@ def ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
     """
     duplicates = _check_duplicates(duplicates)
     dx = x.shape[1]
+    (x, y), _ = _rescale(x, y)
     z, k, _, idx = _neighbours(np.hstack([x, y]), k, duplicates, "ksg2", return_index=True)
     n = z.shape[0]
     x, y = z[:, :dx], z[:, dx:]
@@ -639,6 +761,7 @@ def ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
     ey = _marginal_radii(y, idx, k)
     nx = _count_within(x, ex, strict=False)
     ny = _count_within(y, ey, strict=False)
+    _warn_if_determined(x, y, nx <= k, ny <= k, "ksg2", "at most psi(n) - psi(k) - 1/k")
     return float(digamma(k) - 1.0 / k + digamma(n) - np.mean(digamma(nx) + digamma(ny)))
 
 
@@ -678,7 +801,9 @@ def fp_cmi(
     Returns
     -------
     float
-        CMI in nats.
+        CMI in nats.  When ``y`` is an exact function of ``x`` (or vice versa) the true
+        CMI is infinite and the estimate is its ceiling
+        :math:`\langle\psi(n_z+1)\rangle-\psi(k)` (module docstring).
 
     References
     ----------
@@ -687,6 +812,7 @@ def fp_cmi(
     duplicates = _check_duplicates(duplicates)
     x, y, z = _numeric(x), _numeric(y), _numeric(z)
     dx, dy = x.shape[1], y.shape[1]
+    (x, y, z), _ = _rescale(x, y, z)
     w, k, eps, _ = _neighbours(np.hstack([x, y, z]), k, duplicates, "fp")
     x, y, z = w[:, :dx], w[:, dx:dx + dy], w[:, dx + dy:]
     nxz = _count_within(np.hstack([x, z]), eps, strict=True)
@@ -747,6 +873,7 @@ def knn_kl_divergence(
         raise ValueError(
             f"x and y must have the same number of columns (dimensions); got {x.shape[1]} and {y.shape[1]}."
         )
+    (x, y), _ = _rescale(x, y)  # the same scale for both samples: D is unchanged
     y = _dedupe(y, duplicates, "knn KL divergence (y)")
     x, k, rho, _ = _neighbours(x, k, duplicates, "knn KL divergence (x)", p=2.0)
     n, d = x.shape
@@ -836,13 +963,16 @@ def ross_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3) -> float:
     Returns
     -------
     float
-        MI in nats.
+        MI in nats.  A deterministic relation (labels a function of the feature, or the
+        feature constant within each label) has finite MI, the label entropy, which the
+        estimate approaches.
 
     References
     ----------
     Ross (2014), eq. (2); Gao, Kannan, Oh & Viswanath (2017) for zero distances.
     """
     cont, codes = _split_mixed(x, y)
+    (cont,), _ = _rescale(cont)  # MI is unchanged by scaling the continuous variable
     k = check_positive_int(k, "k")
     n = cont.shape[0]
     if k >= n:
@@ -979,7 +1109,13 @@ def gao_mi(x: np.ndarray, y: np.ndarray, *, k: int = 5) -> float:
     Returns
     -------
     float
-        MI in nats.
+        MI in nats; on continuous data at most :math:`\log N-\psi(k)`.
+
+    Warns
+    -----
+    DeterministicRelationWarning
+        On continuous data without repeated rows, as :func:`ksg1_mi`.  (Repeated rows are
+        atoms, whose MI is finite and estimated by the plug-in part.)
 
     References
     ----------
@@ -987,6 +1123,7 @@ def gao_mi(x: np.ndarray, y: np.ndarray, *, k: int = 5) -> float:
     (github.com/wgao9/mixed_KSG).
     """
     x, y = _numeric(x), _numeric(y)
+    (x, y), _ = _rescale(x, y)
     n = x.shape[0]
     k = _check_k(k, n)
     z = np.hstack([x, y])
@@ -994,6 +1131,7 @@ def gao_mi(x: np.ndarray, y: np.ndarray, *, k: int = 5) -> float:
         rho, _, _ = _kth_neighbour(z, k)
         nx = _count_within(x, rho, strict=True) + 1.0
         ny = _count_within(y, rho, strict=True) + 1.0
+        _warn_if_determined(x, y, nx <= k, ny <= k, "gao", "at most log n - psi(k)")
         return float(np.mean(digamma(float(k)) - digamma(nx) - digamma(ny)) + math.log(n))
     return _gao_with_repeats(x, y, z, k)
 
@@ -1106,6 +1244,14 @@ def ksg_bc_mi(
     float
         MI in nats.
 
+    Raises
+    ------
+    ValueError
+        A constant column, or normal scores of ``x`` and ``y`` that are collinear to
+        working precision (a monotone deterministic relation: infinite MI), as
+        :func:`infolens.estimate.gaussian.gcmi_mi`; the surrogates need a non-singular
+        correlation.
+
     References
     ----------
     Kraskov, Stögbauer & Grassberger (2004); Ince et al. (2017) for the copula
@@ -1113,7 +1259,7 @@ def ksg_bc_mi(
     Bootstrap*, ch. 10 (bias estimation).
     """
     from ..exact.gaussian import mutual_information as gauss_mi
-    from .gaussian import copula_normalize
+    from .gaussian import _logdet_joint, _logdet_unbiased, copula_normalize
 
     b = check_positive_int(n_surrogates, "n_surrogates")
     rng = np.random.default_rng() if random_state is None else random_state
@@ -1127,15 +1273,15 @@ def ksg_bc_mi(
             f"ksg-bc: column(s) {const.tolist()} of (x, y) are constant; a constant "
             "variable has zero MI with anything. Drop it, or use method='ksg1'."
         )
-    raw = ksg1_mi(xc, yc, k=k)
     corr = np.atleast_2d(np.corrcoef(both, rowvar=False))
-    try:
-        chol = np.linalg.cholesky(corr)
-    except np.linalg.LinAlgError:
-        raise ValueError(
-            "ksg-bc: the normal scores are collinear (a constant or duplicated column); "
-            "drop such columns or use method='ksg1'."
-        ) from None
+    # the surrogates need a non-singular correlation of the scores: the same round-off
+    # floor as the Gaussian estimators (a singular joint block means x and y are
+    # deterministically related, and the MI is infinite)
+    _logdet_unbiased(corr[:dx, :dx], n, "x")
+    _logdet_unbiased(corr[dx:, dx:], n, "y")
+    _logdet_joint(corr, n, "(x, y)", True)
+    chol = np.linalg.cholesky(corr)
+    raw = ksg1_mi(xc, yc, k=k)
     truth = gauss_mi(corr, list(range(dx)), list(range(dx, corr.shape[0])))
     bias = 0.0
     for _ in range(b):  # loop over surrogates
@@ -1176,6 +1322,12 @@ def ensemble_mi(
     -------
     float
         MI in nats.
+
+    Raises
+    ------
+    ValueError
+        From either part: a monotone deterministic relation between ``x`` and ``y``
+        (infinite MI), see :func:`infolens.estimate.gaussian.gcmi_mi`.
 
     References
     ----------
