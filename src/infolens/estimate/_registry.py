@@ -38,6 +38,11 @@ class EstimatorInfo:
     reference: str = ""
     description: str = ""
     random: bool = False
+    # how the quantity answers a positive rescaling of each continuous column: "invariant"
+    # (MI, CMI, KL) or "covariant" (a differential entropy shifts by the sum of the log
+    # scales); set for estimators whose *estimate* depends on the column scales (k-NN
+    # neighbourhoods), which then see standardised columns unless standardize=False
+    scale: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         return {
@@ -61,6 +66,7 @@ def register(
     reference: str = "",
     description: str = "",
     random: bool = False,
+    scale: str | None = None,
 ) -> Callable[[Callable[..., float]], Callable[..., float]]:
     """Decorator registering ``func`` as estimator ``name`` of ``quantity``."""
     if quantity not in QUANTITIES:
@@ -68,6 +74,10 @@ def register(
     bad = set(kinds) - set(KINDS)
     if bad:
         raise ValueError(f"unknown data kinds {sorted(bad)}; expected some of {KINDS}.")
+    if scale not in (None, "invariant", "covariant"):
+        raise ValueError(f"scale must be None, 'invariant' or 'covariant', got {scale!r}.")
+    if scale is not None:
+        params = {**(params or {}), "standardize": True}
 
     def deco(func: Callable[..., float]) -> Callable[..., float]:
         key = (quantity, name)
@@ -77,7 +87,7 @@ def register(
             name=name, quantity=quantity, kinds=tuple(kinds), func=func,
             params=dict(params or {}), reference=reference,
             description=description or (func.__doc__ or "").strip().split("\n")[0],
-            random=random,
+            random=random, scale=scale,
         )
         return func
 

@@ -69,6 +69,11 @@ def _estimate(
     ci_rng = np.random.default_rng(rng.integers(2**63))
     value = call.run(rng=est_rng)
     record = dict(call.params)
+    if call.info.scale is not None:  # k-NN family: say whether columns were standardised
+        record["standardize"] = call.scales is not None
+        if call.scales is not None:
+            record["column_scales"] = [None if s is None else [float(v) for v in s]
+                                       for s in call.scales]
     if call.quantity == "kl":
         record["n_q"] = int(call.arrays[1].shape[0])
     interval = None

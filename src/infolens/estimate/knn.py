@@ -561,6 +561,7 @@ def _metric_p(metric: str) -> float:
 @register(
     "entropy", "kl", kinds=("continuous",), params={"k": 3, "metric": "chebyshev", "duplicates": "unique"},
     reference="Kozachenko & Leonenko (1987), Probl. Inf. Transm. 23:95; Kraskov et al. (2004) eq. 20",
+    scale="covariant",
 )
 def kl_entropy(
     x: np.ndarray, *, k: int = 3, metric: str = "chebyshev", duplicates: str = "unique"
@@ -639,6 +640,7 @@ def kl_entropy(
 @register(
     "mi", "ksg1", kinds=("continuous",), params={"k": 3, "duplicates": "unique"},
     reference="Kraskov, Stögbauer & Grassberger (2004), Phys. Rev. E 69:066138, eq. 8",
+    scale="invariant",
 )
 def ksg1_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "unique") -> float:
     r"""KSG estimator of mutual information, algorithm 1 (nats).
@@ -716,6 +718,7 @@ def _marginal_radii(block: np.ndarray, idx: np.ndarray, k: int) -> np.ndarray:
 @register(
     "mi", "ksg2", kinds=("continuous",), params={"k": 3, "duplicates": "unique"},
     reference="Kraskov, Stögbauer & Grassberger (2004), Phys. Rev. E 69:066138, eq. 9",
+    scale="invariant",
 )
 def ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "unique") -> float:
     r"""KSG estimator of mutual information, algorithm 2 (nats).
@@ -773,6 +776,7 @@ def ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
 @register(
     "cmi", "fp", kinds=("continuous", "mixed"), params={"k": 3, "duplicates": "unique"},
     reference="Frenzel & Pompe (2007), Phys. Rev. Lett. 99:204101",
+    scale="invariant",
 )
 def fp_cmi(
     x: np.ndarray, y: np.ndarray, z: np.ndarray, *, k: int = 3, duplicates: str = "unique"
@@ -831,6 +835,7 @@ def fp_cmi(
 @register(
     "kl", "knn", kinds=("continuous",), params={"k": 1, "duplicates": "unique"},
     reference="Wang, Kulkarni & Verdú (2009), IEEE Trans. Inf. Theory 55:2392",
+    scale="invariant",
 )
 def knn_kl_divergence(
     x: np.ndarray, y: np.ndarray, *, k: int = 1, duplicates: str = "unique"
@@ -935,6 +940,7 @@ def _split_mixed(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 @register(
     "mi", "ross", kinds=("mixed",), params={"k": 3},
     reference="Ross (2014), PLoS ONE 9:e87357; ties as in Gao et al. (2017)",
+    scale="invariant",
 )
 def ross_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3) -> float:
     r"""Mutual information between a continuous and a discrete variable (Ross 2014), nats.
@@ -1071,6 +1077,7 @@ def _numeric(a: np.ndarray) -> np.ndarray:
 @register(
     "mi", "gao", kinds=("continuous", "mixed"), params={"k": 5},
     reference="Gao, Kannan, Oh & Viswanath (2017), NeurIPS 30",
+    scale="invariant",
 )
 def gao_mi(x: np.ndarray, y: np.ndarray, *, k: int = 5) -> float:
     r"""Mutual information of discrete--continuous mixtures (Gao et al. 2017), nats.
