@@ -67,7 +67,7 @@ from .._validate import (
 )
 from ..result import Estimate
 from ..units import unit_name
-from .activations import _default_device, capture, select_layers
+from .activations import _default_device, _preserved_modes, capture, select_layers
 
 __all__ = [
     "InformationPlane",
@@ -893,13 +893,9 @@ class InformationPlane:
             raise TypeError(f"epoch must be an int; got {type(epoch).__name__}.")
         est = self.estimator
         if est.needs_model:
-            mode = [(m, m.training) for m in self.model.modules()]
-            try:
+            with _preserved_modes(self.model):
                 self.model.eval()
                 pairs = est.estimate_model(self.model, self._x, self._named)
-            finally:
-                for m, t in mode:
-                    m.training = t
         else:
             acts = capture(self.model, self._x, self.layers, batch_size=self.batch_size,
                            device=self.device)
