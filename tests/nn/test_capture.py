@@ -171,3 +171,47 @@ def test_package_level_capture_is_callable():
     b = infolens.nn.capture(net, torch.ones(3, 5), layers=["1"])  # second access, same object
     np.testing.assert_array_equal(a["1"], b["1"])
     assert infolens.nn.select_layers(net, nn.Tanh)[0][0] == "1"
+
+
+def _failing_batches():
+    yield torch.zeros(4, 5)
+    raise RuntimeError("data loader failed")
+
+
+def test_failed_capture_leaves_no_partial_file(tmp_path):
+    # Regression (issue 17, item 8): a failed capture(store=dir) left <layer>.bin files
+    # with the first batches in the user's folder (and clobbered files of an earlier
+    # capture).  Files are now written under temporary names and renamed at the end.
+    net = _net()
+    new_dir = tmp_path / "acts"
+    with pytest.raises(RuntimeError, match="data loader failed"):
+        capture(net, _failing_batches(), layers=["0", "1"], store=new_dir)
+    assert not new_dir.exists()  # the call made the folder, nothing else is in it
+    # a folder with an earlier capture and a file of the user's: both untouched
+    ok = capture(net, torch.ones(6, 5), layers=["0"], store=tmp_path)
+    earlier = (tmp_path / "0.bin").read_bytes()
+    del ok
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(RuntimeError, match="data loader failed"):
+        capture(net, _failing_batches(), layers=["0", "1"], store=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.bin", "notes.txt"]
+    assert (tmp_path / "0.bin").read_bytes() == earlier
+    # an empty data source fails the same way, leaving nothing
+    with pytest.raises(ValueError, match="no samples"):
+        capture(net, torch.zeros(0, 5), layers=["0"], store=tmp_path / "empty")
+    assert not (tmp_path / "empty").exists()
+
+
+def test_capture_keeps_per_module_modes_and_grad_mode():
+    # capture restores each module's flag (a Dropout in eval inside a model in train mode)
+    # and the caller's grad mode, also when the forward pass raises
+    net = _net()
+    net.train()
+    net[2].eval()
+    with torch.enable_grad():
+        capture(net, torch.ones(3, 5), layers=["2"], train=False)
+        assert torch.is_grad_enabled()
+    assert [m.training for m in net.modules()] == [True, True, True, False, True]
+    with pytest.raises(RuntimeError, match="data loader failed"):
+        capture(net, _failing_batches(), layers=["2"], train=True)
+    assert [m.training for m in net.modules()] == [True, True, True, False, True]

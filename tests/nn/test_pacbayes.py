@@ -422,3 +422,71 @@ def test_gibbs_certificate_bad_input():
         gibbs_certificate(p, (x[:70], y[:70]), catoni_c=1.0, indices=np.arange(70))
     with pytest.raises(ValueError, match="indices"):
         gibbs_certificate(p, data, catoni_c=1.0)
+
+
+def _modes(model):
+    return [m.training for m in model.modules()]
+
+
+@pytest.mark.parametrize("which", ["certificate", "gibbs_certificate"])
+def test_certificates_restore_every_module_mode_and_grad_mode(which):
+    # Regression (issue 17, item 7): model.train(was_training) on the whole model, outside
+    # a finally, set a Dropout left in eval back to train, and an exception midway left the
+    # model in eval mode.
+    from infolens.nn.pacbayes import gibbs_certificate
+
+    x, y = _toy(120, seed=7)
+    net = nn.Sequential(nn.Linear(6, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+    p = to_probabilistic(net, prior=net, prior_sigma=0.05)
+    if which == "certificate":
+        def run():
+            return certificate(p, (x, y), mc_samples=4, random_state=0)
+    else:
+        def run():
+            return gibbs_certificate(p, (x, y), catoni_c=1.0, prior_samples=4)
+    p.train()
+    p[1].eval()  # a Dropout left in eval inside a model in train mode
+    set_mode(p, "mean")  # and the probabilistic layers in mean mode
+    expected = _modes(p)
+    assert expected == [True, True, False, True]
+    run()
+    assert _modes(p) == expected
+    assert [la.mode for la in prob_layers(p)] == ["mean", "mean"]
+    # an exception in the third forward pass of the last layer
+    calls = []
+
+    def boom(*_):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("boom")
+
+    h = p[2].register_forward_hook(boom)
+    try:
+        with torch.enable_grad(), pytest.raises(RuntimeError, match="boom"):
+            run()
+        assert torch.is_grad_enabled()  # the grad mode of the caller, not no_grad
+    finally:
+        h.remove()
+    assert _modes(p) == expected
+    assert [la.mode for la in prob_layers(p)] == ["mean", "mean"]
+    assert all(la._fixed is None and la._generator is None for la in prob_layers(p))
+
+
+def test_random_state_does_not_reseed_torchs_global_generator():
+    # Regression (issue 17, item 7): certificate(random_state=) and pac_bayes_train called
+    # torch.manual_seed.  The draws now come from a local torch.Generator: the global
+    # stream continues as if nothing happened, and equal seeds still give equal results.
+    from infolens.nn.pacbayes import gibbs_certificate
+
+    x, y = _toy(120, seed=8)
+    net = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 2))
+    p = to_probabilistic(net, prior=net, prior_sigma=0.05)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    pac_bayes_train(p, (x, y), epochs=1, random_state=4)
+    c1 = certificate(p, (x, y), mc_samples=6, random_state=3)
+    gibbs_certificate(p, (x, y), catoni_c=1.0, prior_samples=3, random_state=1)
+    assert torch.equal(torch.rand(3), expected)
+    torch.manual_seed(999)  # a different global state changes nothing seeded
+    assert certificate(p, (x, y), mc_samples=6, random_state=3) == c1

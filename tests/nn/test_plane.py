@@ -105,6 +105,78 @@ def test_clipping_warns_and_width_bins_do_not_clip():
         strict.record(0)
 
 
+def _huge_linear_layer():
+    """256 inputs in R^8 through a Linear layer with weights of order 1e37 (float32)."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(256, 8, generator=g)
+    lin = nn.Linear(8, 8)
+    with torch.no_grad():
+        lin.weight.copy_(torch.randn(8, 8, generator=g) * 1e37)
+        lin.bias.zero_()
+    return nn.Sequential(lin), x, np.arange(256) % 2
+
+
+def test_width_binning_and_kde_on_activations_near_1e37():
+    # Regression (issue 17, item 6): floor(t / width) was cast to int64, which overflows
+    # for |t / width| >= 2**63 and put all 256 distinct rows into one bin (0 bits); the
+    # KDE bounds came out NaN ("this is a bug").  Every row is distinct, X is uniform over
+    # the 256 rows and Y is balanced, so the binned values are exactly H(X) = 8 bits and
+    # H(Y) = 1 bit (quantile binning agrees).  Tolerance 1e-9: plug-in sums of 256 terms.
+    model, x, y = _huge_linear_layer()
+    t = model(x).detach().numpy()
+    assert np.abs(t).max() > 1e37 and len(np.unique(t, axis=0)) == 256
+    for est in (WidthBinning(0.1), QuantileBinning(10)):
+        plane = InformationPlane(model, x, y, layers=["0"], estimator=est)
+        with pytest.warns(SaturationWarning):
+            v = [r["value"] for r in plane.record(0)]
+        assert v == pytest.approx([8.0, 1.0], abs=1e-9)
+    # bins so fine that t / width leaves float64: a clear error, not a wrong value
+    tiny = InformationPlane(model, x, y, layers=["0"], estimator=WidthBinning(1e-300))
+    with pytest.raises(ValueError, match=r"width=1e-300 overflow float64; use a larger width"):
+        tiny.record(0)
+    # kde: noise_var = 0.1 cannot be resolved next to a spread of 1e38 in float64
+    kde = InformationPlane(model, x, y, layers=["0"], estimator="kde")
+    with pytest.raises(ValueError, match=r"layer '0': activations spread up to .* noise_var"):
+        kde.record(0)
+    # with a noise variance in proportion to the scale every input is resolved: 8 bits
+    ok = InformationPlane(model, x, y, layers=["0"], estimator=KDEBounds(1e70))
+    assert [r["value"] for r in ok.record(0)] == pytest.approx([8.0, 1.0], abs=1e-9)
+
+
+def test_width_bins_beyond_int64_are_coded_exactly():
+    # one unit near 1e37 (bin indices beyond int64), one small; -0.0 and 0.0 share a bin.
+    # B(T) rows: (a, 0), (a, 0), (a, 1), (b, 0) -> H(B(T)) = H(1/2, 1/4, 1/4) = 1.5 bits
+    # = I(X;B(T)) for distinct rows of X (the bit patterns of -0.0 and 0.0 differ).
+    x = torch.tensor([[1e37, -0.0], [1e37, 0.0], [1e37, 0.15], [2e37, 0.05]])
+    y = np.array([0, 0, 1, 1])
+    plane = InformationPlane(_pick([0, 1]), x, y, layers=["1"], estimator=WidthBinning(0.1))
+    assert plane.record(0)[0]["value"] == pytest.approx(1.5, abs=1e-12)
+
+
+def test_range_binning_puts_far_outliers_into_their_own_edge_bin():
+    # Regression (issue 17, item 6): +1e37 overflowed the int64 cast and went into the
+    # *bottom* bin.  With 2 bins on [-1, 1], inputs 1e37, 0.99 | -1e37, -0.99 fall into
+    # bins 1, 1 | 0, 0, and Y follows the bin: I(B(T);Y) = 1 bit (was H(1/4, 3/4) = 0.81).
+    x = torch.tensor([[1e37], [0.99], [-1e37], [-0.99]])
+    y = np.array([1, 1, 0, 0])
+    plane = InformationPlane(_pick([0]), x, y, layers=["1"], estimator=RangeBinning(2, (-1, 1)))
+    with pytest.warns(BinRangeWarning, match=r"50\.00% of activation values"):
+        rows = {r["quantity"]: r["value"] for r in plane.record(0)}
+    assert rows["I(T;Y)"] == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("estimator", ["binning-width", "binning", "kde"])
+def test_overflowed_layer_is_refused(estimator):
+    # float32 overflow inside the network gives inf activations: refused with the layer name
+    x = torch.tensor([[1e30], [2e30], [3e30]])
+    net = nn.Sequential(nn.Linear(1, 2), nn.Identity())
+    with torch.no_grad():
+        net[0].weight.fill_(1e30)
+    plane = InformationPlane(net, x, np.array([0, 1, 0]), layers=["1"], estimator=estimator)
+    with pytest.raises(ValueError, match=r"layer '1': 6 activation values are inf or NaN"):
+        plane.record(0)
+
+
 def test_quantile_bins_invariant_under_monotone_maps(rng):
     x = rng.normal(size=(500, 2)).astype(np.float32)
     y = (x[:, 0] + 0.3 * rng.normal(size=500) > 0).astype(int)

@@ -10,9 +10,10 @@ Guarantees
   predicate ``f(name, module) -> bool``; an unknown name fails before any forward pass,
   with the list of valid names.
 * By default the model runs in eval mode under ``torch.no_grad()``; the training flag of
-  every submodule is restored afterwards.
+  every submodule and the grad mode are restored afterwards, also when it raises.
 * Hooks are removed in a ``finally`` block, so none is left behind when the forward
-  pass raises.
+  pass raises; nor is a file: with ``store=`` a folder, layers are written to temporary
+  names and renamed to ``<layer>.bin`` only when the whole pass succeeded.
 * Memory can stay bounded: ``store="memmap"`` writes activations to disk
   (``numpy.memmap`` files in a temporary directory) and ``reduce=`` folds batches into a
   streaming accumulator (an object with ``update(batch)`` and ``compute()``) instead of
@@ -21,9 +22,11 @@ Guarantees
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -34,6 +37,24 @@ from torch import nn
 from .._validate import check_positive_int
 
 __all__ = ["capture", "Captured", "select_layers", "layer_names"]
+
+@contextlib.contextmanager
+def _preserved_modes(model: nn.Module) -> Iterator[None]:
+    """Restore the training flag of every submodule and torch's grad mode on exit.
+
+    Flags are saved per module (a Dropout left in eval inside a model in train mode stays
+    so) and restored in a ``finally`` block, so an exception inside leaves the model as it
+    was.  Used by :func:`capture`, the information plane and the PAC-Bayes certificates.
+    """
+    modes = [(m, m.training) for m in model.modules()]
+    grad = torch.is_grad_enabled()
+    try:
+        yield
+    finally:
+        for m, mode in modes:
+            m.training = mode
+        torch.set_grad_enabled(grad)
+
 
 def layer_names(model: nn.Module) -> list[str]:
     """Names of all submodules of ``model`` (``model.named_modules()`` without the root)."""
@@ -238,7 +259,10 @@ def capture(
     store : None, "memmap" or a folder path
         ``None`` keeps arrays in memory; ``"memmap"`` writes them to ``numpy.memmap``
         files in a temporary folder; a path writes them there (one raw file
-        ``<layer>.bin`` per layer).
+        ``<layer>.bin`` per layer, replacing one of that name).  The files are written
+        under temporary names and renamed at the end; when the call fails they are
+        deleted (and the folder, if this call created it and it is empty), so no partial
+        file is left and existing ones are untouched.
     dtype : numpy dtype, optional
         Cast activations to this dtype (default: the dtype the module produced).
 
@@ -290,12 +314,14 @@ def capture(
 
     tmp = None
     directory = None
+    made_dir = False
     if store is not None:
         if store == "memmap":
             tmp = tempfile.TemporaryDirectory(prefix="infolens-capture-")
             directory = tmp.name
         else:
             directory = os.fspath(store)
+            made_dir = not os.path.isdir(directory)
             os.makedirs(directory, exist_ok=True)
 
     names = [n for n, _ in chosen]
@@ -317,13 +343,13 @@ def capture(
     meta: dict[str, tuple[np.dtype, int]] = {}
     n_total = 0
 
-    modes = [(m, m.training) for m in model.modules()]
     handles = []
+    ok = False
     try:
         for name, module in chosen:
             handles.append(module.register_forward_hook(make_hook(name)))
-        model.train(train)
-        with torch.no_grad():
+        with _preserved_modes(model), torch.no_grad():
+            model.train(train)
             for xb in _iter_batches(data, batch_size):
                 xb = xb.to(dev)
                 model(xb)
@@ -360,37 +386,61 @@ def capture(
                         chunks[name].append(red)
                     elif directory is not None:
                         if name not in files:
+                            # written under a temporary name, renamed once all went well:
+                            # a failed call leaves no partial file and no older <layer>.bin
+                            # is overwritten by one
                             safe = name.replace(os.sep, "_") or "model"
-                            path = os.path.join(directory, f"{safe}.bin")
-                            files[name] = open(path, "wb")  # noqa: SIM115 - closed in finally
+                            part = os.path.join(
+                                directory, f"{safe}.bin.{os.getpid()}-{uuid.uuid4().hex[:8]}.partial"
+                            )
+                            files[name] = open(part, "xb")  # noqa: SIM115 - closed in finally
                             meta[name] = (arr.dtype, arr.shape[1])
                         files[name].write(np.ascontiguousarray(arr).tobytes())
                     else:
                         chunks[name].append(arr.copy())
                 n_total += b
+        if n_total == 0:
+            raise ValueError("data yielded no samples.")
+        for f in files.values():
+            f.close()
+        final: dict[str, str] = {}
+        for name, f in files.items():
+            safe = name.replace(os.sep, "_") or "model"
+            final[name] = os.path.join(directory, f"{safe}.bin")
+            os.replace(f.name, final[name])
+        ok = True
     finally:
         for h in handles:
             h.remove()
-        for m, mode in modes:
-            m.training = mode
-        for f in files.values():
-            f.close()
         for lst in current.values():
             lst.clear()
+        for f in files.values():
+            f.close()
+        if not ok:
+            _remove_partial(files, directory if made_dir else None, tmp)
 
-    if n_total == 0:
-        if tmp is not None:
-            tmp.cleanup()
-        raise ValueError("data yielded no samples.")
     result: dict[str, Any] = {}
     for name in names:
         if accs is not None:
             result[name] = accs[name]
         elif directory is not None and reduce is None:
             dt, d = meta[name]
-            path = files[name].name
-            result[name] = np.memmap(path, dtype=dt, mode="r", shape=(n_total, d))
+            result[name] = np.memmap(final[name], dtype=dt, mode="r", shape=(n_total, d))
         else:
             result[name] = np.concatenate(chunks[name], axis=0)
     return Captured(result, n_total, directory, tmp)
+
+
+def _remove_partial(files: dict[str, Any], made_dir: str | None,
+                    tmp: tempfile.TemporaryDirectory | None) -> None:
+    """After a failed :func:`capture`: delete the files it created (still under their
+    temporary names), the folder it created if nothing else is in it, its temporary folder."""
+    for f in files.values():
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f.name)
+    if made_dir is not None:
+        with contextlib.suppress(OSError):  # not empty: something else lives there
+            os.rmdir(made_dir)
+    if tmp is not None:
+        tmp.cleanup()
 

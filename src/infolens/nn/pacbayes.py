@@ -33,6 +33,7 @@ Gaussian layers, softplus parameterisation).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import numbers
@@ -51,6 +52,7 @@ from ..bounds.pac_bayes import (
     holdout_bound,
     stochastic_risk_certificate,
 )
+from .activations import _preserved_modes
 
 __all__ = [
     "ProbLinear",
@@ -134,6 +136,17 @@ class _ProbLayer(nn.Module):
         self.mode = "sample"
         self._fixed: tuple[torch.Tensor, torch.Tensor | None] | None = None
 
+    #: generator of the weight draws (None: torch's global one); set only for the duration
+    #: of a seeded call by :func:`_local_draws`, never left behind
+    _generator: torch.Generator | None = None
+
+    def _noise(self, like: torch.Tensor) -> torch.Tensor:
+        gen = self._generator
+        if gen is None:
+            return torch.randn_like(like)
+        out = torch.randn(like.shape, generator=gen, dtype=like.dtype, device=gen.device)
+        return out.to(like.device)
+
     def _sigma(self, rho: torch.Tensor) -> torch.Tensor:
         return F.softplus(rho) if self.parameterization == "softplus" else torch.exp(rho)
 
@@ -152,17 +165,17 @@ class _ProbLayer(nn.Module):
             return self._fixed
         if self.mode == "prior_sample":
             s = self.prior_sigma
-            w = self.prior_weight_mu + s * torch.randn_like(self.prior_weight_mu)
+            w = self.prior_weight_mu + s * self._noise(self.prior_weight_mu)
             b = None
             if self.prior_bias_mu is not None:
-                b = self.prior_bias_mu + s * torch.randn_like(self.prior_bias_mu)
+                b = self.prior_bias_mu + s * self._noise(self.prior_bias_mu)
             return w, b
         if self.mode == "mean":
             return self.weight_mu, self.bias_mu
-        w = self.weight_mu + self.weight_sigma * torch.randn_like(self.weight_mu)
+        w = self.weight_mu + self.weight_sigma * self._noise(self.weight_mu)
         b = None
         if self.bias_mu is not None:
-            b = self.bias_mu + self.bias_sigma * torch.randn_like(self.bias_mu)
+            b = self.bias_mu + self.bias_sigma * self._noise(self.bias_mu)
         return w, b
 
     def kl(self) -> torch.Tensor:
@@ -604,6 +617,51 @@ def _as_tensors(data: Any, name: str = "data") -> tuple[torch.Tensor, torch.Tens
     return x.float(), y.long()
 
 
+def _weight_generator(model: nn.Module, seed: int | None) -> torch.Generator | None:
+    """A torch.Generator on the device of the probabilistic layers, seeded with ``seed``
+    (None without a seed: the draws then come from torch's global generator)."""
+    if seed is None:
+        return None
+    dev = prob_layers(model)[0].weight_mu.device
+    return torch.Generator(device=dev).manual_seed(int(seed))
+
+
+@contextlib.contextmanager
+def _draws_from(model: nn.Module, gen: torch.Generator | None) -> Iterator[None]:
+    """Inside, every probabilistic layer draws its weights from ``gen`` (with a
+    generator, torch's global one is neither used nor reseeded); restored on exit."""
+    layers = prob_layers(model)
+    saved = [(la, la.__dict__.get("_generator")) for la in layers]
+    try:
+        for la in layers:
+            la._generator = gen
+        yield
+    finally:
+        for la, g in saved:
+            if g is None:
+                la.__dict__.pop("_generator", None)
+            else:
+                la._generator = g
+
+
+@contextlib.contextmanager
+def _certifying(model: nn.Module, gen: torch.Generator | None) -> Iterator[None]:
+    """Evaluate ``model`` for a certificate and leave it exactly as it was.
+
+    Weight draws come from ``gen`` (:func:`_draws_from`).  On every exit, also by an
+    exception, the training flag of each module and the grad mode
+    (:func:`~infolens.nn.activations._preserved_modes`, shared with ``capture``) and each
+    probabilistic layer's mode (``"sample"``, ``"mean"``, ...) and held draw are restored.
+    """
+    saved = [(la, la.mode, la._fixed) for la in prob_layers(model)]
+    with _preserved_modes(model), _draws_from(model, gen):
+        try:
+            yield
+        finally:
+            for la, mode, fixed in saved:
+                la.mode, la._fixed = mode, fixed
+
+
 def _batches(n: int, batch_size: int, gen: torch.Generator) -> Iterator[torch.Tensor]:
     perm = torch.randperm(n, generator=gen)
     for i in range(0, n, batch_size):
@@ -657,7 +715,9 @@ def pac_bayes_train(
     kl_penalty : float, optional
         :math:`\eta > 0` of ``objective="bbb"`` (required there, rejected otherwise).
     random_state : int, optional
-        Seeds the batch order and the weight draws.
+        Seeds the batch order and the weight draws (local ``torch.Generator`` objects:
+        torch's global generator is not reseeded; other randomness in the model, such as
+        dropout, draws from it).
 
     Returns
     -------
@@ -692,8 +752,6 @@ def pac_bayes_train(
             )
         _check_bound_kind(objective, delta, name="objective", also=("bbb",))
     gen = torch.Generator().manual_seed(0 if random_state is None else int(random_state))
-    if random_state is not None:
-        torch.manual_seed(int(random_state))
     set_mode(model, "sample")
     params = [p for p in model.parameters() if p.requires_grad]
     if optimizer == "sgd":
@@ -703,29 +761,30 @@ def pac_bayes_train(
     else:
         raise ValueError(f"optimizer must be 'sgd' or 'adam'; got {optimizer!r}.")
     history = []
-    for _ in range(int(epochs)):
-        tot, tot_risk, tot_kl, nb = 0.0, 0.0, 0.0, 0
-        for idx in _batches(n, batch_size, gen):
-            risk = bounded_cross_entropy(model(x[idx]), y[idx], p_min=p_min).mean()
-            kl = posterior_kl(model)
-            if objective == "bbb":
-                loss = risk + kl_penalty * kl / n
-            else:
-                loss = bound_objective(risk, kl, n, delta=delta, kind=objective)
-            if not torch.isfinite(loss):
-                raise FloatingPointError(
-                    f"the {objective!r} objective became {loss.item()} at epoch {len(history)}; "
-                    f"lower lr (now {lr}) or use optimizer='adam' (the KL's curvature in the "
-                    "means is 1/prior_sigma**2)."
-                )
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            tot += loss.item()
-            tot_risk += risk.item()
-            tot_kl += kl.item()
-            nb += 1
-        history.append({"objective": tot / nb, "empirical_risk": tot_risk / nb, "kl": tot_kl / nb})
+    with _draws_from(model, _weight_generator(model, random_state)):
+        for _ in range(int(epochs)):
+            tot, tot_risk, tot_kl, nb = 0.0, 0.0, 0.0, 0
+            for idx in _batches(n, batch_size, gen):
+                risk = bounded_cross_entropy(model(x[idx]), y[idx], p_min=p_min).mean()
+                kl = posterior_kl(model)
+                if objective == "bbb":
+                    loss = risk + kl_penalty * kl / n
+                else:
+                    loss = bound_objective(risk, kl, n, delta=delta, kind=objective)
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(
+                        f"the {objective!r} objective became {loss.item()} at epoch {len(history)}; "
+                        f"lower lr (now {lr}) or use optimizer='adam' (the KL's curvature in the "
+                        "means is 1/prior_sigma**2)."
+                    )
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                tot += loss.item()
+                tot_risk += risk.item()
+                tot_kl += kl.item()
+                nb += 1
+            history.append({"objective": tot / nb, "empirical_risk": tot_risk / nb, "kl": tot_kl / nb})
     return history
 
 
@@ -931,11 +990,14 @@ def certificate(
     eval_batch_size : int, optional
         Batch size of the evaluation (default: all of ``data`` at once).
     random_state : int, optional
-        Seeds the weight draws.
+        Seeds the weight draws (a local ``torch.Generator``; torch's global generator is
+        neither used nor reseeded).  ``None``: draws from the global generator.
 
     Returns
     -------
     PACBayesCertificate
+        The model is left as it was, also when the call raises: the training flag of
+        every module, the grad mode and the mode of every probabilistic layer.
 
     References
     ----------
@@ -970,18 +1032,22 @@ def certificate(
         raise ValueError(f"mc_method={mc_method!r} needs mc_samples >= 2; got {m}.")
     prior_idx = _check_split(model, indices, n)
     batch = n if eval_batch_size is None else int(eval_batch_size)
-    if random_state is not None:
-        torch.manual_seed(int(random_state))
-    was_training = model.training
-    model.eval()
-    kl = float(posterior_kl(model))
-    set_mode(model, "mean")
-    mean_err, _ = _errors(model, x, y, p_min, batch)
-    set_mode(model, "sample")
-    draws01 = np.empty(m)
-    drawsce = np.empty(m)
-    for j in range(m):
-        draws01[j], drawsce[j] = _errors(model, x, y, p_min, batch)
+    with _certifying(model, _weight_generator(model, random_state)):
+        model.eval()
+        kl = float(posterior_kl(model))
+        set_mode(model, "mean")
+        mean_err, _ = _errors(model, x, y, p_min, batch)
+        set_mode(model, "sample")
+        draws01 = np.empty(m)
+        drawsce = np.empty(m)
+        for j in range(m):
+            draws01[j], drawsce[j] = _errors(model, x, y, p_min, batch)
+        ho_err = None
+        if holdout_model is not None:
+            ho_err, _ = _errors(holdout_model, x, y, p_min, batch)
+        elif prior_idx is not None:
+            set_mode(model, "prior_mean")
+            ho_err, _ = _errors(model, x, y, p_min, batch)
     # per-draw risks are means of losses in [0, 1]; min() only removes float round-off
     draws01 = np.minimum(draws01, 1.0)
     drawsce = np.minimum(drawsce, 1.0)
@@ -994,16 +1060,7 @@ def certificate(
     c01 = stochastic_risk_certificate(draws01, None, kl, n, **opts)
     cce = stochastic_risk_certificate(drawsce, None, kl, n, **opts)
     hd = (delta + delta_mc) if holdout_delta is None else holdout_delta
-    hb = None
-    if holdout_model is not None:
-        ho_err, _ = _errors(holdout_model, x, y, p_min, batch)
-        hb = holdout_bound(ho_err, n, delta=hd)
-    elif prior_idx is not None:
-        set_mode(model, "prior_mean")
-        ho_err, _ = _errors(model, x, y, p_min, batch)
-        hb = holdout_bound(ho_err, n, delta=hd)
-    set_mode(model, "sample")
-    model.train(was_training)
+    hb = None if ho_err is None else holdout_bound(ho_err, n, delta=hd)
     return PACBayesCertificate(
         risk_01=c01.value,
         risk_ce=cce.value,
@@ -1100,10 +1157,10 @@ def _draw_seeds(random_state: int, m: int) -> np.ndarray:
 
 
 def _hold_prior_draw(model: nn.Module, seed: int) -> None:
-    """Draw every probabilistic layer's weights from its prior (torch seed ``seed``, layers
-    in :func:`prob_layers` order) and hold them for the following forward passes."""
-    with torch.random.fork_rng():
-        torch.manual_seed(int(seed))
+    """Draw every probabilistic layer's weights from its prior (a local torch.Generator
+    seeded with ``seed``, layers in :func:`prob_layers` order) and hold them for the
+    following forward passes.  Torch's global generator is neither used nor reseeded."""
+    with _draws_from(model, _weight_generator(model, seed)):
         for layer in prob_layers(model):
             layer.mode = "prior_sample"
             layer._fixed = layer._draw()
@@ -1163,11 +1220,14 @@ def gibbs_certificate(
     holdout_delta : float, optional
     eval_batch_size : int, optional
     random_state : int, default 0
-        Seeds the draws (keep it to rebuild the networks with :func:`gibbs_network`).
+        Seeds the draws (keep it to rebuild the networks with :func:`gibbs_network`); each
+        draw uses a local ``torch.Generator``, torch's global one is not reseeded.
 
     Returns
     -------
     GibbsCertificate
+        The model is left as it was, also when the call raises (training flags, grad
+        mode, modes of the probabilistic layers).
 
     References
     ----------
@@ -1213,29 +1273,21 @@ def gibbs_certificate(
     batch = n if eval_batch_size is None else int(eval_batch_size)
     prior_samples = int(prior_samples)
     seeds = _draw_seeds(int(random_state), prior_samples)
-    was_training = model.training
-    model.eval()
     risks = np.empty(prior_samples)
-    try:
+    with _certifying(model, None):
+        model.eval()
         for i, sd in enumerate(seeds):
             _hold_prior_draw(model, int(sd))
             risks[i], _ = _errors(model, x, y, 1e-4, batch)
-    finally:
-        for layer in prob_layers(model):
-            layer._fixed = None
-        set_mode(model, "sample")
+        ho_err = None
+        if holdout_model is not None:
+            ho_err, _ = _errors(holdout_model, x, y, 1e-4, batch)
+        elif prior_idx is not None:
+            set_mode(model, "prior_mean")
+            ho_err, _ = _errors(model, x, y, 1e-4, batch)
     b = gibbs_posterior_bound(np.minimum(risks, 1.0), n, delta=delta, c=float(catoni_c))
     hd = delta if holdout_delta is None else holdout_delta
-    hb = None
-    if holdout_model is not None:
-        ho_err, _ = _errors(holdout_model, x, y, 1e-4, batch)
-        hb = holdout_bound(ho_err, n, delta=hd)
-    elif prior_idx is not None:
-        set_mode(model, "prior_mean")
-        ho_err, _ = _errors(model, x, y, 1e-4, batch)
-        hb = holdout_bound(ho_err, n, delta=hd)
-    set_mode(model, "sample")
-    model.train(was_training)
+    hb = None if ho_err is None else holdout_bound(ho_err, n, delta=hd)
     return GibbsCertificate(
         risk_01=b.value,
         kl=float(b.kl),

@@ -67,7 +67,7 @@ from .._validate import (
 )
 from ..result import Estimate
 from ..units import unit_name
-from .activations import _default_device, capture, select_layers
+from .activations import _default_device, _preserved_modes, capture, select_layers
 
 __all__ = [
     "InformationPlane",
@@ -233,6 +233,18 @@ def _caller_level() -> int:
     return level
 
 
+def _check_finite_layer(t: np.ndarray, layer: str) -> None:
+    """Refuse activations holding inf or NaN (an overflowed layer), naming the layer."""
+    bad = ~np.isfinite(t)
+    if bad.any():
+        rows = np.flatnonzero(bad.any(axis=1))
+        raise ValueError(
+            f"layer {layer!r}: {int(bad.sum())} activation values are inf or NaN (first in "
+            f"sample {int(rows[0])}); the layer overflowed, so no information value can be "
+            "computed from it. Check the network's scale (inputs, weights, dtype)."
+        )
+
+
 class _Binning(LayerEstimator):
     quantities = ("I(X;B(T))", "I(B(T);Y)")
 
@@ -251,6 +263,7 @@ class _Binning(LayerEstimator):
             warnings.warn(msg, cat, stacklevel=_caller_level())
 
     def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
+        _check_finite_layer(t, layer)
         codes = _row_codes(self._bin(t, layer))
         n = len(codes)
         ixt = _plugin_mi(self._x_codes, codes)
@@ -349,15 +362,19 @@ class RangeBinning(_Binning):
                 "activations.",
                 BinRangeWarning,
             )
-        idx = np.floor((t - lo) / (hi - lo) * self.bins).astype(np.int64)
-        return np.clip(idx, 0, self.bins - 1)  # the top edge and (warned) outliers
+        # clip in float64 before the cast: a far outlier (e.g. 1e37) would overflow int64
+        # and land in an arbitrary bin instead of the edge bin on its side
+        idx = np.floor((t.astype(np.float64) - lo) / (hi - lo) * self.bins)
+        return np.clip(idx, 0, self.bins - 1).astype(np.int64)  # top edge, (warned) outliers
 
 
 class WidthBinning(_Binning):
     """Fixed-width bins without bounds: unit value ``t`` goes to bin ``floor(t / width)``.
 
     Nothing is clipped: large activations get their own bins.  Suited to unbounded units
-    (ReLU).  Computes plug-in I(X;B(T)) and I(B(T);Y) in nats.
+    (ReLU).  Computes plug-in I(X;B(T)) and I(B(T);Y) in nats.  Bin indices are computed
+    in float64 and coded exactly however large they are (activations of 1e37 included);
+    a ``t / width`` beyond the float64 range raises ``ValueError``.
 
     References
     ----------
@@ -376,7 +393,21 @@ class WidthBinning(_Binning):
         return {"width": self.width}
 
     def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
-        return np.floor(t / self.width).astype(np.int64)
+        with np.errstate(over="ignore"):
+            q = np.floor(t.astype(np.float64) / self.width)
+        if not np.isfinite(q).all():
+            raise ValueError(
+                f"layer {layer!r}: activations up to |t| = {float(np.abs(t).max()):.3g} divided "
+                f"by width={self.width:g} overflow float64; use a larger width= (relative to "
+                "the activation scale) or rescale the layer."
+            )
+        q += 0.0  # -0.0 becomes 0.0, so equal bins have equal bit patterns below
+        if np.abs(q).max(initial=0.0) < 2.0**62:
+            return q.astype(np.int64)
+        # bin indices beyond int64 (e.g. activations near 1e37): they are exact integers in
+        # float64, so their bit patterns code them exactly (the cast would overflow and put
+        # every row into one bin)
+        return q.view(np.int64)
 
 
 class QuantileBinning(_Binning):
@@ -410,12 +441,57 @@ class QuantileBinning(_Binning):
         return idx
 
 
+#: Largest round-off error (nats, as estimated by :func:`_centered_for_kde`) accepted in
+#: the pairwise-distance bounds.
+_KDE_ROUNDOFF_NATS = 1e-3
+
+
+def _centered_for_kde(t: np.ndarray, noise_var: float, layer: str) -> np.ndarray:
+    """The layer in float64, centred (distances unchanged), or an error about its scale.
+
+    The pairwise bounds compute ``||a - b||^2`` as ``||a||^2 + ||b||^2 - 2 a.b``, whose
+    round-off grows like ``eps (sqrt(d) + 2) R^2`` with ``R`` the largest row norm; each
+    kernel ``exp(-||a - b||^2 / (2 noise_var))`` is then off by a relative
+    ``eps (sqrt(d) + 2) R^2 / noise_var``, and so is the estimate, in nats.  Centring
+    the columns (exact for distances) makes ``R`` the spread of the activations instead
+    of their offset; when the error would still exceed ``_KDE_ROUNDOFF_NATS`` (activations
+    of 1e37 with ``noise_var=0.1``, which made the bounds NaN) a ``ValueError`` asks for a
+    noise variance in proportion to the activation scale.  The estimate is pessimistic by
+    about 100x: against distances computed by differences (``scipy.spatial.distance.cdist``;
+    d = 8, n = 256, noise_var = 0.1, spreads 1e4 to 1e7) it estimated 3.4e-6, 2.5e-4,
+    0.037, 2.8 nats where the errors were 2.8e-8, 3.4e-6, 4.1e-4, 0.042.
+    """
+    tt = np.asarray(t, dtype=np.float64)
+    mid = tt.max(axis=0) / 2 + tt.min(axis=0) / 2  # halves first: no overflow
+    c = tt - mid
+    s = float(np.abs(c).max(initial=0.0))
+    if s == 0.0:
+        return c
+    d = c.shape[1]
+    k = np.finfo(np.float64).eps * (math.sqrt(d) + 2.0)
+    # R^2 / noise_var in logs, so that no intermediate overflows
+    log_r2 = 2.0 * math.log(s) + math.log(float(np.max(np.sum((c / s) ** 2, axis=1))))
+    log_err = math.log(k) + log_r2 - math.log(noise_var)
+    if log_err > math.log(_KDE_ROUNDOFF_NATS):
+        need = math.exp(math.log(k) + log_r2 - math.log(_KDE_ROUNDOFF_NATS))
+        raise ValueError(
+            f"layer {layer!r}: activations spread up to {math.exp(log_r2 / 2):.3g} (largest "
+            f"centred row norm) but noise_var={noise_var:g}; at that ratio the pairwise "
+            f"distances cannot be resolved in float64 (round-off up to ~{math.exp(log_err):.3g} "
+            f"nats). Give noise_var in proportion to the activation scale (>= {need:.3g} "
+            "here) or rescale the layer."
+        )
+    return c
+
+
 class KDEBounds(LayerEstimator):
     """Kolchinsky–Tracey pairwise-distance bounds for the layer plus Gaussian noise.
 
     Computes I(X; T+Z) and I(T+Z; Y) with Z ~ N(0, noise_var I), reported as the upper
     bound (Saxe et al.'s "KDE" estimator); the lower bound is in ``params``.  The noise
-    variance sets the resolution and must be stated relative to the activation scale.
+    variance sets the resolution and must be stated relative to the activation scale: a
+    ``ValueError`` names the smallest usable ``noise_var`` when activations are so large
+    that float64 round-off in the pairwise distances could exceed 1e-3 nats.
 
     References
     ----------
@@ -444,7 +520,9 @@ class KDEBounds(LayerEstimator):
     def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
         from ..estimate.kde import pairwise_mi_bounds
 
-        b = pairwise_mi_bounds(t.astype(np.float64), self._y, noise_std=math.sqrt(self.noise_var),
+        _check_finite_layer(t, layer)
+        tt = _centered_for_kde(t, self.noise_var, layer)
+        b = pairwise_mi_bounds(tt, self._y, noise_std=math.sqrt(self.noise_var),
                                block=self.block)
         extra = {"noise_var": self.noise_var}
         return (b.ixt.replace(params=b.ixt.params | extra, method=self.name),
@@ -815,13 +893,9 @@ class InformationPlane:
             raise TypeError(f"epoch must be an int; got {type(epoch).__name__}.")
         est = self.estimator
         if est.needs_model:
-            mode = [(m, m.training) for m in self.model.modules()]
-            try:
+            with _preserved_modes(self.model):
                 self.model.eval()
                 pairs = est.estimate_model(self.model, self._x, self._named)
-            finally:
-                for m, t in mode:
-                    m.training = t
         else:
             acts = capture(self.model, self._x, self.layers, batch_size=self.batch_size,
                            device=self.device)
