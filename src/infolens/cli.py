@@ -73,6 +73,24 @@ def _widths(text: str) -> tuple[int, ...]:
     return out
 
 
+def _log_base(text: str) -> Any:
+    """A logarithm base as the library accepts it: e/nats, 2/bits, 10 or any number > 1."""
+    from .units import log_base
+
+    try:
+        log_base(text)
+    except (ValueError, TypeError):
+        raise argparse.ArgumentTypeError(
+            f"expected e (nats), bits, 2, 10 or a number > 1; got {text!r}") from None
+    word = text.strip().lower()
+    if word in ("e", "nat", "nats"):
+        return "e"
+    if word in ("bit", "bits"):
+        return 2
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``infolens`` argument parser (sub-commands report, verify, estimate)."""
     p = _Parser(prog="infolens", description="Information theory for looking inside "
@@ -132,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--z", metavar="COLS")
     e.add_argument("--method", default="auto", help="registered estimator name (default auto; "
                    "see infolens.estimators())")
-    e.add_argument("--base", default="e", help="log base: e (nats, default), 2 (bits), 10")
+    e.add_argument("--base", default="e", type=_log_base, help="log base: e or nats (default), "
+                   "2 or bits, 10, or any number > 1")
     e.add_argument("--ci", type=float, default=None, metavar="LEVEL",
                    help="confidence level of an interval, e.g. 0.95")
     e.add_argument("--seed", type=_nonneg_int, default=0)
@@ -313,13 +332,7 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     z = None if args.z is None else _columns(args.z, table, kind, "z")
     if z is not None and y is None:
         raise InputError("--z needs --y: I(X;Y|Z) is estimated from three groups of columns.")
-    base: Any = args.base
-    if base != "e":
-        try:
-            base = float(base)
-            base = int(base) if base.is_integer() else base
-        except ValueError:
-            raise InputError(f"--base {args.base!r}: use e, 2, 10 or a number > 1.") from None
+    base: Any = args.base  # checked and normalised by _log_base
     if args.ci is not None and not 0.0 < args.ci < 1.0:
         raise InputError(f"--ci {args.ci}: give a confidence level in (0, 1), e.g. 0.95.")
     try:

@@ -22,7 +22,8 @@ from typing import Any
 from .errors import InputError
 from .sections import SECTIONS, Context, Section, run_section
 
-__all__ = ["ReportConfig", "ReportOutcome", "build_report", "check_output_dir"]
+__all__ = ["ReportConfig", "ReportOutcome", "build_report", "check_output_dir",
+           "clean_stale_temporaries"]
 
 _log = logging.getLogger(__name__)
 _GENERATOR = "infolens report"
@@ -81,6 +82,11 @@ class ReportOutcome:
         return [s.key for s in self.sections if s.status == "failed"]
 
 
+#: Files besides those listed in ``results.json`` that infolens itself adds to a report
+#: directory (``infolens verify --html DIR``).
+_OPTIONAL_FILES = ("verify.html",)
+
+
 def _is_previous_report(path: Path) -> bool:
     try:
         meta = json.loads((path / "results.json").read_text(encoding="utf-8"))
@@ -89,27 +95,195 @@ def _is_previous_report(path: Path) -> bool:
     return isinstance(meta, dict) and meta.get("generator") == _GENERATOR
 
 
+def _report_files(path: Path) -> tuple[set[str], list[str], list[str]]:
+    """What an earlier report in ``path`` consists of.
+
+    Returns ``(files, missing, foreign)``: the relative paths infolens wrote there
+    (``index.html``, ``results.json``, the figures ``results.json`` lists, and
+    ``verify.html`` when present), the ones of those that are missing, and every other
+    entry found in the directory (which ``--force`` must never delete).
+    """
+    meta = json.loads((path / "results.json").read_text(encoding="utf-8"))
+    expected = {"index.html", "results.json"}
+    for sec in (meta.get("sections") or {}).values():
+        if isinstance(sec, dict):
+            expected.update(str(f) for f in sec.get("figures") or [])
+    found: set[str] = set()
+    foreign: list[str] = []
+    for p in sorted(path.rglob("*")):
+        rel = p.relative_to(path).as_posix()
+        if p.is_dir() and not p.is_symlink():
+            if rel != "figures":
+                foreign.append(rel + "/")
+            continue
+        if p.is_file() and not p.is_symlink() and (rel in expected or rel in _OPTIONAL_FILES):
+            found.add(rel)
+        else:
+            foreign.append(rel)
+    # a foreign folder's contents are not listed one by one
+    dirs = [f for f in foreign if f.endswith("/")]
+    foreign = [f for f in foreign if f.endswith("/") or not any(f.startswith(d) for d in dirs)]
+    return found, sorted(expected - found), foreign
+
+
+def _check_replaceable(path: Path, out: str | Path) -> None:
+    """Raise :class:`InputError` unless ``path`` holds exactly a previous report."""
+    if not _is_previous_report(path):
+        raise InputError(f"--out {out}: the directory is not an infolens report (no "
+                         "results.json written by infolens report); --force only replaces "
+                         "previous reports. Choose an empty or new directory.")
+    _, missing, foreign = _report_files(path)
+    if foreign:
+        shown = ", ".join(foreign[:8]) + (f" and {len(foreign) - 8} more" if len(foreign) > 8
+                                          else "")
+        raise InputError(f"--out {out}: the directory holds files that infolens report did not "
+                         f"write ({shown}); --force never deletes those. Move them out of "
+                         "the way or choose another --out.")
+    if missing:
+        raise InputError(f"--out {out}: the directory looks like an infolens report but lacks "
+                         f"files a report writes ({', '.join(missing[:8])}); --force replaces "
+                         "only complete previous reports. Delete it yourself if it is yours, "
+                         "or choose another --out.")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    except OSError:
+        return True
+    return True
+
+
+def _stale_temporaries(path: Path) -> list[tuple[Path, str, int | None]]:
+    """Hidden temporaries of earlier runs next to ``path``: ``(dir, kind, pid)``.
+
+    ``kind`` is ``"partial"`` (a report being written) or ``"old"`` (a previous report being
+    replaced); ``pid`` is the writer's process id, ``None`` for names written by infolens
+    before 0.x recorded it.
+    """
+    parent = path.absolute().parent
+    if not path.name or not parent.is_dir():
+        return []
+    out = []
+    for kind in ("partial", "old"):
+        for p in parent.glob(f".{path.name}.{kind}-*"):
+            if not p.is_dir() or p.is_symlink():
+                continue
+            rest = p.name[len(f".{path.name}.{kind}-"):]
+            head = rest.split("-", 1)[0]
+            pid = int(head) if head.isdigit() and "-" in rest else None
+            out.append((p, kind, pid))
+    return out
+
+
+def _only_report_content(tmp: Path, kind: str) -> bool:
+    """Whether a temporary holds nothing but what the report writer puts there."""
+    root = tmp / "report" if kind == "old" else tmp
+    if kind == "old" and sorted(p.name for p in tmp.iterdir()) != ["report"]:
+        return False
+    if kind == "old" or (root / "results.json").exists():
+        try:
+            _, _, foreign = _report_files(root)
+        except (OSError, ValueError):
+            return False
+        return not foreign
+    # a partial directory is filled file by file: any subset of the report's files
+    allowed = {"index.html", "results.json", *_OPTIONAL_FILES}
+    for p in root.rglob("*"):
+        rel = p.relative_to(root).as_posix()
+        if p.is_symlink():
+            return False
+        if p.is_dir():
+            if rel != "figures":
+                return False
+        elif not (rel in allowed or (rel.startswith("figures/") and rel.endswith(".png"))):
+            return False
+    return True
+
+
+def clean_stale_temporaries(out: str | Path) -> list[str]:
+    """Remove the temporaries a killed run (e.g. SIGKILL) left next to ``out``.
+
+    A temporary is removed only when the process that made it is gone and it holds
+    nothing but report files.  A previous report that was being replaced when the run
+    died is put back at ``out`` when ``out`` does not exist.  Temporaries that cannot be
+    removed safely are left alone and logged with what to do.  Returns one line per
+    action taken (also logged).
+    """
+    path = Path(out)
+    done: list[str] = []
+    for tmp, kind, pid in _stale_temporaries(path):
+        if pid is not None and (pid == os.getpid() or _pid_alive(pid)):
+            continue  # a run in progress (or a reused process id): not ours to touch
+        if pid is None or not _only_report_content(tmp, kind):
+            msg = (f"{tmp} looks like a temporary left by an interrupted infolens report "
+                   "but holds other files or predates this version; it was left in place — "
+                   "delete it yourself if nothing is running.")
+            _log.warning(msg)
+            done.append(msg)
+            continue
+        if kind == "old" and not path.exists():
+            os.rename(tmp / "report", path)
+            shutil.rmtree(tmp, ignore_errors=True)
+            msg = (f"restored the previous report at {path} from {tmp.name}, left by a run "
+                   f"(process {pid}) that was killed while replacing it")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+            msg = f"removed {tmp.name}, left by an infolens report (process {pid}) that was killed"
+        _log.warning(msg)
+        done.append(msg)
+    return done
+
+
+def _cwd_inside(path: Path) -> bool:
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        return False
+    target = path.resolve()
+    return here == target or target in here.parents
+
+
 def check_output_dir(out: str | Path, force: bool) -> Path:
     """Validate ``--out`` before any work is done.
 
     An existing non-empty directory is replaced only with ``force`` *and* only when it holds
-    a previous infolens report (``results.json`` written by ``infolens report``): ``--force``
-    never deletes an unrelated directory.
+    a complete previous infolens report and nothing else (``index.html``, ``results.json``
+    and the figures it lists; ``verify.html`` from ``infolens verify --html``): ``--force``
+    never deletes a file the report did not write.  The output may not be the current
+    directory or one containing it, and every existing part of its path must be a
+    writable directory.  Temporaries left by a killed earlier run are cleaned up first
+    (:func:`clean_stale_temporaries`).
     """
     path = Path(out)
+    if str(out).strip() == "" or path.name in ("", ".", ".."):
+        raise InputError(f"--out {out!r}: give the name of a report directory (e.g. --out "
+                         "my-report), not the current or parent directory.")
     if path.exists() and not path.is_dir():
         raise InputError(f"--out {out}: a file with that name exists; choose a directory name.")
+    ancestor = path.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"--out {out}: {ancestor} is a file, so no directory can be made "
+                         "inside it; choose another --out.")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"--out {out}: cannot write into {ancestor}; choose a writable "
+                         "location.")
+    if path.is_dir() and _cwd_inside(path):
+        raise InputError(f"--out {out}: that is the current directory (or contains it), which "
+                         "the report would replace under you; run from outside it, e.g. "
+                         f"cd .. && infolens report --out {path.resolve().name} --force.")
+    clean_stale_temporaries(path)
     if path.is_dir() and any(path.iterdir()):
         if not force:
             raise InputError(f"--out {out}: the directory exists and is not empty; pass --force to "
                              "replace a previous report there, or choose another --out.")
-        if not _is_previous_report(path):
-            raise InputError(f"--out {out}: the directory is not an infolens report (no "
-                             "results.json written by infolens report); --force only replaces "
-                             "previous reports. Choose an empty or new directory.")
-    parent = path.absolute().parent
-    if parent.exists() and not os.access(parent, os.W_OK):
-        raise InputError(f"--out {out}: cannot write into {parent}; choose a writable location.")
+        _check_replaceable(path, out)
     return path
 
 
@@ -132,7 +306,9 @@ def _write_atomic(out: Path, files: dict[str, bytes], force: bool) -> None:
     """Write ``files`` into a temp dir next to ``out`` and rename it into place."""
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+    # the writer's pid in the names lets the next run tell a killed run's leftovers from a
+    # run in progress (clean_stale_temporaries)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=parent))
     old: Path | None = None
     try:
         for rel, data in files.items():
@@ -142,10 +318,11 @@ def _write_atomic(out: Path, files: dict[str, bytes], force: bool) -> None:
         os.chmod(tmp, 0o755)
         if out.exists():
             if any(out.iterdir()):
-                if not (force and _is_previous_report(out)):  # re-checked: it may have changed
+                if not force:  # re-checked: it may have changed while the report ran
                     raise InputError(f"--out {out}: the directory was filled while the report ran; "
                                      "nothing was replaced.")
-                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+                _check_replaceable(out, out)
+                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=parent))
                 os.rename(out, old / "report")
             else:
                 out.rmdir()
