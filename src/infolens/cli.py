@@ -102,17 +102,39 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     r = sub.add_parser("report", help="train/analyse a model and write an HTML report",
-                       description="Train a small MLP with dropout (or load --model), track the "
+                       description="Train a small MLP with dropout (or load --model, any architecture), track the "
                        "information plane during training and analyse the trained model. Writes "
                        "index.html, results.json and figures/*.png to --out.")
     r.add_argument("--dataset", default="digits", metavar="NAME|PATH",
                    help="'digits' (default, scikit-learn's 8x8 digits), 'tishby12' (the 12-bit "
-                   "patterns), or a .npz file with arrays x, y or a .csv file with --target")
-    r.add_argument("--target", metavar="COLUMN", help="label column of a CSV dataset")
-    r.add_argument("--model", metavar="PATH", help="analyse this checkpoint instead of training: "
-                   "a state dict of the default MLP or a full model of torch.nn layers, loaded "
-                   "with torch.load(weights_only=True)")
-    r.add_argument("--epochs", type=_positive_int, default=60, help="training epochs (default 60)")
+                   "patterns), a .npz file with arrays x (samples first, any sample shape: "
+                   "features, N,C,H,W images, N,L token ids, N,L,D sequences) and y, a .npy "
+                   "file of x with --target LABELS.npy, a .csv/.parquet file with --target "
+                   "COLUMN, or a folder with one subfolder of images per class")
+    r.add_argument("--target", metavar="COLUMN|PATH", help="label column of a CSV/Parquet "
+                   "dataset, or the labels' .npy file of a .npy dataset")
+    r.add_argument("--model", metavar="PATH", help="analyse this model instead of training one: "
+                   "a state dict (with --model-factory, or of the default MLP), a TorchScript "
+                   "archive, a torch.export program (.pt2) or a full model of torch.nn layers; "
+                   "the format is read from the file's contents. Pickles are read with "
+                   "torch.load(weights_only=True) and never run code unless --trust-checkpoint")
+    r.add_argument("--model-factory", metavar="MODULE:CALLABLE", help="code that builds the "
+                   "architecture for a state dict in --model: an importable MODULE:CALLABLE or "
+                   "path/to/file.py:CALLABLE, called with no arguments (this runs that code)")
+    r.add_argument("--trust-checkpoint", action="store_true", help="load a full pickled model "
+                   "(torch.save(model)) of any class with torch.load(weights_only=False): this "
+                   "RUNS CODE FROM THE FILE; use only for files you trust")
+    r.add_argument("--standardize", choices=("auto", "on", "off"), default="auto",
+                   help="standardise each input value with training-split statistics: auto "
+                   "(default) only when the built-in model is trained here on a user file; a "
+                   "loaded model sees its data unchanged unless 'on'")
+    r.add_argument("--device", default="auto", metavar="auto|cpu|cuda",
+                   help="where forward passes and training run (default auto: cuda if "
+                   "available)")
+    r.add_argument("--batch-size", type=_positive_int, default=256, metavar="N",
+                   help="samples per forward pass of the analyses (default 256)")
+    r.add_argument("--epochs", type=_positive_int, default=None, help="training epochs of the "
+                   "built-in model (default 60); an error with --model, which is not trained")
     r.add_argument("--seed", type=_nonneg_int, default=0, help="seed of split, init and "
                    "estimators (default 0)")
     r.add_argument("--estimator", default=None, metavar="NAME",
@@ -123,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress bars, warnings only")
     r.add_argument("--dropout", type=_probability, default=0.2, help="dropout rate of the "
                    "default MLP (default 0.2)")
-    r.add_argument("--hidden", type=_widths, default=(32, 16), metavar="W1,W2",
+    r.add_argument("--hidden", type=_widths, default=None, metavar="W1,W2",
                    help="hidden widths of the default MLP (default 32,16)")
     r.add_argument("--verify", action="store_true", help="add the 'infolens verify' table")
     r.add_argument("--sections", metavar="KEYS", default=None,
@@ -179,14 +201,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report.build import ReportConfig, build_report
 
     cfg = ReportConfig(
-        dataset=args.dataset, target=args.target, model=args.model, epochs=args.epochs,
-        seed=args.seed, estimator=args.estimator, out=args.out, force=args.force,
-        quiet=args.quiet, dropout=args.dropout, hidden=args.hidden, verify=args.verify,
-        sections=None if args.sections is None else tuple(
+        dataset=args.dataset, target=args.target, model=args.model,
+        model_factory=args.model_factory, trust_checkpoint=args.trust_checkpoint,
+        standardize=args.standardize, device=args.device, eval_batch_size=args.batch_size,
+        epochs=args.epochs, seed=args.seed, estimator=args.estimator, out=args.out,
+        force=args.force, quiet=args.quiet, dropout=args.dropout, hidden=args.hidden,
+        verify=args.verify, sections=None if args.sections is None else tuple(
             s.strip() for s in args.sections.split(",") if s.strip()),
     )
-    if args.model and args.epochs != 60:
-        _log.warning("--epochs is ignored with --model: a loaded model is analysed, not trained.")
     outcome = build_report(cfg)
     index = outcome.out / "index.html"
     print(f"report written to {index} ({outcome.seconds:.0f} s)")

@@ -36,31 +36,71 @@ class ReportConfig:
     dataset: str = "digits"
     target: str | None = None
     model: str | None = None
-    epochs: int = 60
+    model_factory: str | None = None
+    trust_checkpoint: bool = False
+    standardize: str = "auto"
+    device: str = "auto"
+    eval_batch_size: int = 256
+    epochs: int | None = None  # None: 60 when the built-in model is trained
     seed: int = 0
     estimator: str | None = None
     out: str = "infolens-report"
     force: bool = False
     quiet: bool = False
     dropout: float = 0.2
-    hidden: tuple[int, ...] = (32, 16)
+    hidden: tuple[int, ...] | None = None  # None: (32, 16)
     lr: float = 3e-3
     batch_size: int = 64
     test_size: float = 0.2
     verify: bool = False
     sections: tuple[str, ...] | None = None
 
-    def validate(self) -> None:
-        """Raise :class:`InputError` for out-of-range options."""
-        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1:
+    @property
+    def train_epochs(self) -> int:
+        return 60 if self.epochs is None else int(self.epochs)
+
+    @property
+    def mlp_hidden(self) -> tuple[int, ...]:
+        return (32, 16) if self.hidden is None else tuple(self.hidden)
+
+    def validate(self, *, loaded: bool = False) -> None:
+        """Raise :class:`InputError` for out-of-range or contradictory options.
+
+        ``loaded``: a model is given (``--model`` or a module from Python), so the options
+        that only shape or train the built-in model are errors, not silently ignored.
+        """
+        if self.epochs is not None and (isinstance(self.epochs, bool) or not isinstance(
+                self.epochs, int) or self.epochs < 1):
             raise InputError(f"--epochs must be a positive integer; got {self.epochs!r}.")
-        if self.epochs > 100_000:
+        if self.train_epochs > 100_000:
             raise InputError(f"--epochs {self.epochs} is unreasonably large; use at most 100000.")
+        if loaded and self.epochs is not None:
+            raise InputError(f"--epochs {self.epochs}: a loaded model is analysed as it is, not "
+                             "trained, so --epochs would be ignored; drop it (it sets the "
+                             "training of the built-in model only).")
+        if loaded and self.hidden is not None:
+            raise InputError("--hidden: a loaded model keeps its own architecture; drop "
+                             "--hidden (it shapes the built-in model only).")
+        if self.model_factory is not None and self.model is None:
+            raise InputError(f"--model-factory {self.model_factory}: a factory builds the "
+                             "architecture for the weights in --model PATH; pass --model too.")
+        if self.trust_checkpoint and self.model is None:
+            raise InputError("--trust-checkpoint applies to --model PATH only; pass --model or "
+                             "drop it.")
+        if self.standardize not in ("auto", "on", "off"):
+            raise InputError(f"--standardize {self.standardize!r}: choose auto, on or off.")
+        if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith(
+                "cuda:"):
+            raise InputError(f"--device {self.device!r}: choose auto, cpu or cuda.")
+        if isinstance(self.eval_batch_size, bool) or not isinstance(
+                self.eval_batch_size, int) or self.eval_batch_size < 1:
+            raise InputError(f"--batch-size must be a positive integer; got "
+                             f"{self.eval_batch_size!r}.")
         if not isinstance(self.seed, int) or self.seed < 0:
             raise InputError(f"--seed must be a non-negative integer; got {self.seed!r}.")
         if not 0.0 <= self.dropout < 1.0:
             raise InputError(f"--dropout must lie in [0, 1); got {self.dropout!r}.")
-        if not self.hidden or any(h < 1 for h in self.hidden):
+        if self.hidden is not None and (not self.hidden or any(h < 1 for h in self.hidden)):
             raise InputError(f"--hidden must list positive layer widths; got {self.hidden!r}.")
         if self.sections is not None:
             known = {k for k, _, _ in SECTIONS}
@@ -353,68 +393,170 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-def build_report(config: ReportConfig) -> ReportOutcome:
-    """Run the whole report and write it to ``config.out``.
+def build_report(config: ReportConfig | None = None, *, model: Any = None, data: Any = None,
+                 **options: Any) -> ReportOutcome:
+    """Run the whole report and write it to ``config.out``: the one entry point, for the
+    command line and for Python.
+
+    Parameters
+    ----------
+    config : ReportConfig, optional
+        All options (``infolens report --help``); ``**options`` are the same fields given as
+        keywords instead (``out="my-report"``, ``standardize="on"``, ``device="cpu"``, …).
+    model : torch.nn.Module, optional
+        Analyse this model (any architecture; it is not trained) instead of training the
+        built-in MLP or reading ``config.model``.
+    data : optional
+        The data instead of ``config.dataset``: a tuple ``(x, y)`` of arrays or tensors
+        (samples first, any sample shape), a map-style torch ``Dataset`` or a
+        ``DataLoader`` yielding ``(inputs, labels)``, or a dataset name / path.  It is
+        split 80/20 (stratified, seeded) like a file.
+
+    Examples
+    --------
+    >>> from infolens.report import build_report          # doctest: +SKIP
+    >>> build_report(model=my_cnn, data=(x, y), out="cnn-report", device="cpu")  # doctest: +SKIP
 
     Raises
     ------
     InputError
-        Bad options or input files (nothing is written).
+        Bad options, input files or data, or a model that does not fit the data (nothing
+        is written).
     """
     from .model import require_torch
 
+    if config is None:
+        config = ReportConfig(**options)
+    elif options:
+        import dataclasses
+
+        config = dataclasses.replace(config, **options)
     t_start = time.perf_counter()
-    config.validate()
-    out = check_output_dir(config.out, config.force)
     torch = require_torch()
+    if model is not None and not isinstance(model, torch.nn.Module):
+        raise InputError(f"model: expected a torch.nn.Module, got {type(model).__name__}; pass "
+                         "a file path as ReportConfig(model=PATH) instead.")
+    if model is not None and config.model is not None:
+        raise InputError("model: pass a module or ReportConfig.model (a path), not both.")
+    config.validate(loaded=model is not None or config.model is not None)
+    out = check_output_dir(config.out, config.force)
     # the models here are tiny: one thread avoids oversubscription, which on a shared 2-core
     # machine made training ~5x slower (measured: 25 s vs 4.6 s for 10 epochs of digits)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _build(config, out, t_start)
+        return _build(config, out, t_start, model, data)
     finally:
         torch.set_num_threads(threads)
 
 
-def _build(config: ReportConfig, out: Path, t_start: float) -> ReportOutcome:
-    from .data import load_dataset
+def _data_from_python(data: Any, config: ReportConfig) -> Any:
+    from .data import arrays_from_torch, dataset_from_arrays, load_dataset
+
+    if isinstance(data, (str, Path)):
+        return load_dataset(str(data), target=config.target, seed=config.seed,
+                            test_size=config.test_size)
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        x, y = data
+        try:
+            import torch
+
+            x = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else x
+            y = y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else y
+        except ImportError:  # pragma: no cover
+            pass
+        where = "data=(x, y)"
+    else:
+        import torch
+
+        if not isinstance(data, (torch.utils.data.Dataset, torch.utils.data.DataLoader)):
+            raise InputError(f"data: expected (x, y) arrays, a torch Dataset or DataLoader, or "
+                             f"a dataset name/path; got {type(data).__name__}.")
+        where = f"data={type(data).__name__}"
+        x, y = arrays_from_torch(data, where)
+    return dataset_from_arrays(x, y, name=where, where=where, seed=config.seed,
+                               test_size=config.test_size)
+
+
+def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = None,
+           data_obj: Any = None) -> ReportOutcome:
+    from .data import flatten, load_dataset, standardise
     from .model import (
+        LoadedModel,
+        _mlp_from_state,
+        check_model_fits,
         default_mlp,
-        model_from_checkpoint,
-        read_checkpoint,
+        load_user_model,
         representation_layers,
         require_torch,
+        resolve_device,
         train,
     )
     from .render import render_html
 
     torch = require_torch()
-    # a refused checkpoint fails before the (slower) data loading
-    checkpoint = None if config.model is None else read_checkpoint(config.model)
-    data = load_dataset(config.dataset, target=config.target, seed=config.seed,
-                        test_size=config.test_size)
-    _log.info("dataset %s: %d train / %d test samples, %d features, %d classes", data.name,
-              len(data.y_train), len(data.y_test), data.n_features, data.n_classes)
-    torch.manual_seed(config.seed)
-    if config.model is not None:
-        model = model_from_checkpoint(checkpoint, config.model, data.n_features,
-                                      data.n_classes, dropout=config.dropout)
-        trained = False
+    device = resolve_device(config.device)  # --device cuda without CUDA: before any work
+    # a refused or unfitting model file fails before the (slower) data loading
+    loaded: LoadedModel | None = None
+    if model_obj is not None:
+        scripted = isinstance(model_obj, torch.jit.ScriptModule)
+        loaded = LoadedModel(model_obj, "torch.nn.Module passed from Python",
+                             hookable=not scripted,
+                             note=f"a {type(model_obj).__name__} passed from Python")
+    elif config.model is not None:
+        loaded = load_user_model(config.model, factory=config.model_factory,
+                                 trust=config.trust_checkpoint)
+    if data_obj is not None:
+        data = _data_from_python(data_obj, config)
     else:
-        model = default_mlp(data.n_features, data.n_classes, hidden=config.hidden,
+        data = load_dataset(config.dataset, target=config.target, seed=config.seed,
+                            test_size=config.test_size)
+    trained = loaded is None
+    builtin = data_obj is None and config.dataset in ("digits", "tishby12")
+    if config.standardize == "on" or (config.standardize == "auto" and trained and not builtin):
+        data = standardise(data)
+    _log.info("dataset %s: %d train / %d test %s, %d classes", data.name, len(data.y_train),
+              len(data.y_test), data.shape_text(), data.n_classes)
+    torch.manual_seed(config.seed)
+    where = (f"--model {config.model} with --dataset {config.dataset}" if config.model else
+             "model with data" if model_obj is not None else "model")
+    if trained or (loaded is not None and loaded.state is not None):
+        data = flatten(data, "the built-in MLP takes flat features")
+    if loaded is None:
+        model = default_mlp(data.n_features, data.n_classes, hidden=config.mlp_hidden,
                             dropout=config.dropout)
-        trained = True
-    layers = representation_layers(model)
+        layers_note = ""
+    elif loaded.state is not None:
+        model = _mlp_from_state(loaded.state, Path(str(config.model)), data.n_features,
+                                data.n_classes, config.dropout)
+        layers_note = ""
+    else:
+        model = loaded.module
+        layers_note = "" if loaded.hookable else (
+            f"The model is {loaded.note}, so no hidden layer can be analysed.")
+    model.to(device)
+    if not trained:
+        check_model_fits(model, data.x_train, data.n_classes, where=where)
+    layers = [] if layers_note else representation_layers(
+        model, data.x_train[:2], type_names=loaded.type_names if loaded is not None else None)
+    if not layers_note and len(layers) < 2:
+        layers_note = ("No hidden representation was found: the report looks for activation "
+                       "modules (ReLU, tanh, …) or, failing those, the outputs of the model's "
+                       "top-level blocks that return one tensor per sample.")
     params = _jsonable(asdict(config))
+    params["device"] = device
     ctx = Context(data=data, model=model, layers=layers, params=params, trained=trained,
-                  progress=not config.quiet)
+                  progress=not config.quiet, layers_note=layers_note)
     from . import plane as plane_mod
 
-    recorder = plane_mod.start(ctx, estimator=config.estimator, epochs=config.epochs)
+    epochs = config.train_epochs
+    if layers:
+        recorder = plane_mod.start(ctx, estimator=config.estimator, epochs=epochs)
+    else:
+        recorder, ctx.plane_note = None, layers_note
     if trained:
         ctx.history = train(model, data.x_train, data.y_train, data.x_test, data.y_test,
-                            epochs=config.epochs, seed=config.seed, lr=config.lr,
+                            epochs=epochs, seed=config.seed, lr=config.lr,
                             batch_size=config.batch_size, on_epoch=recorder,
                             progress=not config.quiet)
     elif recorder is not None:
@@ -452,21 +594,31 @@ def _build(config: ReportConfig, out: Path, t_start: float) -> ReportOutcome:
         "versions": versions,
         "dataset": data.summary(),
         "model": {"layers_analysed": layers, "architecture": str(model),
-                  "source": config.model or "default MLP trained here"},
+                  "source": config.model or ("passed from Python" if model_obj is not None
+                                             else "default MLP trained here"),
+                  "format": loaded.format if loaded is not None else "built-in MLP",
+                  "how_loaded": loaded.note if loaded is not None else "",
+                  "device": device},
         "sections": {s.key: s.to_dict() for s in sections},
         "failed_sections": [s.key for s in sections if s.status == "failed"],
         "seconds": round(elapsed, 2),
     }
     files["results.json"] = json.dumps(_jsonable(results), indent=2, allow_nan=False,
                                        ensure_ascii=False).encode("utf-8")
+    if loaded is None:
+        model_line = (f"MLP {data.n_features}-" + "-".join(map(str, config.mlp_hidden))
+                      + f"-{data.n_classes} (tanh, dropout {config.dropout}) trained here "
+                      f"for {epochs} epochs")
+    elif config.model:
+        model_line = f"loaded from {config.model}: {loaded.note}"
+    else:
+        model_line = loaded.note
     subtitle = [
         f"Dataset: {data.name} — {len(data.y_train)} training / {len(data.y_test)} test samples, "
-        f"{data.n_features} features, {data.n_classes} classes",
-        "Model: " + (f"loaded from {config.model}" if config.model else
-                     f"MLP {data.n_features}-" + "-".join(map(str, config.hidden)) +
-                     f"-{data.n_classes} (tanh, dropout {config.dropout}) trained here "
-                     f"for {config.epochs} epochs"),
-        f"Seed {config.seed} · created {created} · {elapsed:.0f} s",
+        f"{data.shape_text()}, {data.n_classes} classes",
+        f"Data as the model saw it: {'; '.join(data.preprocessing) or 'the values as given'}",
+        f"Model: {model_line}; layers analysed: {', '.join(layers) or 'none (' + layers_note + ')'}",
+        f"Seed {config.seed} · device {device} · created {created} · {elapsed:.0f} s",
     ]
     footer = (f"infolens {versions['infolens']} · Python {versions['python']} · "
               f"numpy {versions['numpy']} · torch {versions.get('torch', '-')} · all numbers also "
