@@ -209,3 +209,15 @@ def test_verify_html_adds_a_section_to_an_existing_report(tmp_path, monkeypatch,
     assert (tmp_path / "rep" / "verify.html").is_file()
     assert sorted(p.name for p in (tmp_path / "rep").iterdir()) == [
         "figures", "index.html", "results.json", "verify.html"]
+
+
+@pytest.mark.parametrize(("base", "unit"), [("bits", "bits"), ("2", "bits"), ("nats", "nats"),
+                                            ("e", "nats"), ("10", "hartleys")])
+def test_estimate_accepts_every_base_the_library_accepts(tmp_path, capsys, base, unit):
+    # issue 17 item 9: --base bits was refused although infolens.units accepts it
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n" + "".join(f"{i % 2},{(i // 2) % 2}\n" for i in range(40)))
+    assert main(["estimate", str(path), "--x", "a", "--base", base, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unit"] == unit
+    assert _code(["estimate", str(path), "--x", "a", "--base", "0.5"]) == 2
+    assert "--base" in capsys.readouterr().err

@@ -73,6 +73,24 @@ def _widths(text: str) -> tuple[int, ...]:
     return out
 
 
+def _log_base(text: str) -> Any:
+    """A logarithm base as the library accepts it: e/nats, 2/bits, 10 or any number > 1."""
+    from .units import log_base
+
+    try:
+        log_base(text)
+    except (ValueError, TypeError):
+        raise argparse.ArgumentTypeError(
+            f"expected e (nats), bits, 2, 10 or a number > 1; got {text!r}") from None
+    word = text.strip().lower()
+    if word in ("e", "nat", "nats"):
+        return "e"
+    if word in ("bit", "bits"):
+        return 2
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``infolens`` argument parser (sub-commands report, verify, estimate)."""
     p = _Parser(prog="infolens", description="Information theory for looking inside "
@@ -84,17 +102,39 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     r = sub.add_parser("report", help="train/analyse a model and write an HTML report",
-                       description="Train a small MLP with dropout (or load --model), track the "
+                       description="Train a small MLP with dropout (or load --model, any architecture), track the "
                        "information plane during training and analyse the trained model. Writes "
                        "index.html, results.json and figures/*.png to --out.")
     r.add_argument("--dataset", default="digits", metavar="NAME|PATH",
                    help="'digits' (default, scikit-learn's 8x8 digits), 'tishby12' (the 12-bit "
-                   "patterns), or a .npz file with arrays x, y or a .csv file with --target")
-    r.add_argument("--target", metavar="COLUMN", help="label column of a CSV dataset")
-    r.add_argument("--model", metavar="PATH", help="analyse this checkpoint instead of training: "
-                   "a state dict of the default MLP or a full model of torch.nn layers, loaded "
-                   "with torch.load(weights_only=True)")
-    r.add_argument("--epochs", type=_positive_int, default=60, help="training epochs (default 60)")
+                   "patterns), a .npz file with arrays x (samples first, any sample shape: "
+                   "features, N,C,H,W images, N,L token ids, N,L,D sequences) and y, a .npy "
+                   "file of x with --target LABELS.npy, a .csv/.parquet file with --target "
+                   "COLUMN, or a folder with one subfolder of images per class")
+    r.add_argument("--target", metavar="COLUMN|PATH", help="label column of a CSV/Parquet "
+                   "dataset, or the labels' .npy file of a .npy dataset")
+    r.add_argument("--model", metavar="PATH", help="analyse this model instead of training one: "
+                   "a state dict (with --model-factory, or of the default MLP), a TorchScript "
+                   "archive, a torch.export program (.pt2) or a full model of torch.nn layers; "
+                   "the format is read from the file's contents. Pickles are read with "
+                   "torch.load(weights_only=True) and never run code unless --trust-checkpoint")
+    r.add_argument("--model-factory", metavar="MODULE:CALLABLE", help="code that builds the "
+                   "architecture for a state dict in --model: an importable MODULE:CALLABLE or "
+                   "path/to/file.py:CALLABLE, called with no arguments (this runs that code)")
+    r.add_argument("--trust-checkpoint", action="store_true", help="load a full pickled model "
+                   "(torch.save(model)) of any class with torch.load(weights_only=False): this "
+                   "RUNS CODE FROM THE FILE; use only for files you trust")
+    r.add_argument("--standardize", choices=("auto", "on", "off"), default="auto",
+                   help="standardise each input value with training-split statistics: auto "
+                   "(default) only when the built-in model is trained here on a user file; a "
+                   "loaded model sees its data unchanged unless 'on'")
+    r.add_argument("--device", default="auto", metavar="auto|cpu|cuda",
+                   help="where forward passes and training run (default auto: cuda if "
+                   "available)")
+    r.add_argument("--batch-size", type=_positive_int, default=256, metavar="N",
+                   help="samples per forward pass of the analyses (default 256)")
+    r.add_argument("--epochs", type=_positive_int, default=None, help="training epochs of the "
+                   "built-in model (default 60); an error with --model, which is not trained")
     r.add_argument("--seed", type=_nonneg_int, default=0, help="seed of split, init and "
                    "estimators (default 0)")
     r.add_argument("--estimator", default=None, metavar="NAME",
@@ -105,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress bars, warnings only")
     r.add_argument("--dropout", type=_probability, default=0.2, help="dropout rate of the "
                    "default MLP (default 0.2)")
-    r.add_argument("--hidden", type=_widths, default=(32, 16), metavar="W1,W2",
+    r.add_argument("--hidden", type=_widths, default=None, metavar="W1,W2",
                    help="hidden widths of the default MLP (default 32,16)")
     r.add_argument("--verify", action="store_true", help="add the 'infolens verify' table")
     r.add_argument("--sections", metavar="KEYS", default=None,
@@ -132,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--z", metavar="COLS")
     e.add_argument("--method", default="auto", help="registered estimator name (default auto; "
                    "see infolens.estimators())")
-    e.add_argument("--base", default="e", help="log base: e (nats, default), 2 (bits), 10")
+    e.add_argument("--base", default="e", type=_log_base, help="log base: e or nats (default), "
+                   "2 or bits, 10, or any number > 1")
     e.add_argument("--ci", type=float, default=None, metavar="LEVEL",
                    help="confidence level of an interval, e.g. 0.95")
     e.add_argument("--seed", type=_nonneg_int, default=0)
@@ -165,14 +206,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report.build import ReportConfig, build_report
 
     cfg = ReportConfig(
-        dataset=args.dataset, target=args.target, model=args.model, epochs=args.epochs,
-        seed=args.seed, estimator=args.estimator, out=args.out, force=args.force,
-        quiet=args.quiet, dropout=args.dropout, hidden=args.hidden, verify=args.verify,
-        sections=None if args.sections is None else tuple(
+        dataset=args.dataset, target=args.target, model=args.model,
+        model_factory=args.model_factory, trust_checkpoint=args.trust_checkpoint,
+        standardize=args.standardize, device=args.device, eval_batch_size=args.batch_size,
+        epochs=args.epochs, seed=args.seed, estimator=args.estimator, out=args.out,
+        force=args.force, quiet=args.quiet, dropout=args.dropout, hidden=args.hidden,
+        verify=args.verify, sections=None if args.sections is None else tuple(
             s.strip() for s in args.sections.split(",") if s.strip()),
     )
-    if args.model and args.epochs != 60:
-        _log.warning("--epochs is ignored with --model: a loaded model is analysed, not trained.")
     outcome = build_report(cfg)
     index = outcome.out / "index.html"
     print(f"report written to {index} ({outcome.seconds:.0f} s)")
@@ -398,13 +439,7 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     z = None if args.z is None else _columns(args.z, table, kind, "z", categorical)
     if z is not None and y is None:
         raise InputError("--z needs --y: I(X;Y|Z) is estimated from three groups of columns.")
-    base: Any = args.base
-    if base != "e":
-        try:
-            base = float(base)
-            base = int(base) if base.is_integer() else base
-        except ValueError:
-            raise InputError(f"--base {args.base!r}: use e, 2, 10 or a number > 1.") from None
+    base: Any = args.base  # checked and normalised by _log_base
     if args.ci is not None and not 0.0 < args.ci < 1.0:
         raise InputError(f"--ci {args.ci}: give a confidence level in (0, 1), e.g. 0.95.")
     try:

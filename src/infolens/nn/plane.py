@@ -850,8 +850,10 @@ class InformationPlane:
         if xt.ndim == 0 or xt.shape[0] == 0:
             raise ValueError("x must hold at least one sample (first axis = samples).")
         pdt = next((p.dtype for p in model.parameters() if p.is_floating_point()), None)
-        if pdt is not None and xt.dtype != pdt:
-            xt = xt.to(pdt)  # e.g. uint8 bit patterns or float64 arrays -> the model's dtype
+        if pdt is not None and xt.dtype != pdt and xt.dtype not in (torch.int64, torch.int32):
+            # e.g. uint8 bit patterns or float64 arrays -> the model's dtype; int64/int32
+            # stay as they are: token ids for an Embedding must not become floats
+            xt = xt.to(pdt)
         self._x = xt
         ya = check_samples(y, "y", kind="discrete")
         check_consistent_length(x=xt, y=ya)

@@ -22,7 +22,8 @@ from typing import Any
 from .errors import InputError
 from .sections import SECTIONS, Context, Section, run_section
 
-__all__ = ["ReportConfig", "ReportOutcome", "build_report", "check_output_dir"]
+__all__ = ["ReportConfig", "ReportOutcome", "build_report", "check_output_dir",
+           "clean_stale_temporaries"]
 
 _log = logging.getLogger(__name__)
 _GENERATOR = "infolens report"
@@ -35,31 +36,71 @@ class ReportConfig:
     dataset: str = "digits"
     target: str | None = None
     model: str | None = None
-    epochs: int = 60
+    model_factory: str | None = None
+    trust_checkpoint: bool = False
+    standardize: str = "auto"
+    device: str = "auto"
+    eval_batch_size: int = 256
+    epochs: int | None = None  # None: 60 when the built-in model is trained
     seed: int = 0
     estimator: str | None = None
     out: str = "infolens-report"
     force: bool = False
     quiet: bool = False
     dropout: float = 0.2
-    hidden: tuple[int, ...] = (32, 16)
+    hidden: tuple[int, ...] | None = None  # None: (32, 16)
     lr: float = 3e-3
     batch_size: int = 64
     test_size: float = 0.2
     verify: bool = False
     sections: tuple[str, ...] | None = None
 
-    def validate(self) -> None:
-        """Raise :class:`InputError` for out-of-range options."""
-        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or self.epochs < 1:
+    @property
+    def train_epochs(self) -> int:
+        return 60 if self.epochs is None else int(self.epochs)
+
+    @property
+    def mlp_hidden(self) -> tuple[int, ...]:
+        return (32, 16) if self.hidden is None else tuple(self.hidden)
+
+    def validate(self, *, loaded: bool = False) -> None:
+        """Raise :class:`InputError` for out-of-range or contradictory options.
+
+        ``loaded``: a model is given (``--model`` or a module from Python), so the options
+        that only shape or train the built-in model are errors, not silently ignored.
+        """
+        if self.epochs is not None and (isinstance(self.epochs, bool) or not isinstance(
+                self.epochs, int) or self.epochs < 1):
             raise InputError(f"--epochs must be a positive integer; got {self.epochs!r}.")
-        if self.epochs > 100_000:
+        if self.train_epochs > 100_000:
             raise InputError(f"--epochs {self.epochs} is unreasonably large; use at most 100000.")
+        if loaded and self.epochs is not None:
+            raise InputError(f"--epochs {self.epochs}: a loaded model is analysed as it is, not "
+                             "trained, so --epochs would be ignored; drop it (it sets the "
+                             "training of the built-in model only).")
+        if loaded and self.hidden is not None:
+            raise InputError("--hidden: a loaded model keeps its own architecture; drop "
+                             "--hidden (it shapes the built-in model only).")
+        if self.model_factory is not None and self.model is None:
+            raise InputError(f"--model-factory {self.model_factory}: a factory builds the "
+                             "architecture for the weights in --model PATH; pass --model too.")
+        if self.trust_checkpoint and self.model is None:
+            raise InputError("--trust-checkpoint applies to --model PATH only; pass --model or "
+                             "drop it.")
+        if self.standardize not in ("auto", "on", "off"):
+            raise InputError(f"--standardize {self.standardize!r}: choose auto, on or off.")
+        if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith(
+                "cuda:"):
+            raise InputError(f"--device {self.device!r}: choose auto, cpu or cuda.")
+        if isinstance(self.eval_batch_size, bool) or not isinstance(
+                self.eval_batch_size, int) or self.eval_batch_size < 1:
+            raise InputError(f"--batch-size must be a positive integer; got "
+                             f"{self.eval_batch_size!r}.")
         if not isinstance(self.seed, int) or self.seed < 0:
             raise InputError(f"--seed must be a non-negative integer; got {self.seed!r}.")
         if not 0.0 <= self.dropout < 1.0:
             raise InputError(f"--dropout must lie in [0, 1); got {self.dropout!r}.")
-        if not self.hidden or any(h < 1 for h in self.hidden):
+        if self.hidden is not None and (not self.hidden or any(h < 1 for h in self.hidden)):
             raise InputError(f"--hidden must list positive layer widths; got {self.hidden!r}.")
         if self.sections is not None:
             known = {k for k, _, _ in SECTIONS}
@@ -81,6 +122,11 @@ class ReportOutcome:
         return [s.key for s in self.sections if s.status == "failed"]
 
 
+#: Files besides those listed in ``results.json`` that infolens itself adds to a report
+#: directory (``infolens verify --html DIR``).
+_OPTIONAL_FILES = ("verify.html",)
+
+
 def _is_previous_report(path: Path) -> bool:
     try:
         meta = json.loads((path / "results.json").read_text(encoding="utf-8"))
@@ -89,27 +135,195 @@ def _is_previous_report(path: Path) -> bool:
     return isinstance(meta, dict) and meta.get("generator") == _GENERATOR
 
 
+def _report_files(path: Path) -> tuple[set[str], list[str], list[str]]:
+    """What an earlier report in ``path`` consists of.
+
+    Returns ``(files, missing, foreign)``: the relative paths infolens wrote there
+    (``index.html``, ``results.json``, the figures ``results.json`` lists, and
+    ``verify.html`` when present), the ones of those that are missing, and every other
+    entry found in the directory (which ``--force`` must never delete).
+    """
+    meta = json.loads((path / "results.json").read_text(encoding="utf-8"))
+    expected = {"index.html", "results.json"}
+    for sec in (meta.get("sections") or {}).values():
+        if isinstance(sec, dict):
+            expected.update(str(f) for f in sec.get("figures") or [])
+    found: set[str] = set()
+    foreign: list[str] = []
+    for p in sorted(path.rglob("*")):
+        rel = p.relative_to(path).as_posix()
+        if p.is_dir() and not p.is_symlink():
+            if rel != "figures":
+                foreign.append(rel + "/")
+            continue
+        if p.is_file() and not p.is_symlink() and (rel in expected or rel in _OPTIONAL_FILES):
+            found.add(rel)
+        else:
+            foreign.append(rel)
+    # a foreign folder's contents are not listed one by one
+    dirs = [f for f in foreign if f.endswith("/")]
+    foreign = [f for f in foreign if f.endswith("/") or not any(f.startswith(d) for d in dirs)]
+    return found, sorted(expected - found), foreign
+
+
+def _check_replaceable(path: Path, out: str | Path) -> None:
+    """Raise :class:`InputError` unless ``path`` holds exactly a previous report."""
+    if not _is_previous_report(path):
+        raise InputError(f"--out {out}: the directory is not an infolens report (no "
+                         "results.json written by infolens report); --force only replaces "
+                         "previous reports. Choose an empty or new directory.")
+    _, missing, foreign = _report_files(path)
+    if foreign:
+        shown = ", ".join(foreign[:8]) + (f" and {len(foreign) - 8} more" if len(foreign) > 8
+                                          else "")
+        raise InputError(f"--out {out}: the directory holds files that infolens report did not "
+                         f"write ({shown}); --force never deletes those. Move them out of "
+                         "the way or choose another --out.")
+    if missing:
+        raise InputError(f"--out {out}: the directory looks like an infolens report but lacks "
+                         f"files a report writes ({', '.join(missing[:8])}); --force replaces "
+                         "only complete previous reports. Delete it yourself if it is yours, "
+                         "or choose another --out.")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    except OSError:
+        return True
+    return True
+
+
+def _stale_temporaries(path: Path) -> list[tuple[Path, str, int | None]]:
+    """Hidden temporaries of earlier runs next to ``path``: ``(dir, kind, pid)``.
+
+    ``kind`` is ``"partial"`` (a report being written) or ``"old"`` (a previous report being
+    replaced); ``pid`` is the writer's process id, ``None`` for names written by infolens
+    before 0.x recorded it.
+    """
+    parent = path.absolute().parent
+    if not path.name or not parent.is_dir():
+        return []
+    out = []
+    for kind in ("partial", "old"):
+        for p in parent.glob(f".{path.name}.{kind}-*"):
+            if not p.is_dir() or p.is_symlink():
+                continue
+            rest = p.name[len(f".{path.name}.{kind}-"):]
+            head = rest.split("-", 1)[0]
+            pid = int(head) if head.isdigit() and "-" in rest else None
+            out.append((p, kind, pid))
+    return out
+
+
+def _only_report_content(tmp: Path, kind: str) -> bool:
+    """Whether a temporary holds nothing but what the report writer puts there."""
+    root = tmp / "report" if kind == "old" else tmp
+    if kind == "old" and sorted(p.name for p in tmp.iterdir()) != ["report"]:
+        return False
+    if kind == "old" or (root / "results.json").exists():
+        try:
+            _, _, foreign = _report_files(root)
+        except (OSError, ValueError):
+            return False
+        return not foreign
+    # a partial directory is filled file by file: any subset of the report's files
+    allowed = {"index.html", "results.json", *_OPTIONAL_FILES}
+    for p in root.rglob("*"):
+        rel = p.relative_to(root).as_posix()
+        if p.is_symlink():
+            return False
+        if p.is_dir():
+            if rel != "figures":
+                return False
+        elif not (rel in allowed or (rel.startswith("figures/") and rel.endswith(".png"))):
+            return False
+    return True
+
+
+def clean_stale_temporaries(out: str | Path) -> list[str]:
+    """Remove the temporaries a killed run (e.g. SIGKILL) left next to ``out``.
+
+    A temporary is removed only when the process that made it is gone and it holds
+    nothing but report files.  A previous report that was being replaced when the run
+    died is put back at ``out`` when ``out`` does not exist.  Temporaries that cannot be
+    removed safely are left alone and logged with what to do.  Returns one line per
+    action taken (also logged).
+    """
+    path = Path(out)
+    done: list[str] = []
+    for tmp, kind, pid in _stale_temporaries(path):
+        if pid is not None and (pid == os.getpid() or _pid_alive(pid)):
+            continue  # a run in progress (or a reused process id): not ours to touch
+        if pid is None or not _only_report_content(tmp, kind):
+            msg = (f"{tmp} looks like a temporary left by an interrupted infolens report "
+                   "but holds other files or predates this version; it was left in place — "
+                   "delete it yourself if nothing is running.")
+            _log.warning(msg)
+            done.append(msg)
+            continue
+        if kind == "old" and not path.exists():
+            os.rename(tmp / "report", path)
+            shutil.rmtree(tmp, ignore_errors=True)
+            msg = (f"restored the previous report at {path} from {tmp.name}, left by a run "
+                   f"(process {pid}) that was killed while replacing it")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+            msg = f"removed {tmp.name}, left by an infolens report (process {pid}) that was killed"
+        _log.warning(msg)
+        done.append(msg)
+    return done
+
+
+def _cwd_inside(path: Path) -> bool:
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        return False
+    target = path.resolve()
+    return here == target or target in here.parents
+
+
 def check_output_dir(out: str | Path, force: bool) -> Path:
     """Validate ``--out`` before any work is done.
 
     An existing non-empty directory is replaced only with ``force`` *and* only when it holds
-    a previous infolens report (``results.json`` written by ``infolens report``): ``--force``
-    never deletes an unrelated directory.
+    a complete previous infolens report and nothing else (``index.html``, ``results.json``
+    and the figures it lists; ``verify.html`` from ``infolens verify --html``): ``--force``
+    never deletes a file the report did not write.  The output may not be the current
+    directory or one containing it, and every existing part of its path must be a
+    writable directory.  Temporaries left by a killed earlier run are cleaned up first
+    (:func:`clean_stale_temporaries`).
     """
     path = Path(out)
+    if str(out).strip() == "" or path.name in ("", ".", ".."):
+        raise InputError(f"--out {out!r}: give the name of a report directory (e.g. --out "
+                         "my-report), not the current or parent directory.")
     if path.exists() and not path.is_dir():
         raise InputError(f"--out {out}: a file with that name exists; choose a directory name.")
+    ancestor = path.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InputError(f"--out {out}: {ancestor} is a file, so no directory can be made "
+                         "inside it; choose another --out.")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(f"--out {out}: cannot write into {ancestor}; choose a writable "
+                         "location.")
+    if path.is_dir() and _cwd_inside(path):
+        raise InputError(f"--out {out}: that is the current directory (or contains it), which "
+                         "the report would replace under you; run from outside it, e.g. "
+                         f"cd .. && infolens report --out {path.resolve().name} --force.")
+    clean_stale_temporaries(path)
     if path.is_dir() and any(path.iterdir()):
         if not force:
             raise InputError(f"--out {out}: the directory exists and is not empty; pass --force to "
                              "replace a previous report there, or choose another --out.")
-        if not _is_previous_report(path):
-            raise InputError(f"--out {out}: the directory is not an infolens report (no "
-                             "results.json written by infolens report); --force only replaces "
-                             "previous reports. Choose an empty or new directory.")
-    parent = path.absolute().parent
-    if parent.exists() and not os.access(parent, os.W_OK):
-        raise InputError(f"--out {out}: cannot write into {parent}; choose a writable location.")
+        _check_replaceable(path, out)
     return path
 
 
@@ -132,7 +346,9 @@ def _write_atomic(out: Path, files: dict[str, bytes], force: bool) -> None:
     """Write ``files`` into a temp dir next to ``out`` and rename it into place."""
     parent = out.absolute().parent
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+    # the writer's pid in the names lets the next run tell a killed run's leftovers from a
+    # run in progress (clean_stale_temporaries)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=parent))
     old: Path | None = None
     try:
         for rel, data in files.items():
@@ -142,10 +358,11 @@ def _write_atomic(out: Path, files: dict[str, bytes], force: bool) -> None:
         os.chmod(tmp, 0o755)
         if out.exists():
             if any(out.iterdir()):
-                if not (force and _is_previous_report(out)):  # re-checked: it may have changed
+                if not force:  # re-checked: it may have changed while the report ran
                     raise InputError(f"--out {out}: the directory was filled while the report ran; "
                                      "nothing was replaced.")
-                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+                _check_replaceable(out, out)
+                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=parent))
                 os.rename(out, old / "report")
             else:
                 out.rmdir()
@@ -176,68 +393,170 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-def build_report(config: ReportConfig) -> ReportOutcome:
-    """Run the whole report and write it to ``config.out``.
+def build_report(config: ReportConfig | None = None, *, model: Any = None, data: Any = None,
+                 **options: Any) -> ReportOutcome:
+    """Run the whole report and write it to ``config.out``: the one entry point, for the
+    command line and for Python.
+
+    Parameters
+    ----------
+    config : ReportConfig, optional
+        All options (``infolens report --help``); ``**options`` are the same fields given as
+        keywords instead (``out="my-report"``, ``standardize="on"``, ``device="cpu"``, …).
+    model : torch.nn.Module, optional
+        Analyse this model (any architecture; it is not trained) instead of training the
+        built-in MLP or reading ``config.model``.
+    data : optional
+        The data instead of ``config.dataset``: a tuple ``(x, y)`` of arrays or tensors
+        (samples first, any sample shape), a map-style torch ``Dataset`` or a
+        ``DataLoader`` yielding ``(inputs, labels)``, or a dataset name / path.  It is
+        split 80/20 (stratified, seeded) like a file.
+
+    Examples
+    --------
+    >>> from infolens.report import build_report          # doctest: +SKIP
+    >>> build_report(model=my_cnn, data=(x, y), out="cnn-report", device="cpu")  # doctest: +SKIP
 
     Raises
     ------
     InputError
-        Bad options or input files (nothing is written).
+        Bad options, input files or data, or a model that does not fit the data (nothing
+        is written).
     """
     from .model import require_torch
 
+    if config is None:
+        config = ReportConfig(**options)
+    elif options:
+        import dataclasses
+
+        config = dataclasses.replace(config, **options)
     t_start = time.perf_counter()
-    config.validate()
-    out = check_output_dir(config.out, config.force)
     torch = require_torch()
+    if model is not None and not isinstance(model, torch.nn.Module):
+        raise InputError(f"model: expected a torch.nn.Module, got {type(model).__name__}; pass "
+                         "a file path as ReportConfig(model=PATH) instead.")
+    if model is not None and config.model is not None:
+        raise InputError("model: pass a module or ReportConfig.model (a path), not both.")
+    config.validate(loaded=model is not None or config.model is not None)
+    out = check_output_dir(config.out, config.force)
     # the models here are tiny: one thread avoids oversubscription, which on a shared 2-core
     # machine made training ~5x slower (measured: 25 s vs 4.6 s for 10 epochs of digits)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        return _build(config, out, t_start)
+        return _build(config, out, t_start, model, data)
     finally:
         torch.set_num_threads(threads)
 
 
-def _build(config: ReportConfig, out: Path, t_start: float) -> ReportOutcome:
-    from .data import load_dataset
+def _data_from_python(data: Any, config: ReportConfig) -> Any:
+    from .data import arrays_from_torch, dataset_from_arrays, load_dataset
+
+    if isinstance(data, (str, Path)):
+        return load_dataset(str(data), target=config.target, seed=config.seed,
+                            test_size=config.test_size)
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        x, y = data
+        try:
+            import torch
+
+            x = x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else x
+            y = y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else y
+        except ImportError:  # pragma: no cover
+            pass
+        where = "data=(x, y)"
+    else:
+        import torch
+
+        if not isinstance(data, (torch.utils.data.Dataset, torch.utils.data.DataLoader)):
+            raise InputError(f"data: expected (x, y) arrays, a torch Dataset or DataLoader, or "
+                             f"a dataset name/path; got {type(data).__name__}.")
+        where = f"data={type(data).__name__}"
+        x, y = arrays_from_torch(data, where)
+    return dataset_from_arrays(x, y, name=where, where=where, seed=config.seed,
+                               test_size=config.test_size)
+
+
+def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = None,
+           data_obj: Any = None) -> ReportOutcome:
+    from .data import flatten, load_dataset, standardise
     from .model import (
+        LoadedModel,
+        _mlp_from_state,
+        check_model_fits,
         default_mlp,
-        model_from_checkpoint,
-        read_checkpoint,
+        load_user_model,
         representation_layers,
         require_torch,
+        resolve_device,
         train,
     )
     from .render import render_html
 
     torch = require_torch()
-    # a refused checkpoint fails before the (slower) data loading
-    checkpoint = None if config.model is None else read_checkpoint(config.model)
-    data = load_dataset(config.dataset, target=config.target, seed=config.seed,
-                        test_size=config.test_size)
-    _log.info("dataset %s: %d train / %d test samples, %d features, %d classes", data.name,
-              len(data.y_train), len(data.y_test), data.n_features, data.n_classes)
-    torch.manual_seed(config.seed)
-    if config.model is not None:
-        model = model_from_checkpoint(checkpoint, config.model, data.n_features,
-                                      data.n_classes, dropout=config.dropout)
-        trained = False
+    device = resolve_device(config.device)  # --device cuda without CUDA: before any work
+    # a refused or unfitting model file fails before the (slower) data loading
+    loaded: LoadedModel | None = None
+    if model_obj is not None:
+        scripted = isinstance(model_obj, torch.jit.ScriptModule)
+        loaded = LoadedModel(model_obj, "torch.nn.Module passed from Python",
+                             hookable=not scripted,
+                             note=f"a {type(model_obj).__name__} passed from Python")
+    elif config.model is not None:
+        loaded = load_user_model(config.model, factory=config.model_factory,
+                                 trust=config.trust_checkpoint)
+    if data_obj is not None:
+        data = _data_from_python(data_obj, config)
     else:
-        model = default_mlp(data.n_features, data.n_classes, hidden=config.hidden,
+        data = load_dataset(config.dataset, target=config.target, seed=config.seed,
+                            test_size=config.test_size)
+    trained = loaded is None
+    builtin = data_obj is None and config.dataset in ("digits", "tishby12")
+    if config.standardize == "on" or (config.standardize == "auto" and trained and not builtin):
+        data = standardise(data)
+    _log.info("dataset %s: %d train / %d test %s, %d classes", data.name, len(data.y_train),
+              len(data.y_test), data.shape_text(), data.n_classes)
+    torch.manual_seed(config.seed)
+    where = (f"--model {config.model} with --dataset {config.dataset}" if config.model else
+             "model with data" if model_obj is not None else "model")
+    if trained or (loaded is not None and loaded.state is not None):
+        data = flatten(data, "the built-in MLP takes flat features")
+    if loaded is None:
+        model = default_mlp(data.n_features, data.n_classes, hidden=config.mlp_hidden,
                             dropout=config.dropout)
-        trained = True
-    layers = representation_layers(model)
+        layers_note = ""
+    elif loaded.state is not None:
+        model = _mlp_from_state(loaded.state, Path(str(config.model)), data.n_features,
+                                data.n_classes, config.dropout)
+        layers_note = ""
+    else:
+        model = loaded.module
+        layers_note = "" if loaded.hookable else (
+            f"The model is {loaded.note}, so no hidden layer can be analysed.")
+    model.to(device)
+    if not trained:
+        check_model_fits(model, data.x_train, data.n_classes, where=where)
+    layers = [] if layers_note else representation_layers(
+        model, data.x_train[:2], type_names=loaded.type_names if loaded is not None else None)
+    if not layers_note and len(layers) < 2:
+        layers_note = ("No hidden representation was found: the report looks for activation "
+                       "modules (ReLU, tanh, …) or, failing those, the outputs of the model's "
+                       "top-level blocks that return one tensor per sample.")
     params = _jsonable(asdict(config))
+    params["device"] = device
     ctx = Context(data=data, model=model, layers=layers, params=params, trained=trained,
-                  progress=not config.quiet)
+                  progress=not config.quiet, layers_note=layers_note)
     from . import plane as plane_mod
 
-    recorder = plane_mod.start(ctx, estimator=config.estimator, epochs=config.epochs)
+    epochs = config.train_epochs
+    if layers:
+        recorder = plane_mod.start(ctx, estimator=config.estimator, epochs=epochs)
+    else:
+        recorder, ctx.plane_note = None, layers_note
     if trained:
         ctx.history = train(model, data.x_train, data.y_train, data.x_test, data.y_test,
-                            epochs=config.epochs, seed=config.seed, lr=config.lr,
+                            epochs=epochs, seed=config.seed, lr=config.lr,
                             batch_size=config.batch_size, on_epoch=recorder,
                             progress=not config.quiet)
     elif recorder is not None:
@@ -275,21 +594,31 @@ def _build(config: ReportConfig, out: Path, t_start: float) -> ReportOutcome:
         "versions": versions,
         "dataset": data.summary(),
         "model": {"layers_analysed": layers, "architecture": str(model),
-                  "source": config.model or "default MLP trained here"},
+                  "source": config.model or ("passed from Python" if model_obj is not None
+                                             else "default MLP trained here"),
+                  "format": loaded.format if loaded is not None else "built-in MLP",
+                  "how_loaded": loaded.note if loaded is not None else "",
+                  "device": device},
         "sections": {s.key: s.to_dict() for s in sections},
         "failed_sections": [s.key for s in sections if s.status == "failed"],
         "seconds": round(elapsed, 2),
     }
     files["results.json"] = json.dumps(_jsonable(results), indent=2, allow_nan=False,
                                        ensure_ascii=False).encode("utf-8")
+    if loaded is None:
+        model_line = (f"MLP {data.n_features}-" + "-".join(map(str, config.mlp_hidden))
+                      + f"-{data.n_classes} (tanh, dropout {config.dropout}) trained here "
+                      f"for {epochs} epochs")
+    elif config.model:
+        model_line = f"loaded from {config.model}: {loaded.note}"
+    else:
+        model_line = loaded.note
     subtitle = [
         f"Dataset: {data.name} — {len(data.y_train)} training / {len(data.y_test)} test samples, "
-        f"{data.n_features} features, {data.n_classes} classes",
-        "Model: " + (f"loaded from {config.model}" if config.model else
-                     f"MLP {data.n_features}-" + "-".join(map(str, config.hidden)) +
-                     f"-{data.n_classes} (tanh, dropout {config.dropout}) trained here "
-                     f"for {config.epochs} epochs"),
-        f"Seed {config.seed} · created {created} · {elapsed:.0f} s",
+        f"{data.shape_text()}, {data.n_classes} classes",
+        f"Data as the model saw it: {'; '.join(data.preprocessing) or 'the values as given'}",
+        f"Model: {model_line}; layers analysed: {', '.join(layers) or 'none (' + layers_note + ')'}",
+        f"Seed {config.seed} · device {device} · created {created} · {elapsed:.0f} s",
     ]
     footer = (f"infolens {versions['infolens']} · Python {versions['python']} · "
               f"numpy {versions['numpy']} · torch {versions.get('torch', '-')} · all numbers also "

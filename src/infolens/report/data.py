@@ -1,8 +1,16 @@
-"""Datasets for ``infolens report``: built-in ones and user files (.npz / .csv).
+"""Datasets for ``infolens report``: built-in ones, user files and in-memory data.
 
-Every user file goes through the same checks (infolens' one door for input,
-:func:`infolens._validate.check_samples`); a problem becomes an :class:`InputError`
-whose message names the file, what is wrong and what to do.
+Sources: ``digits``, ``tishby12``; ``.npz`` (arrays ``x``, ``y``) and ``.npy`` (``x``, with
+the labels in another ``.npy`` named by ``--target``) holding samples of any shape —
+(N, d) features, (N, C, H, W) images, (N, L) token ids, (N, L, D) sequences; a folder of
+images with one subfolder per class (read with Pillow); ``.csv`` / ``.parquet`` tables with
+a label column; and, from Python, arrays, a torch ``Dataset`` or a ``DataLoader``
+(:func:`dataset_from_arrays`, :func:`arrays_from_torch`).
+
+Every source goes through the same checks (one door for input); a problem becomes an
+:class:`InputError` whose message names the flag and the file, what is wrong and what to
+do.  Nothing is done to the values silently: every step (scaling, standardisation,
+flattening, a cast) is recorded in :attr:`Dataset.preprocessing` and printed on the page.
 """
 
 from __future__ import annotations
@@ -13,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import check_samples
 from .errors import InputError
 
-__all__ = ["Dataset", "load_dataset"]
+__all__ = ["Dataset", "load_dataset", "dataset_from_arrays", "arrays_from_torch", "standardise",
+           "flatten"]
 
 BUILTIN = ("digits", "tishby12")
 _MIN_SAMPLES = 20
@@ -30,13 +38,17 @@ class Dataset:
     ----------
     name : str
         ``"digits"``, ``"tishby12"`` or the file name.
-    x_train, x_test : ndarray of float32, shape (n, d)
+    x_train, x_test : ndarray, shape (n, *sample_shape)
+        float32 (integer inputs such as token ids stay int64 unless the built-in model
+        is trained on them).
     y_train, y_test : ndarray of int64, shape (n,)
         Class indices ``0..n_classes-1``.
     classes : list
         Original label of each class index (as str).
-    description : str
-        One sentence for the report: source and preprocessing.
+    source : str
+        Where the data came from (one sentence).
+    preprocessing : list of str
+        Every step applied to the values, in order (empty: the values as given).
     """
 
     name: str
@@ -45,28 +57,56 @@ class Dataset:
     y_train: np.ndarray
     y_test: np.ndarray
     classes: list[str]
-    description: str
+    source: str
+    preprocessing: list[str] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def sample_shape(self) -> tuple[int, ...]:
+        return tuple(int(d) for d in self.x_train.shape[1:])
+
+    @property
     def n_features(self) -> int:
-        return int(self.x_train.shape[1])
+        """Values per sample (the product of :attr:`sample_shape`)."""
+        return int(np.prod(self.sample_shape, dtype=np.int64))
 
     @property
     def n_classes(self) -> int:
         return len(self.classes)
+
+    @property
+    def description(self) -> str:
+        """Source and preprocessing in words, as the page states them."""
+        steps = "; ".join(self.preprocessing) if self.preprocessing else (
+            "no preprocessing: the model sees the values as given")
+        return f"{self.source} Preprocessing: {steps}."
+
+    def flat(self, split: str) -> np.ndarray:
+        """Samples of ``split`` as rows of ``n_features`` values (C order)."""
+        x = self.x_test if split == "test" else self.x_train
+        return x.reshape(len(x), -1)
 
     def summary(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "n_train": int(len(self.y_train)),
             "n_test": int(len(self.y_test)),
+            "sample_shape": list(self.sample_shape),
+            "dtype": str(self.x_train.dtype),
             "n_features": self.n_features,
             "n_classes": self.n_classes,
             "classes": list(self.classes),
+            "source": self.source,
+            "preprocessing": list(self.preprocessing),
             "description": self.description,
             **self.info,
         }
+
+    def shape_text(self) -> str:
+        """``"(1, 8, 8) float32 samples"`` or ``"64 features"`` for the page."""
+        if len(self.sample_shape) == 1:
+            return f"{self.n_features} features"
+        return f"samples of shape {self.sample_shape} ({self.x_train.dtype})"
 
 
 def _split(x: np.ndarray, y: np.ndarray, seed: int, test_size: float) -> tuple[np.ndarray, ...]:
@@ -106,31 +146,81 @@ def _encode_labels(y: np.ndarray, where: str) -> tuple[np.ndarray, list[str]]:
 
 
 def _check_features(x: Any, where: str) -> np.ndarray:
+    """Samples first, any sample shape; numbers only; finite; at least 20 samples."""
     arr = np.asarray(x)
-    if arr.ndim != 2:
+    if arr.ndim < 2:
         raise InputError(
-            f"{where}: features must be a 2-D array (samples × features); got shape {arr.shape}. "
-            + ("Flatten each sample first, e.g. x.reshape(len(x), -1)." if arr.ndim > 2 else
-               "Reshape a single feature to a column, e.g. x.reshape(-1, 1).")
+            f"{where}: features must be an array of at least 2-D (samples first, then the "
+            f"sample shape); got shape {arr.shape}. Reshape a single feature to a column, "
+            "e.g. x.reshape(-1, 1)."
         )
     if arr.dtype.kind not in "biuf":
         raise InputError(f"{where}: features must be numbers; got dtype {arr.dtype}. Encode "
                          "categorical columns as numbers first.")
-    try:
-        arr = check_samples(arr, "x", min_samples=_MIN_SAMPLES, kind="continuous")
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{where}: {exc}") from None
-    return arr
+    if arr.shape[0] < _MIN_SAMPLES:
+        raise InputError(f"{where}: {arr.shape[0]} samples are too few; the report needs at "
+                         f"least {_MIN_SAMPLES}.")
+    if 0 in arr.shape[1:]:
+        raise InputError(f"{where}: the samples are empty (shape {arr.shape}).")
+    if arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr.reshape(len(arr), -1)).all(axis=1)
+        if bad.any():
+            raise InputError(f"{where}: x contains NaN or inf values (first in sample "
+                             f"{int(np.flatnonzero(bad)[0])}, {int(bad.sum())} samples in all); "
+                             "remove those samples or fill them in.")
+        return arr.astype(np.float32, copy=False)
+    if arr.dtype.kind == "b":
+        return arr.astype(np.float32)
+    return arr.astype(np.int64, copy=False)
 
 
 def _standardise(x_train: np.ndarray, x_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    mu = x_train.mean(axis=0)
-    sd = x_train.std(axis=0)
+    """Each input value (feature or position) standardised with training-set statistics."""
+    xtr = x_train.astype(np.float64)
+    mu = xtr.mean(axis=0)
+    sd = xtr.std(axis=0)
     sd = np.where(sd > 0, sd, 1.0)  # constant features: centred, not scaled (stated in report)
-    return ((x_train - mu) / sd).astype(np.float32), ((x_test - mu) / sd).astype(np.float32)
+    return (((xtr - mu) / sd).astype(np.float32),
+            ((x_test.astype(np.float64) - mu) / sd).astype(np.float32))
 
 
-def _from_arrays(name: str, x: Any, y: Any, where: str, seed: int, test_size: float) -> Dataset:
+def standardise(data: Dataset) -> Dataset:
+    """Standardise every input value with the training split's mean and standard deviation
+    (constant values only centred); the step is added to ``data.preprocessing``."""
+    import dataclasses
+
+    xtr, xte = _standardise(data.x_train, data.x_test)
+    what = ("each feature" if len(data.sample_shape) == 1 else
+            f"each of the {data.n_features} input values (per position)")
+    return dataclasses.replace(data, x_train=xtr, x_test=xte, preprocessing=[
+        *data.preprocessing, f"{what} standardised with the training split's mean and "
+        "standard deviation (constant values only centred), as float32"])
+
+
+def flatten(data: Dataset, why: str) -> Dataset:
+    """Samples reshaped to rows of ``n_features`` values (C order), cast to float32; the
+    step (with ``why``) is added to ``data.preprocessing``."""
+    import dataclasses
+
+    if len(data.sample_shape) == 1 and data.x_train.dtype == np.float32:
+        return data
+    steps = list(data.preprocessing)
+    if len(data.sample_shape) > 1:
+        steps.append(f"each {data.sample_shape} sample flattened to {data.n_features} features "
+                     f"({why})")
+    if data.x_train.dtype != np.float32:
+        steps.append(f"{data.x_train.dtype} values cast to float32 ({why})")
+    return dataclasses.replace(
+        data, x_train=data.flat("train").astype(np.float32),
+        x_test=data.flat("test").astype(np.float32), preprocessing=steps)
+
+
+def dataset_from_arrays(x: Any, y: Any, *, name: str = "arrays", where: str = "data",
+                        seed: int = 0, test_size: float = 0.2, source: str | None = None,
+                        preprocessing: list[str] | None = None) -> Dataset:
+    """Check ``x`` (samples first, any sample shape) and ``y`` (class labels) and split
+    them (stratified, seeded).  Values are kept as given: floats become float32, integers
+    int64 (token ids), booleans float32; nothing else is done to them."""
     x = _check_features(x, where)
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
@@ -142,31 +232,203 @@ def _from_arrays(name: str, x: Any, y: Any, where: str, seed: int, test_size: fl
             "(one label per row of x)."
         )
     xtr, xte, ytr, yte = _split(x, codes, seed, test_size)
-    xtr, xte = _standardise(xtr, xte)
+    shape = ("features" if x.ndim == 2 else f"samples of shape {tuple(x.shape[1:])}")
+    src = source or f"{where}: {len(x)} {shape} ({x.dtype})"
     return Dataset(
         name, xtr, xte, ytr, yte, classes,
-        f"{where}: {len(x)} samples, {x.shape[1]} features standardised with training-set mean "
-        f"and standard deviation (constant features only centred), {len(classes)} classes, "
-        f"{int(round(test_size * 100))}% held out for testing (stratified, seed {seed}).",
+        f"{src}, {len(classes)} classes, {int(round(test_size * 100))}% held out for testing "
+        f"(stratified, seed {seed}).", list(preprocessing or []),
+        info={"kind": _kind(x)},
     )
+
+
+def _kind(x: np.ndarray) -> str:
+    if x.dtype.kind in "iu":
+        return "integer"
+    return {2: "features", 3: "sequences", 4: "images"}.get(x.ndim, "arrays")
+
+
+def arrays_from_torch(data: Any, where: str = "data") -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and labels of a torch ``Dataset`` or ``DataLoader`` (items ``(x, y)``) as arrays.
+
+    The whole dataset is read once into memory (the report's analyses need it several
+    times); a ``DataLoader``'s batches are concatenated in the order it yields them.
+    """
+    import torch
+
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    if isinstance(data, torch.utils.data.DataLoader):
+        for i, batch in enumerate(data):
+            if not isinstance(batch, (tuple, list)) or len(batch) < 2:
+                raise InputError(f"{where}: DataLoader batch {i} is a {type(batch).__name__}; "
+                                 "the report needs (inputs, labels) batches.")
+            xs.append(np.asarray(torch.as_tensor(batch[0]).cpu()))
+            ys.append(np.asarray(torch.as_tensor(batch[1]).cpu()).reshape(-1))
+    else:
+        try:
+            n = len(data)
+        except TypeError:
+            raise InputError(f"{where}: a {type(data).__name__} has no length; pass a map-style "
+                             "torch Dataset, a DataLoader, or arrays (x, y).") from None
+        for i in range(n):
+            item = data[i]
+            if not isinstance(item, (tuple, list)) or len(item) < 2:
+                raise InputError(f"{where}: item {i} is a {type(item).__name__}; the report "
+                                 "needs (input, label) items.")
+            xs.append(np.asarray(torch.as_tensor(item[0]).cpu())[None])
+            ys.append(np.asarray(torch.as_tensor(item[1]).cpu()).reshape(-1))
+    if not xs:
+        raise InputError(f"{where}: the dataset is empty.")
+    shapes = {a.shape[1:] for a in xs}
+    if len(shapes) > 1:
+        raise InputError(f"{where}: the samples have different shapes {sorted(shapes)[:4]}; "
+                         "the report needs one sample shape (pad or resize them).")
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm",
+                   ".pgm")
+
+
+def _image_folder(path: Path, where: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """A folder with one subfolder of images per class → uint8 (N, C, H, W), labels."""
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - Pillow is installed with matplotlib
+        raise InputError(f"{where}: reading an image folder needs Pillow: pip install "
+                         "pillow.") from None
+    classes = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not classes:
+        raise InputError(f"{where}: a folder dataset needs one subfolder of images per class "
+                         f"(e.g. {where.split()[-1]}/cat/1.png, .../dog/2.png); found none.")
+    files: list[tuple[Path, str]] = []
+    skipped: list[str] = []
+    for c in classes:
+        for f in sorted(c.rglob("*")):
+            if f.is_file() and not f.name.startswith("."):
+                if f.suffix.lower() in _IMAGE_SUFFIXES:
+                    files.append((f, c.name))
+                else:
+                    skipped.append(f.relative_to(path).as_posix())
+    if skipped:
+        raise InputError(f"{where}: {len(skipped)} files are not images ({', '.join(skipped[:4])}"
+                         f"); remove them or move them out of the class folders.")
+    images, labels = [], []
+    modes = set()
+    for f, label in files:
+        try:
+            with Image.open(f) as im:
+                im.load()
+                modes.add(im.mode)
+                images.append((f, im.copy()))
+        except Exception as exc:
+            raise InputError(f"{where}: cannot read the image {f.relative_to(path)} "
+                             f"({type(exc).__name__}: {exc}).") from None
+        labels.append(label)
+    grey = modes <= {"1", "L", "P", "I", "I;16", "F"} and "P" not in modes
+    mode = "L" if grey else "RGB"
+    sizes: dict[tuple[int, int], str] = {}
+    for f, im in images:
+        sizes.setdefault(im.size, str(f.relative_to(path)))
+    if len(sizes) > 1:
+        shown = ", ".join(f"{w}x{h} ({name})" for (w, h), name in list(sizes.items())[:3])
+        raise InputError(f"{where}: the images have different sizes ({shown}); resize them to "
+                         "one size first.")
+    arr = np.stack([np.asarray(im.convert(mode), dtype=np.uint8) for _, im in images])
+    arr = arr[:, None] if mode == "L" else arr.transpose(0, 3, 1, 2)
+    w, h = next(iter(sizes))
+    note = (f"{len(files)} {'greyscale' if grey else 'RGB'} {w}x{h} images in {len(classes)} "
+            "class folders, read with Pillow as (N, C, H, W)")
+    return arr, np.asarray(labels), note
+
+
+def _table(path: Path, where: str, target: str | None, kind: str) -> tuple[Any, Any]:
+    if not target:
+        raise InputError(
+            f"{where}: a {kind} dataset needs --target COLUMN naming the label column.")
+    import pandas as pd
+
+    try:
+        df = pd.read_csv(path) if kind == "CSV" else pd.read_parquet(path)
+    except ImportError:
+        raise InputError(f"{where}: reading Parquet needs pyarrow: pip install pyarrow.") from None
+    except Exception as exc:
+        raise InputError(
+            f"{where}: cannot read the {kind} file ({type(exc).__name__}: {exc}).") from None
+    if target not in df.columns:
+        raise InputError(f"{where}: no column named {target!r}; the columns are "
+                         f"{list(map(str, df.columns))}. Pass one of them with --target.")
+    feats = df.drop(columns=[target])
+    bad = [str(c) for c in feats.columns if not pd.api.types.is_numeric_dtype(feats[c])]
+    if bad:
+        raise InputError(f"{where}: feature columns must be numeric; {bad} are not. Encode "
+                         "them as numbers or drop them.")
+    if feats.shape[1] == 0:
+        raise InputError(f"{where}: no feature columns besides the target {target!r}.")
+    y = df[target].to_numpy()
+    if y.dtype == object and pd.isna(df[target]).any():
+        bad_row = int(np.flatnonzero(pd.isna(df[target]).to_numpy())[0])
+        raise InputError(f"{where}: the target column has missing values (first at data row "
+                         f"{bad_row}); remove those rows or fill in their labels.")
+    if y.dtype == object:
+        y = y.astype(str)
+    return feats.to_numpy(dtype=np.float64), y
+
+
+def _npz(path: Path, where: str) -> tuple[Any, Any]:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            keys = list(z.keys())
+            if "x" not in keys or "y" not in keys:
+                raise InputError(
+                    f"{where}: the .npz file must contain arrays named 'x' (samples, any "
+                    f"shape) and 'y' (labels); it contains {keys}. Save it with "
+                    "np.savez(path, x=..., y=...)."
+                )
+            return z["x"], z["y"]
+    except InputError:
+        raise
+    except ValueError as exc:  # object arrays need pickle: refused
+        raise InputError(f"{where}: cannot read the .npz without unpickling objects ({exc}); "
+                         "save numeric arrays only.") from None
+    except Exception as exc:  # zipfile.BadZipFile, OSError, ...
+        raise InputError(
+            f"{where}: not a readable .npz file ({type(exc).__name__}: {exc}).") from None
+
+
+def _npy(path: Path, where: str, flag: str) -> np.ndarray:
+    try:
+        return np.load(path, allow_pickle=False)
+    except ValueError as exc:
+        raise InputError(f"{where}: cannot read the .npy without unpickling objects ({exc}); "
+                         "save numeric arrays only.") from None
+    except Exception as exc:
+        raise InputError(f"{flag} {path}: not a readable .npy file ({type(exc).__name__}: "
+                         f"{exc}).") from None
 
 
 def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
                  test_size: float = 0.2) -> Dataset:
-    """Load ``"digits"``, ``"tishby12"`` or a ``.npz`` / ``.csv`` file and split it.
+    """Load a built-in dataset, a file or an image folder and split it.
 
     Parameters
     ----------
     spec : str
-        Built-in name or a path.  ``.npz``: arrays ``x`` (samples × features) and ``y``
-        (labels).  ``.csv``: a header row; the column named by ``target`` holds the labels,
-        all other columns are numeric features.
+        ``"digits"``, ``"tishby12"`` or a path: ``.npz`` with arrays ``x`` (samples first,
+        any sample shape) and ``y`` (labels); ``.npy`` with ``x`` (labels in the ``.npy``
+        named by ``target``); ``.csv`` / ``.parquet`` with a header row, the column named
+        by ``target`` holding the labels and all other columns numeric features; or a
+        folder with one subfolder of images per class.
     target : str, optional
-        Label column of a CSV file (required for CSV).
+        Label column of a CSV/Parquet file, or the labels' ``.npy`` file.
     seed : int
         Seed of the stratified train/test split.
     test_size : float
         Fraction held out.
+
+    The values are returned as stored (float32 / int64); see :func:`standardise` and
+    :func:`flatten` for the explicit preprocessing steps.
 
     Raises
     ------
@@ -174,6 +436,7 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         For a missing file, an unknown format, wrong shapes, NaN/inf, non-numeric
         features, or labels that are not class labels.
     """
+    held = f"{int(round(test_size * 100))}% held out for testing (stratified, seed {seed})"
     if spec == "digits":
         from ..data.sklearn_digits import digits
 
@@ -182,9 +445,9 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         return Dataset(
             "digits", d.x_train.astype(np.float32), d.x_test.astype(np.float32),
             d.y_train.astype(np.int64), d.y_test.astype(np.int64), classes,
-            "scikit-learn's 8×8 handwritten digits (1797 images, shipped with scikit-learn), "
-            f"pixels divided by 16, {int(round(test_size * 100))}% held out for testing "
-            f"(stratified, seed {seed}).",
+            "scikit-learn's 8×8 handwritten digits (1797 images, shipped with scikit-learn) as "
+            f"64 features, {held}.", ["pixels divided by 16 (to [0, 1])"],
+            info={"kind": "features"},
         )
     if spec == "tishby12":
         from ..data.twelve_bit import tishby12
@@ -196,67 +459,51 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         return Dataset(
             "tishby12", xtr, xte, ytr, yte, ["0", "1"],
             "the 4096 twelve-bit patterns of the information-plane literature (generated from "
-            f"the icosahedral rule), bits as 0/1 inputs, {int(round(test_size * 100))}% held "
-            f"out for testing (stratified, seed {seed}).",
+            f"the icosahedral rule), bits as 0/1 inputs, {held}.", info={"kind": "features"},
         )
     path = Path(spec)
     where = f"--dataset {spec}"
     if not path.exists():
         raise InputError(
-            f"{where}: no such file. Use 'digits', 'tishby12', or the path of a .npz file "
-            "(arrays x and y) or a .csv file (with --target COLUMN)."
+            f"{where}: no such file. Use 'digits', 'tishby12', the path of a .npz file (arrays "
+            "x and y), a .npy file (with --target LABELS.npy), a .csv or .parquet file (with "
+            "--target COLUMN), or a folder with one subfolder of images per class."
         )
     if path.is_dir():
-        raise InputError(f"{where} is a directory; pass a .npz or .csv file.")
+        x, y, note = _image_folder(path, where)
+        return _images_dataset(x, y, path, where, note, seed, test_size)
     suffix = path.suffix.lower()
     if suffix == ".npz":
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                keys = list(z.keys())
-                if "x" not in keys or "y" not in keys:
-                    raise InputError(
-                        f"{where}: the .npz file must contain arrays named 'x' (features) and "
-                        f"'y' (labels); it contains {keys}. Save it with "
-                        "np.savez(path, x=..., y=...)."
-                    )
-                x, y = z["x"], z["y"]
-        except InputError:
-            raise
-        except ValueError as exc:  # object arrays need pickle: refused
-            raise InputError(f"{where}: cannot read the .npz without unpickling objects ({exc}); "
-                             "save numeric arrays only.") from None
-        except Exception as exc:  # zipfile.BadZipFile, OSError, ...
-            raise InputError(
-                f"{where}: not a readable .npz file ({type(exc).__name__}: {exc}).") from None
-        return _from_arrays(path.name, x, y, where, seed, test_size)
-    if suffix == ".csv":
+        x, y = _npz(path, where)
+        return dataset_from_arrays(x, y, name=path.name, where=where, seed=seed,
+                                   test_size=test_size)
+    if suffix == ".npy":
         if not target:
-            raise InputError(
-                f"{where}: a CSV dataset needs --target COLUMN naming the label column.")
-        import pandas as pd
+            raise InputError(f"{where}: a .npy file holds the inputs only; pass the labels as "
+                             "--target LABELS.npy (one label per sample), or save both with "
+                             "np.savez(path, x=..., y=...).")
+        x = _npy(path, where, "--dataset")
+        tpath = Path(target)
+        if not tpath.is_file() or tpath.suffix.lower() != ".npy":
+            raise InputError(f"--target {target}: with a .npy dataset, --target is the labels' "
+                             ".npy file; no such file.")
+        y = _npy(tpath, f"--target {target}", "--target")
+        return dataset_from_arrays(x, y, name=path.name, where=where, seed=seed,
+                                   test_size=test_size)
+    if suffix in (".csv", ".parquet", ".pq"):
+        x, y = _table(path, where, target, "CSV" if suffix == ".csv" else "Parquet")
+        return dataset_from_arrays(x, y, name=path.name, where=where, seed=seed,
+                                   test_size=test_size)
+    raise InputError(f"{where}: unknown file type {suffix or '(none)'!r}; use a .npz (arrays x, "
+                     "y), .npy (with --target LABELS.npy), .csv or .parquet (with --target) "
+                     "file, an image folder, or 'digits' / 'tishby12'.")
 
-        try:
-            df = pd.read_csv(path)
-        except Exception as exc:
-            raise InputError(
-                f"{where}: cannot parse the CSV file ({type(exc).__name__}: {exc}).") from None
-        if target not in df.columns:
-            raise InputError(f"{where}: no column named {target!r}; the columns are "
-                             f"{list(map(str, df.columns))}. Pass one of them with --target.")
-        feats = df.drop(columns=[target])
-        bad = [str(c) for c in feats.columns if not pd.api.types.is_numeric_dtype(feats[c])]
-        if bad:
-            raise InputError(f"{where}: feature columns must be numeric; {bad} are not. Encode "
-                             "them as numbers or drop them.")
-        if feats.shape[1] == 0:
-            raise InputError(f"{where}: no feature columns besides the target {target!r}.")
-        y = df[target].to_numpy()
-        if y.dtype == object and pd.isna(df[target]).any():
-            bad_row = int(np.flatnonzero(pd.isna(df[target]).to_numpy())[0])
-            raise InputError(f"{where}: the target column has missing values (first at data row "
-                             f"{bad_row}); remove those rows or fill in their labels.")
-        if y.dtype == object:
-            y = y.astype(str)
-        return _from_arrays(path.name, feats.to_numpy(dtype=np.float64), y, where, seed, test_size)
-    raise InputError(f"{where}: unknown file type {suffix or '(none)'!r}; use a .npz (arrays x, y) "
-                     "or a .csv (with --target) file, or 'digits' / 'tishby12'.")
+
+def _images_dataset(x: np.ndarray, y: np.ndarray, path: Path, where: str, note: str,
+                    seed: int, test_size: float) -> Dataset:
+    data = dataset_from_arrays(x.astype(np.float32) / np.float32(255.0), y, name=path.name,
+                               where=where, seed=seed, test_size=test_size,
+                               source=f"{where}: {note}")
+    data.preprocessing.insert(0, "8-bit pixel values divided by 255 (to [0, 1]), as float32")
+    data.info["kind"] = "images"
+    return data

@@ -1,4 +1,18 @@
-"""The report's model: the default MLP, its training loop, and safe checkpoint loading.
+"""The report's model: the default MLP, its training loop, and loading user models safely.
+
+Model files, told apart by their contents (the zip layout), not their suffix:
+
+* a state dict (``torch.save(model.state_dict(), path)``) plus ``--model-factory
+  MODULE:CALLABLE`` or ``path/to/file.py:CALLABLE``, user code that builds the
+  architecture; the tensors are read with ``torch.load(weights_only=True)``;
+* a state dict of infolens' default MLP (no factory needed);
+* a TorchScript archive (``torch.jit.save``), read with ``torch.jit.load``;
+* a ``torch.export`` program (``torch.export.save``, ``.pt2``), read with
+  ``torch.export.load``;
+* a full model of torch.nn layers (``torch.save(model, path)``), read with
+  ``weights_only=True`` and torch.nn's classes allowed;
+* any other full pickled model only with ``trust=True`` (``--trust-checkpoint``), which
+  runs code from the file.
 
 Torch is imported inside the functions, so ``import infolens.report`` works without it;
 ``infolens report`` then explains how to install it.
@@ -20,7 +34,8 @@ import numpy as np
 from .errors import InputError
 
 __all__ = ["default_mlp", "train", "load_model", "read_checkpoint", "model_from_checkpoint",
-           "error_rate", "TrainingHistory",
+           "error_rate", "predict_logits", "TrainingHistory", "LoadedModel", "load_user_model",
+           "load_factory", "checkpoint_format", "check_model_fits", "resolve_device",
            "representation_layers", "forward_layers", "require_torch"]
 
 _log = logging.getLogger(__name__)
@@ -76,15 +91,55 @@ class TrainingHistory:
                 "test_error": self.test_error, "seconds": self.seconds}
 
 
-def error_rate(model: Any, x: np.ndarray, y: np.ndarray) -> float:
-    """0-1 error of ``model`` (eval mode, no grad) on ``(x, y)``."""
+def _device_of(model: Any) -> Any:
     torch = require_torch()
+    for t in model.parameters():
+        return t.device
+    for t in model.buffers():
+        return t.device
+    return torch.device("cpu")
+
+
+def predict_logits(model: Any, x: np.ndarray, *, batch_size: int = 256,
+                   device: Any = None) -> np.ndarray:
+    """Outputs of ``model`` on ``x`` in eval mode, no grad, ``batch_size`` samples at a time,
+    on ``device`` (default: where the model's parameters are)."""
+    torch = require_torch()
+    dev = _device_of(model) if device is None else torch.device(device)
     was_training = model.training
     model.eval()
-    with torch.no_grad():
-        pred = model(torch.as_tensor(x)).argmax(dim=1).numpy()
-    model.train(was_training)
+    out = []
+    try:
+        with torch.no_grad():
+            for i in range(0, len(x), batch_size):
+                xb = torch.as_tensor(x[i : i + batch_size]).to(dev)
+                out.append(model(xb).detach().float().cpu().numpy())
+    finally:
+        model.train(was_training)
+    return np.concatenate(out) if out else np.zeros((0, 0), dtype=np.float32)
+
+
+def error_rate(model: Any, x: np.ndarray, y: np.ndarray, *, batch_size: int = 256) -> float:
+    """0-1 error of ``model`` (eval mode, no grad, batched) on ``(x, y)``."""
+    pred = predict_logits(model, x, batch_size=batch_size).argmax(axis=1)
     return float(np.mean(pred != y))
+
+
+def resolve_device(name: str) -> str:
+    """``"auto"`` → ``"cuda"`` when available, else ``"cpu"``; ``"cuda"`` without CUDA is an
+    :class:`InputError` (``--device``)."""
+    torch = require_torch()
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cpu":
+        return "cpu"
+    if name == "cuda" or name.startswith("cuda:"):
+        if not torch.cuda.is_available():
+            raise InputError(f"--device {name}: CUDA is not available here (torch "
+                             f"{torch.__version__}, torch.cuda.is_available() is False); use "
+                             "--device cpu or --device auto.")
+        return name
+    raise InputError(f"--device {name!r}: choose auto, cpu or cuda.")
 
 
 def train(model: Any, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
@@ -103,8 +158,9 @@ def train(model: Any, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarr
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = torch.nn.CrossEntropyLoss()
-    xt = torch.as_tensor(x_train)
-    yt = torch.as_tensor(y_train)
+    dev = _device_of(model)
+    xt = torch.as_tensor(x_train).to(dev)
+    yt = torch.as_tensor(y_train).to(dev)
     n = len(xt)
     hist = TrainingHistory()
     t0 = time.perf_counter()
@@ -117,7 +173,7 @@ def train(model: Any, x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarr
         perm = torch.randperm(n, generator=gen)
         total = 0.0
         for i in range(0, n, batch_size):
-            idx = perm[i : i + batch_size]
+            idx = perm[i : i + batch_size].to(dev)
             opt.zero_grad()
             loss = loss_fn(model(xt[idx]), yt[idx])
             loss.backward()
@@ -146,13 +202,22 @@ def _safe_classes(torch: Any) -> list[type]:
     return out
 
 
+_SAFE_WAYS = (
+    "Safe ways to pass a model: (1) a state dict, torch.save(model.state_dict(), path), "
+    "with --model-factory MODULE:CALLABLE or path/to/file.py:CALLABLE naming code that "
+    "builds the architecture; (2) TorchScript, torch.jit.save(torch.jit.script(model), "
+    "path); (3) torch.export, torch.export.save(torch.export.export(model, (example,), "
+    "dynamic_shapes=...), 'model.pt2'); (4) a full model built only from torch.nn layers, "
+    "torch.save(model, path). Only if you trust the file, --trust-checkpoint loads any "
+    "pickled model, which runs code from the file."
+)
+
+
 def _refuse(path: Path, why: str) -> InputError:
     return InputError(
         f"--model {path}: refused ({why}). infolens loads checkpoints with "
         "torch.load(..., weights_only=True), which reads tensors and torch.nn's built-in "
-        "layers only and never runs code from the file. Save a state dict with "
-        "torch.save(model.state_dict(), path) (for the default MLP) or the full model with "
-        "torch.save(model, path) when it is built only from torch.nn layers."
+        f"layers only and never runs code from the file. {_SAFE_WAYS}"
     )
 
 
@@ -245,8 +310,9 @@ def _mlp_from_state(state: dict[str, Any], path: Path, n_features: int, n_classe
     if "out.weight" not in state or not fcs:
         raise InputError(
             f"--model {path}: this state dict does not belong to infolens' default MLP "
-            f"(expected keys fc1.weight, …, out.weight; found {list(state)[:6]}…). Save the "
-            "full model with torch.save(model, path) instead."
+            f"(expected keys fc1.weight, …, out.weight; found {list(state)[:6]}…). A state "
+            "dict holds weights only: pass --model-factory MODULE:CALLABLE or "
+            "path/to/file.py:CALLABLE naming the code that builds its architecture."
         )
     hidden = tuple(int(state[k].shape[0]) for k in fcs)
     in_dim = int(state[fcs[0]].shape[1])
@@ -263,16 +329,344 @@ def _mlp_from_state(state: dict[str, Any], path: Path, n_features: int, n_classe
     return model
 
 
-def representation_layers(model: Any) -> list[str]:
+def checkpoint_format(path: str | Path) -> str:
+    """What a model file holds, from its contents: ``"torchscript"``, ``"export"``,
+    ``"pickle"`` (``torch.save``'s zip format: a state dict or a full model) or
+    ``"legacy"`` (not a zip archive: torch's old format or a bare pickle)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return "legacy"
+    if any(n.endswith(("models/model.json", "serialized_exported_program.json"))
+           or n.endswith("/archive_format") for n in names):
+        return "export"
+    if any("/code/" in n and n.endswith(".py") for n in names) or any(
+            n.endswith("/constants.pkl") for n in names):
+        return "torchscript"
+    return "pickle"
+
+
+def load_factory(spec: str) -> Any:
+    """The callable named by ``--model-factory``: ``MODULE:CALLABLE`` (an importable module)
+    or ``path/to/file.py:CALLABLE`` (a file of user code, which is executed)."""
+    import importlib
+    import importlib.util
+
+    where = f"--model-factory {spec}"
+    if ":" not in spec:
+        raise InputError(f"{where}: expected MODULE:CALLABLE or path/to/file.py:CALLABLE "
+                         "(e.g. mypkg.models:build or models.py:make_cnn).")
+    target, _, name = spec.rpartition(":")
+    if not target or not name.isidentifier():
+        raise InputError(f"{where}: expected MODULE:CALLABLE or path/to/file.py:CALLABLE; "
+                         f"{name!r} is not a Python name.")
+    try:
+        if target.endswith(".py") or "/" in target or "\\" in target:
+            file = Path(target)
+            if not file.is_file():
+                raise InputError(f"{where}: no such file {target}.")
+            mod_name = f"_infolens_factory_{abs(hash(str(file.resolve())))}"
+            spec_ = importlib.util.spec_from_file_location(mod_name, file)
+            if spec_ is None or spec_.loader is None:
+                raise InputError(f"{where}: cannot import {target} as Python code.")
+            module = importlib.util.module_from_spec(spec_)
+            spec_.loader.exec_module(module)
+        else:
+            module = importlib.import_module(target)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"{where}: importing {target} failed ({type(exc).__name__}: "
+                         f"{str(exc)[:300]}).") from None
+    fn = getattr(module, name, None)
+    if fn is None or not callable(fn):
+        names = sorted(n for n in dir(module) if not n.startswith("_")
+                       and callable(getattr(module, n)))
+        raise InputError(f"{where}: {target} has no callable {name!r}; it has {names[:12]}.")
+    return fn
+
+
+@dataclass
+class LoadedModel:
+    """A user model ready for the report.
+
+    Attributes
+    ----------
+    module : torch.nn.Module
+    format : str
+        How it was read (``"state dict + factory"``, ``"TorchScript"``, …).
+    hookable : bool
+        Whether forward hooks see its layers (not for TorchScript).
+    note : str
+        One sentence for the page.
+    state : dict, optional
+        A state dict of the default MLP, built once the data are known.
+    """
+
+    module: Any
+    format: str
+    hookable: bool = True
+    note: str = ""
+    state: Any = None
+    type_names: dict[str, str] = field(default_factory=dict)
+
+
+def _call_factory(fn: Any, spec: str) -> Any:
+    torch = require_torch()
+    where = f"--model-factory {spec}"
+    try:
+        model = fn()
+    except Exception as exc:
+        raise InputError(f"{where}: calling it raised {type(exc).__name__}: {str(exc)[:300]} "
+                         "(the factory is called with no arguments and must return the "
+                         "untrained torch.nn.Module).") from None
+    if not isinstance(model, torch.nn.Module):
+        raise InputError(f"{where}: it returned a {type(model).__name__}, not a "
+                         "torch.nn.Module; return the model (e.g. return MyNet()).")
+    return model
+
+
+def _load_state(model: Any, state: dict[str, Any], path: Path, spec: str) -> None:
+    torch = require_torch()
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    if missing or unexpected:
+        def show(keys: list[str]) -> str:
+            return ", ".join(keys[:10]) + (f" and {len(keys) - 10} more" if len(keys) > 10
+                                           else "")
+
+        raise InputError(
+            f"--model {path}: the state dict does not fit the model built by --model-factory "
+            f"{spec}: " + "; ".join(
+                part for part in (f"missing keys: {show(missing)}" if missing else "",
+                                  f"unexpected keys: {show(unexpected)}" if unexpected else "")
+                if part) + ". Pass the factory of the architecture the weights were saved from.")
+    wrong = [f"{k} {tuple(state[k].shape)} (model: {tuple(own[k].shape)})" for k in own
+             if isinstance(state[k], torch.Tensor) and tuple(state[k].shape) != tuple(own[k].shape)]
+    if wrong:
+        raise InputError(f"--model {path}: the state dict's tensors have other shapes than the "
+                         f"model built by --model-factory {spec}: {', '.join(wrong[:6])}.")
+    model.load_state_dict(state, strict=True)
+
+
+def _unwrap_state(obj: Any) -> Any:
+    torch = require_torch()
+    if not isinstance(obj, dict):
+        return None
+    state = obj
+    for key in ("state_dict", "model_state_dict", "model"):
+        if isinstance(state.get(key), dict):
+            state = state[key]
+            break
+    if state and all(isinstance(v, torch.Tensor) for v in state.values()):
+        return state
+    return None
+
+
+def load_user_model(path: str | Path, *, factory: str | None = None,
+                    trust: bool = False) -> LoadedModel:
+    """Read a model file in any of the forms listed in this module's docstring.
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file, a refused pickle (with the safe ways to save a model),
+        a factory that fails or returns a non-Module, a state dict whose keys or shapes do
+        not fit the factory's model (keys listed).
+    """
+    torch = require_torch()
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"--model {path}: no such file; pass a model saved with torch.save, "
+                         "torch.jit.save or torch.export.save.")
+    if path.is_dir():
+        raise InputError(f"--model {path} is a directory; pass a model file.")
+    kind = checkpoint_format(path)
+    if factory is not None and kind in ("torchscript", "export"):
+        raise InputError(f"--model-factory {factory}: {path} is a "
+                         f"{'TorchScript archive' if kind == 'torchscript' else 'torch.export program'}"
+                         ", which carries its own architecture; drop --model-factory.")
+    if kind == "torchscript":
+        try:
+            module = torch.jit.load(str(path), map_location="cpu")
+        except Exception as exc:
+            raise InputError(f"--model {path}: not a readable TorchScript archive "
+                             f"({type(exc).__name__}: {str(exc)[:200]}).") from None
+        return LoadedModel(module, "TorchScript", hookable=False, note=(
+            "a TorchScript archive (torch.jit.load); TorchScript runs its layers inside its own "
+            "interpreter, so their outputs cannot be observed and only the model's output is "
+            "analysed; save a state dict with --model-factory, or a torch.export program, "
+            "for per-layer analyses"))
+    if kind == "export":
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                program = torch.export.load(str(path))
+        except Exception as exc:
+            raise InputError(f"--model {path}: not a readable torch.export program "
+                             f"({type(exc).__name__}: {str(exc)[:200]}).") from None
+        try:
+            module = torch.export.unflatten(program)
+            hookable = True
+            how = "torch.export.load, layers restored with torch.export.unflatten"
+        except Exception:  # pragma: no cover - depends on the program
+            module = program.module()
+            hookable = False
+            how = "torch.export.load; its layers could not be restored, only the output is analysed"
+        types: dict[str, str] = {}
+        for node in program.graph.nodes:  # the original layer classes, for the layer choice
+            for path_, cls in (node.meta.get("nn_module_stack") or {}).values():
+                name = cls if isinstance(cls, str) else getattr(cls, "__name__", str(cls))
+                types[str(path_).replace("L['self'].", "")] = name.rsplit(".", 1)[-1]
+        return LoadedModel(module, "torch.export", hookable=hookable,
+                           note=f"a torch.export program ({how})", type_names=types)
+    if trust and factory is None:
+        try:
+            obj = torch.load(path, map_location="cpu", weights_only=False)
+        except Exception as exc:
+            raise InputError(f"--model {path}: torch.load failed ({type(exc).__name__}: "
+                             f"{str(exc)[:200]}).") from None
+    else:
+        obj = read_checkpoint(path)
+    if isinstance(obj, torch.nn.Module):
+        if factory is not None:
+            raise InputError(f"--model-factory {factory}: {path} holds a full model, not a "
+                             "state dict; drop --model-factory.")
+        fmt = "full model (trusted pickle)" if trust else "full model of torch.nn layers"
+        return LoadedModel(obj, fmt, note=f"a {fmt} (torch.load"
+                           + (", weights_only=False because --trust-checkpoint was given)"
+                              if trust else ", weights_only=True)"))
+    state = _unwrap_state(obj)
+    if state is None:
+        raise _refuse(path, f"it contains a {type(obj).__name__}, not a model or a state dict "
+                      "(name → tensor)")
+    if factory is None:
+        import re
+
+        foreign = [k for k in state if not re.fullmatch(r"(fc\d+|out)\.(weight|bias)", k)]
+        if foreign:
+            raise InputError(
+                f"--model {path}: a state dict holds weights only, and these ({', '.join(foreign[:6])}"
+                f"{', …' if len(foreign) > 6 else ''}) are not infolens' default MLP; pass "
+                "--model-factory MODULE:CALLABLE or path/to/file.py:CALLABLE naming the code "
+                "that builds its architecture.")
+        return LoadedModel(None, "state dict of the default MLP", state=state, note=(
+            "a state dict of infolens' default MLP (torch.load, weights_only=True)"))
+    model = _call_factory(load_factory(factory), factory)
+    _load_state(model, state, path, factory)
+    return LoadedModel(model, "state dict + factory", note=(
+        f"a state dict (torch.load, weights_only=True) loaded into the model built by "
+        f"{factory} (strict: every key matched)"))
+
+
+def _first_layer_wants(model: Any) -> str:
+    """What the model's first parameterised layer expects, in words (best effort)."""
+    torch = require_torch()
+    nn = torch.nn
+    for name, m in model.named_modules():
+        if isinstance(m, nn.Linear):
+            return f"its first layer {name} (Linear) takes samples whose last axis has {m.in_features} values"
+        if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+            dims = {nn.Conv1d: "(C, L)", nn.Conv2d: "(C, H, W)", nn.Conv3d: "(C, D, H, W)"}[type(m)]
+            return (f"its first layer {name} ({type(m).__name__}) takes samples of shape {dims} "
+                    f"with C = {m.in_channels}")
+        if isinstance(m, nn.Embedding):
+            return (f"its first layer {name} (Embedding) takes integer token ids in "
+                    f"[0, {m.num_embeddings})")
+        if isinstance(m, (nn.LSTM, nn.GRU, nn.RNN)):
+            return (f"its first layer {name} ({type(m).__name__}) takes sequences "
+                    f"{'(L, ' if m.batch_first else '(batch second! '}{m.input_size}) per sample")
+    return ""
+
+
+def check_model_fits(model: Any, x: np.ndarray, n_classes: int, *, where: str) -> None:
+    """Run ``model`` on a few samples of ``x``: it must accept them and return one logit per
+    class.  Batches of two sizes are tried, so a program exported for one batch size is
+    caught here, not in the middle of the report."""
+    torch = require_torch()
+    dev = _device_of(model)
+    model.eval()
+    shape = tuple(x.shape[1:])
+    for k in (2, 3):
+        xb = torch.as_tensor(x[:k]).to(dev)
+        try:
+            with torch.no_grad():
+                out = model(xb)
+        except Exception as exc:
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            if "shape[0] to be equal to" in msg or "batch" in msg and "dynamic" in msg:
+                raise InputError(
+                    f"{where}: the model accepts only a fixed batch size ({msg[:200]}); "
+                    "re-export it with a dynamic batch dimension, e.g. torch.export.export("
+                    "model, (x,), dynamic_shapes=({0: torch.export.Dim('batch')},)).") from None
+            wants = _first_layer_wants(model)
+            raise InputError(
+                f"{where}: the model rejects samples of shape {shape} ({x.dtype}) "
+                f"({type(exc).__name__}: {msg[:200]})"
+                + (f"; {wants}" if wants else "")
+                + ". Pass --dataset data of the shape the model was trained on (samples "
+                "first: x.shape == (N, *sample_shape)), or --standardize off/on to match "
+                "its preprocessing.") from None
+        if not isinstance(out, torch.Tensor) or tuple(out.shape) != (k, n_classes):
+            got = tuple(out.shape[1:]) if isinstance(out, torch.Tensor) else type(out).__name__
+            raise InputError(
+                f"{where}: the model returns {got} per sample but the labels have "
+                f"{n_classes} classes; the model must return one logit per class "
+                f"(shape (N, {n_classes})).")
+
+
+def representation_layers(model: Any, sample: Any = None, *,
+                          type_names: dict[str, str] | None = None) -> list[str]:
     """Names of the modules whose outputs the report treats as representations T_l.
 
-    The outputs of activation modules (tanh, ReLU, …) in forward order, then the last
-    leaf module (the logits).
+    The outputs of activation modules (tanh, ReLU, …) in forward order, then the layer
+    that produces the logits.  With ``sample`` (a few inputs) the order and the choice come
+    from one forward pass: only modules called once that return a tensor with one row per
+    sample count (an LSTM's tuple does not), and when the model has no activation modules
+    the outputs of its top-level blocks are used instead.
     """
     leaves = [(n, m) for n, m in model.named_modules() if n and not list(m.children())]
-    names = [n for n, m in leaves if type(m).__name__ in _ACTIVATIONS]
-    if leaves and leaves[-1][0] not in names:
-        names.append(leaves[-1][0])
+    if sample is None:
+        names = [n for n, m in leaves if type(m).__name__ in _ACTIVATIONS]
+        if leaves and leaves[-1][0] not in names:
+            names.append(leaves[-1][0])
+        return names
+    torch = require_torch()
+    calls: dict[str, int] = {}
+    order: list[str] = []
+    shapes: dict[str, Any] = {}
+    handles = []
+    k = len(sample)
+    mods = [(n, m) for n, m in model.named_modules() if n]
+    try:
+        for name, m in mods:
+            def hook(_m: Any, _i: Any, out: Any, name: str = name) -> None:
+                calls[name] = calls.get(name, 0) + 1
+                if name not in order:
+                    order.append(name)
+                shapes[name] = (tuple(out.shape) if isinstance(out, torch.Tensor) else None)
+            handles.append(m.register_forward_hook(hook))
+        model.eval()
+        with torch.no_grad():
+            out = model(torch.as_tensor(sample).to(_device_of(model)))
+    finally:
+        for h in handles:
+            h.remove()
+    types = dict(mods)
+    tnames = {n: (type_names or {}).get(n, type(m).__name__) for n, m in mods}
+    usable = [n for n in order if calls[n] == 1 and shapes[n] is not None
+              and len(shapes[n]) >= 2 and shapes[n][0] == k]
+    acts = [n for n in usable if tnames[n] in _ACTIVATIONS and not list(types[n].children())]
+    logits = [n for n in usable if shapes[n] == tuple(out.shape)]
+    final = logits[-1] if logits else None
+    if not acts:
+        top = {n for n, _ in model.named_children()}
+        acts = [n for n in usable if n in top and n != final and "Dropout" not in tnames[n]]
+    names = [n for n in acts if n != final]
+    if final is not None:
+        names.append(final)
     return names
 
 

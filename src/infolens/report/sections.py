@@ -91,6 +91,12 @@ class Context:
     plane_note: str = ""
     progress: bool = True
     cache: dict[str, Any] = field(default_factory=dict)
+    layers_note: str = ""  # why no hidden layer can be analysed (e.g. a TorchScript model)
+
+    @property
+    def batch_size(self) -> int:
+        """Samples per forward pass of the analyses (``--batch-size``)."""
+        return int(self.params.get("eval_batch_size") or 256)
 
     @property
     def seed(self) -> int:
@@ -103,7 +109,7 @@ class Context:
             x = self.data.x_test if split == "test" else self.data.x_train
             cap = _optional("infolens.nn.activations", "capture")
             if cap is not None:
-                got = cap(self.model, x, layers=list(self.layers))
+                got = cap(self.model, x, layers=list(self.layers), batch_size=self.batch_size)
                 self.cache[key] = {n: np.asarray(got[n]).reshape(len(x), -1) for n in self.layers}
             else:
                 from .model import forward_layers
@@ -134,8 +140,8 @@ class Context:
     def last_hidden(self) -> str:
         """Name of the last hidden representation (the layer before the logits)."""
         if len(self.layers) < 2:
-            raise Unavailable("the model has no hidden activation layer to analyse (only the "
-                              "output layer was found).")
+            raise Unavailable(self.layers_note or "the model has no hidden activation layer to "
+                              "analyse (only the output layer was found).")
         return self.layers[-2]
 
 
@@ -210,8 +216,8 @@ def section_training(ctx: Context) -> Section:
     from .model import error_rate
 
     d = ctx.data
-    train_err = error_rate(ctx.model, d.x_train, d.y_train)
-    test_err = error_rate(ctx.model, d.x_test, d.y_test)
+    train_err = error_rate(ctx.model, d.x_train, d.y_train, batch_size=ctx.batch_size)
+    test_err = error_rate(ctx.model, d.x_test, d.y_test, batch_size=ctx.batch_size)
     n_params = int(sum(p.numel() for p in ctx.model.parameters()))
     numbers: dict[str, Any] = {
         "train_error": train_err,
@@ -241,7 +247,9 @@ def section_training(ctx: Context) -> Section:
         how = (f"Trained for {len(h.epochs)} epochs (Adam, learning rate "
                f"{ctx.params['lr']}, batch size {ctx.params['batch_size']}, seed {ctx.seed}).")
     else:
-        how = "The model was loaded from a checkpoint and not trained here."
+        how = ("The model was loaded from a checkpoint and not trained here."
+               if ctx.params.get("model") else
+               "The model was passed in from Python and not trained here.")
         from .figures import new_figure as _nf
 
         fig, ax = _nf(1, width=4.5, height=3.0)
@@ -425,11 +433,14 @@ def _colormap() -> Any:
 
 
 def _fresh_copy(model: Any, seed: int) -> Any:
-    """Deep copy of ``model`` with every layer re-initialised (seeded)."""
+    """Deep copy of ``model`` with every layer re-initialised (seeded); ``None`` when its
+    layers cannot be re-initialised (TorchScript, torch.export: no ``reset_parameters``)."""
     import copy
 
     import torch
 
+    if not any(hasattr(m, "reset_parameters") for m in model.modules()):
+        return None
     fresh = copy.deepcopy(model)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
@@ -446,19 +457,25 @@ def section_weights(ctx: Context) -> Section:
 
     bins, precision = 64, 1e-3
     trained = went(ctx.model, bins=bins, precision=precision)
-    fresh = went(_fresh_copy(ctx.model, ctx.seed + 1), bins=bins, precision=precision)
+    fresh_model = _fresh_copy(ctx.model, ctx.seed + 1)
+    fresh = None if fresh_model is None else went(fresh_model, bins=bins, precision=precision)
     rows = []
-    for a, b in zip(trained.layers, fresh.layers, strict=True):
-        rows.append({"name": a["name"], "n_weights": int(a["n_weights"]),
-                     "histogram_entropy_bits": float(a["histogram_entropy"]),
-                     "bits_per_weight": float(a["bits_per_weight"]),
-                     "description_length_bits": float(a["description_length"]),
-                     "init_histogram_entropy_bits": float(b["histogram_entropy"]),
-                     "init_bits_per_weight": float(b["bits_per_weight"])})
+    for i, a in enumerate(trained.layers):
+        row = {"name": a["name"], "n_weights": int(a["n_weights"]),
+               "histogram_entropy_bits": float(a["histogram_entropy"]),
+               "bits_per_weight": float(a["bits_per_weight"]),
+               "description_length_bits": float(a["description_length"])}
+        if fresh is not None:
+            b = fresh.layers[i]
+            row["init_histogram_entropy_bits"] = float(b["histogram_entropy"])
+            row["init_bits_per_weight"] = float(b["bits_per_weight"])
+        rows.append(row)
     fig, (a1, a2) = new_figure(2, width=4.2, height=3.3)
     names = [r["name"] for r in rows]
     xs = np.arange(len(rows))
-    a1.bar(xs - 0.2, [r["init_bits_per_weight"] for r in rows], 0.4, label="at initialisation")
+    if fresh is not None:
+        a1.bar(xs - 0.2, [r["init_bits_per_weight"] for r in rows], 0.4,
+               label="at initialisation")
     a1.bar(xs + 0.2, [r["bits_per_weight"] for r in rows], 0.4, label="trained")
     a1.set_xticks(xs, names, rotation=30, fontsize=7)
     a1.set_ylabel(f"bits per weight (step {precision:g})")
@@ -473,8 +490,19 @@ def section_weights(ctx: Context) -> Section:
     a2.legend(fontsize=7)
     figs = [to_png(fig, "weights", "Bits per weight per layer (trained vs initial) and the "
                    "trained weight histograms")]
-    total, total0 = float(trained.total_bits), float(fresh.total_bits)
+    total = float(trained.total_bits)
     biggest = max(rows, key=lambda r: r["description_length_bits"])
+    if fresh is None:
+        return Section("weights", "", reading=(
+            f"Quantised to steps of {precision:g}, the model's weights need {total:,.0f} bits "
+            f"in total ({total / 8 / 1024:.1f} KiB with an ideal entropy code); the largest "
+            f"share is {biggest['name']} ({biggest['description_length_bits']:,.0f} bits, "
+            f"{biggest['bits_per_weight']:.2f} bits per weight). The layers of this model "
+            "(TorchScript or torch.export) cannot be re-initialised, so there is no "
+            "comparison with a freshly initialised copy."), figures=figs,
+            numbers={"bins": bins, "precision": precision, "total_bits": total, "layers": rows},
+            method=f"infolens.nn.weight_entropy(bins={bins}, precision={precision:g}).")
+    total0 = float(fresh.total_bits)
     change = total - total0
     reading = (
         f"Quantised to steps of {precision:g}, the trained weights need {total:,.0f} bits in "
@@ -502,11 +530,12 @@ def _test_outputs(ctx: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-example cross-entropy (nats), 0/1 errors and logits of the model on the test set."""
     import torch
 
-    ctx.model.eval()
-    with torch.no_grad():
-        logits = ctx.model(torch.as_tensor(ctx.data.x_test))
-        ce = torch.nn.functional.cross_entropy(logits, torch.as_tensor(ctx.data.y_test),
-                                               reduction="none").numpy()
+    from .model import predict_logits
+
+    logits = torch.as_tensor(predict_logits(ctx.model, ctx.data.x_test,
+                                            batch_size=ctx.batch_size))
+    ce = torch.nn.functional.cross_entropy(logits, torch.as_tensor(ctx.data.y_test),
+                                           reduction="none").numpy()
     errs = (logits.argmax(dim=1).numpy() != ctx.data.y_test).astype(np.int64)
     return ce.astype(np.float64), errs, logits.numpy()
 
@@ -578,6 +607,11 @@ def section_pac_bayes(ctx: Context) -> Section:
     from .model import error_rate, train
 
     d = ctx.data
+    if not any(hasattr(m, "reset_parameters") for m in ctx.model.modules()):
+        return Section("pac_bayes", "", status="not_applicable",
+                       reading="The certificate needs a prior network of the same architecture "
+                       "trained from a fresh initialisation; this model's layers (TorchScript "
+                       "or torch.export) cannot be re-initialised or made stochastic.")
     try:  # fail early (before training a prior) when the model cannot be made stochastic
         to_prob(ctx.model)
     except (ValueError, TypeError) as exc:
@@ -672,9 +706,18 @@ def section_sufficiency(ctx: Context) -> Section:
 
     layer = ctx.last_hidden
     idx = ctx.subset("test")
-    x = ctx.data.x_test.astype(np.float64)[idx]
+    if ctx.data.x_test.dtype.kind in "iu":
+        return Section(
+            "sufficiency", "", status="not_applicable",
+            reading="The inputs are integers (token ids or category codes): distances between "
+            "them mean nothing, so I(X;Y) cannot be estimated by the k-NN estimators this "
+            "check uses. No sufficiency gap is reported.", numbers={"layer": layer})
+    x = ctx.data.flat("test").astype(np.float64)[idx]  # k-NN needs one row per sample
     t = ctx.activations("test")[layer].astype(np.float64)[idx]
     y = ctx.data.y_test[idx]
+    flat_note = ("" if len(ctx.data.sample_shape) == 1 else
+                 f" Each {ctx.data.sample_shape} input was flattened to {x.shape[1]} features "
+                 "for the estimator.")
     method, n_boot = "ross", 30
     distinct = max(len(np.unique(x[:, j])) for j in range(x.shape[1]))
     if distinct <= 16:
@@ -726,7 +769,7 @@ def section_sufficiency(ctx: Context) -> Section:
                    f"the test split{ctx.subset_note('test')}: both "
                    "terms with the same mixed continuous–discrete estimator (Ross 2014, k=3), "
                    "half-samples of the rows (without replacement, the same rows for both terms) for "
-                   "the interval.")
+                   "the interval." + flat_note)
 
 
 def section_synergy(ctx: Context) -> Section:
@@ -835,7 +878,7 @@ def section_channels(ctx: Context) -> Section:
 
         with torch.random.fork_rng():
             torch.manual_seed(ctx.seed)
-            after = np.asarray(cap(ctx.model, np.tile(x, (reps, 1)), [name],
+            after = np.asarray(cap(ctx.model, np.tile(x, (reps,) + (1,) * (x.ndim - 1)), [name],
                                    train=True)[name]).reshape(reps * len(x), -1)
         # symbols per unit: 4 quantile bins of the pre-dropout value; an erased unit (exact 0
         # after dropout while the value before was non-zero) is its own symbol -1.  The
