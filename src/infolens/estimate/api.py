@@ -60,6 +60,7 @@ __all__ = [
 # Every estimator module is imported here so that it registers itself.
 from . import gaussian as _gaussian  # noqa: E402, F401  (registers "gaussian", "gcmi")
 from . import knn as _knn  # noqa: E402, F401  (registers the k-NN family)
+from . import neural as _neural  # noqa: E402, F401  (registers the neural family; torch lazily)
 
 _LABELS = {"entropy": "H(X)", "mi": "I(X;Y)", "cmi": "I(X;Y|Z)", "kl": "D(P||Q)"}
 _ARGS = {
@@ -104,13 +105,14 @@ class _Call:
         kw = dict(self.params)
         if self.info.random:
             kw["random_state"] = rng if rng is not None else np.random.default_rng(0)
-        value = float(self.info.func(*(self.arrays if arrays is None else arrays), **kw))
+        out = self.info.func(*(self.arrays if arrays is None else arrays), **kw)
+        value = float(out)
         if math.isnan(value):
             raise RuntimeError(
                 f"estimator {self.info.name!r} returned NaN; this is a bug in infolens, "
                 "please report it."
             )
-        return value
+        return out if hasattr(out, "details") else value  # a float carrying provenance
 
 
 def _prepare(quantity: str, raw: tuple[Any, ...], method: str, params: dict[str, Any]) -> _Call:
@@ -197,7 +199,7 @@ def _estimate(
     est_rng = np.random.default_rng(rng.integers(2**63))
     ci_rng = np.random.default_rng(rng.integers(2**63))
     value = call.run(rng=est_rng)
-    record = dict(call.params)
+    record = {**call.params, **getattr(value, "details", {})}
     if call.quantity == "kl":
         record["n_q"] = int(call.arrays[1].shape[0])
     interval = None
