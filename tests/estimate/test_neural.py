@@ -1,8 +1,8 @@
 """Neural MI estimators (infolens.estimate.neural) against closed-form Gaussian MI.
 
 Tolerances (measured, see benchmarks/results/neural.md): a variational estimate has two
-errors, the sampling error of the held-out evaluation (its own ``stderr``, about 0.085
-nats at n_test = 400) and the gap of the trained critic, which is one-sided (the
+errors, the sampling error of the held-out evaluation (its own ``stderr``, about 0.08-0.1
+nats at n_test = 400 for InfoNCE, SMILE, DEMI) and the gap of the trained critic, which is one-sided (the
 critic is not optimal, so the bounds fall short of the MI).  The tests require
 
 * from above: ``value <= truth + 4 stderr`` for the bounds (a lower bound evaluated on
@@ -73,11 +73,14 @@ def test_import_infolens_does_not_import_torch():
 
 
 # 5+5 dimensions, rho = 0.8 per coordinate pair: I = 2.554 nats; n = 2,000
-# (train / validation / test = 1,200 / 400 / 400).  Measured over 5 seeds (mean error,
-# sd in nats): infonce -0.18, 0.10; nwj -0.34, 0.43; mine -0.29, 0.30; smile -0.25,
-# 0.09; demi -0.07, 0.21.  NWJ and MINE carry exponential moments of the critic, hence
-# their spread.  Budget = |mean| + 3 sd, rounded up; DEMI's is two-sided.
-GAP_5X5 = {"infonce": 0.5, "nwj": 1.65, "mine": 1.2, "smile": 0.55, "demi": 0.7}
+# (train / validation / test = 1,200 / 400 / 400).  Measured over 3 seeds
+# (benchmarks/results/neural.md; mean error, sd in nats): infonce -0.17, 0.14; nwj
+# -0.99, 1.50; mine -0.41, 0.45; smile -0.23, 0.12; demi +0.08, 0.16.  Budget =
+# |mean| + 3 sd, rounded up; DEMI's is two-sided.  NWJ and MINE carry exponential
+# moments of the critic: one NWJ seed fell to 0.8 nats (its own stderr, 2.1 nats,
+# flagged it), which makes NWJ's rule-based budget (5.5 nats) vacuous; it is held to
+# 2 nats here, on this fixed seed, and from above by its stderr like the other bounds.
+GAP_5X5 = {"infonce": 0.6, "nwj": 2.0, "mine": 1.8, "smile": 0.6, "demi": 0.7}
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -99,8 +102,8 @@ def test_gaussian_5x5(method):
 
 # 25+25 dimensions, rho = 0.5: I = 3.596 nats at n = 5,000 (3,000 training rows for 50
 # dimensions: every estimator is 18-28% low).  Measured over 3 seeds (mean error, sd):
-# infonce -0.65, 0.10; nwj -0.77, 0.05; mine -0.79, 0.11; smile -0.78, 0.11; demi
-# -1.01, 0.12 (benchmarks/results/neural.md).  Budget |mean| + 3 sd -> 1.4 nats for all.
+# infonce -0.65, 0.09; nwj -0.76, 0.05; mine -0.75, 0.05; smile -0.79, 0.11; demi
+# -1.01, 0.11 (benchmarks/results/neural.md).  Budget |mean| + 3 sd -> 1.4 nats for all.
 # About 30 s each on one core, hence slow.
 @pytest.mark.slow
 @pytest.mark.parametrize("method", METHODS)
@@ -305,3 +308,25 @@ def test_module_doctests():
 
     res = doctest.testmod(neural, optionflags=doctest.ELLIPSIS)
     assert res.attempted > 0 and res.failed == 0
+
+
+def test_copula_marginals_tame_heavy_tails():
+    # Student-t, 1 degree of freedom (Cauchy tails): with plain standardisation a test
+    # row far outside the training range gave DEMI +144.8 nats for a true 0.43 on
+    # benchmark-mi's student-identity-2-2-1; the copula map keeps inputs within about ±4
+    rng = np.random.default_rng(17)
+    n, nu = 2000, 1.0
+    z = rng.standard_normal((n, 4)) @ np.linalg.cholesky(np.array(
+        [[1, 0, .8, 0], [0, 1, 0, .8], [.8, 0, 1, 0], [0, .8, 0, 1]])).T
+    t = z / np.sqrt(rng.chisquare(nu, size=(n, 1)) / nu)
+    x, y = t[:, :2], t[:, 2:]
+    from infolens.data.known_mi import student_t_mi
+
+    c = np.array([[1, 0, .8, 0], [0, 1, 0, .8], [.8, 0, 1, 0], [0, .8, 0, 1]], dtype=float)
+    truth = student_t_mi(c, 2, nu)
+    m = neural._Marginal(x[:100], "copula")(x)
+    assert np.abs(m).max() < 4.0
+    for method in ("infonce", "demi"):
+        est = infolens.mutual_information(x, y, method=method, random_state=0, max_epochs=60)
+        assert abs(float(est) - truth) < 0.5, (method, float(est), truth)
+        assert est.params["marginals"] == "copula"
