@@ -320,6 +320,9 @@ _CONTINUOUS = [
     (e.quantity, e.name)
     for e in infolens.estimators()
     if "continuous" in e.kinds and e.name != "binning"  # binning targets the binned quantity
+    # neural intervals are conditional on the trained critic (the bound's gap is not in
+    # them): their coverage of the truth is not claimed; tests/estimate/test_neural.py
+    and e.name not in ("infonce", "nwj", "mine", "smile", "demi")
 ]
 
 

@@ -42,6 +42,7 @@ from . import _registry, auto, discrete
 from . import binning as _binning  # noqa: F401  (registers "binning")
 from . import gaussian as _gaussian  # noqa: F401  (registers "gaussian", "gcmi")
 from . import knn as _knn  # noqa: F401  (registers the k-NN family)
+from . import neural as _neural  # noqa: F401  (registers the neural family; torch lazily)
 
 __all__ = ["Call", "prepare", "column_scales"]
 
@@ -116,14 +117,15 @@ class Call:
         kw = dict(self.params)
         if self.info.random:
             kw["random_state"] = rng if rng is not None else np.random.default_rng(0)
-        value = float(self.info.func(*(self.arrays if arrays is None else arrays), **kw))
-        value += self.shift
+        out = self.info.func(*(self.arrays if arrays is None else arrays), **kw)
+        value = float(out) + self.shift
         if math.isnan(value):
             raise RuntimeError(
                 f"estimator {self.info.name!r} returned NaN; this is a bug in infolens, "
                 "please report it."
             )
-        return value
+        # a float carrying provenance (the neural estimators' .details) is passed on
+        return out if hasattr(out, "details") and self.shift == 0.0 else value
 
 
 def prepare(quantity: str, raw: tuple[Any, ...], method: str, params: dict[str, Any]) -> Call:

@@ -10,7 +10,8 @@ Contract for a registered function
 and ``"kl"`` (``x`` samples of p, ``y`` samples of q), ``func(x, y, z, **params)`` for
 ``"cmi"``.  Arguments are validated 2-D arrays of shape ``(n, d)`` (float64 for
 continuous kinds; the original discrete dtype otherwise).  It returns the estimate in
-**nats** as a float (never NaN).  ``params`` are keyword-only with defaults; an estimator
+**nats** as a float (never NaN); a float subclass with a ``details`` dict (e.g. the
+neural estimators' epochs and split sizes) has it merged into ``Estimate.params``.  ``params`` are keyword-only with defaults; an estimator
 that draws random numbers accepts ``random_state`` (a ``numpy.random.Generator``).
 """
 

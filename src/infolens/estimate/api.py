@@ -68,7 +68,7 @@ def _estimate(
     est_rng = np.random.default_rng(rng.integers(2**63))
     ci_rng = np.random.default_rng(rng.integers(2**63))
     value = call.run(rng=est_rng)
-    record = dict(call.params)
+    record = {**call.params, **getattr(value, "details", {})}
     if call.info.scale is not None:  # k-NN family: say whether columns were standardised
         record["standardize"] = call.scales is not None
         if call.scales is not None:
