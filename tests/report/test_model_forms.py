@@ -152,13 +152,20 @@ def _results(root):
 
 
 def _complete(res, *, hidden=True):
-    """Every section is there; none failed; the hidden-layer sections computed."""
+    """Every section is there; none failed; the hidden-layer sections computed.  A binned
+    plane of a loaded (untrained-here) model is pinned at log2(n) and must say so
+    ("saturated"), not claim "computed"; usable information never saturates."""
     status = {k: v["status"] for k, v in res["sections"].items()}
-    assert len(status) == 9 and "failed" not in status.values(), status
+    assert len(status) == 10 and "failed" not in status.values(), status
     assert res["failed_sections"] == []
+    assert status["usable_information"] == "ok", res["sections"]["usable_information"]["reading"]
     if hidden:
-        for key in ("information_plane", "dpi", "fano", "synergy", "weights"):
+        for key in ("fano", "synergy", "weights"):
             assert status[key] == "ok", (key, res["sections"][key]["reading"])
+        for key in ("information_plane", "dpi"):
+            assert status[key] in ("ok", "saturated"), (key, res["sections"][key]["reading"])
+            sat = res["sections"][key]["numbers"]["saturated"]
+            assert (status[key] == "saturated") == bool(sat)
     return status
 
 

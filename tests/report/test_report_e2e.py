@@ -110,3 +110,16 @@ def test_page_check_detects_broken_pages(tmp_path, open_page):
     blank.write_text("<html><body style='background:#fff'></body></html>")
     _, pixels = open_page(blank, tmp_path / "b")
     assert pixels.std() <= 10
+
+
+def test_default_command_as_the_readme_runs_it(tmp_path):
+    # `make report` runs `infolens report --out infolens-report --force` with no --epochs:
+    # the default path once failed its PAC-Bayes section while every test passed --epochs
+    from conftest import _run_cli
+
+    proc = _run_cli("report", "--quiet", "--out", "infolens-report", "--force", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    res = json.loads((tmp_path / "infolens-report" / "results.json").read_text())
+    assert res["failed_sections"] == []
+    assert res["parameters"]["epochs"] == 60
+    assert {k: v["status"] for k, v in res["sections"].items()}["pac_bayes"] == "ok"

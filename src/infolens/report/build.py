@@ -545,6 +545,7 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
                        "top-level blocks that return one tensor per sample.")
     params = _jsonable(asdict(config))
     params["device"] = device
+    params["epochs"] = config.train_epochs if trained else None  # the epochs actually run
     ctx = Context(data=data, model=model, layers=layers, params=params, trained=trained,
                   progress=not config.quiet, layers_note=layers_note)
     from . import plane as plane_mod

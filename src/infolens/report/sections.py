@@ -41,7 +41,9 @@ class Section:
     key : str
         Stable identifier (HTML id ``sec-<key>``, key in ``results.json``).
     title : str
-    status : {"ok", "unavailable", "failed", "not_applicable"}
+    status : {"ok", "saturated", "unavailable", "failed", "not_applicable"}
+        ``"saturated"``: computed, but the estimate is pinned at its ceiling (e.g. a binned
+        I(X;T) = log2 n) and says nothing about the model; the reading says why.
     reading : str
         Plain-language reading of the numbers.
     figures : list of Figure
@@ -290,6 +292,41 @@ def _plane_story(pl: dict[str, Any], last: str, hy: float) -> list[str]:
     ]
 
 
+def _plane_saturation(records: list[dict[str, Any]], n: int, hy: float) -> str:
+    """Why a recorded plane says nothing about the network ("" when it does).
+
+    A binned (or otherwise discretised) I(X;T) of a deterministic layer on n distinct inputs
+    equals log2(n) as soon as every input has its own bin, and I(T;Y) then equals H(Y):
+    the numbers measure the sample size, whatever the network does.  Saturated means every
+    recorded I(X;T) is within 0.01 bit of log2(n).
+    """
+    cap = float(np.log2(n))
+    ixt = [r["value"] for r in records if r["quantity"] == "I(X;T)"]
+    if ixt and min(ixt) >= cap - 0.01:
+        return (f"every recorded I(X;T) equals log2(n) = {cap:.2f} bits for the n = {n} inputs "
+                "(each input has its own bin), and I(T;Y) then equals H(Y) = "
+                f"{hy:.2f} bits: the numbers measure the sample size, not the network. The "
+                "'Usable information' section gives per-layer numbers that do not saturate.")
+    return ""
+
+
+def _impossible_values(records: list[dict[str, Any]], hy: float, cap: float) -> list[str]:
+    """Recorded values outside what is possible, each described (none is narrated away)."""
+    flags = []
+    for r in records:
+        v, ci = r["value"], r.get("ci")
+        lo = ci[0] if ci else v
+        where = f"layer {r['layer']}, epoch {r['epoch']}"
+        if r["quantity"] == "I(T;Y)" and lo > hy + 1e-6:
+            flags.append(f"{where}: I(T;Y) = {v:.3f} bits exceeds H(Y) = {hy:.3f} bits, which no "
+                         "estimate of I(T;Y) may do (estimator bias)")
+        if r["quantity"] == "I(X;T)" and lo > cap + 1e-6:
+            flags.append(f"{where}: I(X;T) = {v:.3f} bits exceeds log2(n) = {cap:.3f} bits")
+        if (ci[1] if ci else v) < -1e-9:
+            flags.append(f"{where}: {r['quantity']} = {v:.3f} bits is negative")
+    return flags
+
+
 def section_information_plane(ctx: Context) -> Section:
     """I(X;T_l) and I(T_l;Y) per hidden layer over training (infolens.nn.InformationPlane)."""
     if ctx.plane is None:
@@ -350,10 +387,18 @@ def section_information_plane(ctx: Context) -> Section:
     warn = ctx.cache.get("plane_warnings", [])
     if warn:
         sentences.append(f"The estimator warned {len(warn)} time(s); first: {warn[0]}")
+    bits = first["unit"] == "bits"
+    saturated = _plane_saturation(records, n, hy) if bits else ""
+    flags = _impossible_values(records, hy, cap) if bits else []
+    if saturated:
+        sentences.insert(0, "Saturated: " + saturated)
+    if flags:
+        sentences.append(f"{len(flags)} recorded value(s) lie outside what is possible; first: "
+                         f"{flags[0]}.")
     numbers = {"H(Y)_bits": hy, "n_samples": n, "unit": first["unit"],
                "estimator": first["estimator"], "measures": first.get("measures", ""),
                "estimator_params": first.get("params", {}), "layers": per_layer,
-               "warnings": warn}
+               "warnings": warn, "saturated": saturated or None, "impossible_values": flags}
     method = (f"Estimator {first['estimator']} with parameters {first.get('params', {})}; it "
               f"reports {first.get('measures', 'I(X;T)')} on the {n} training inputs"
               f"{ctx.subset_note('train')}, in "
@@ -362,7 +407,8 @@ def section_information_plane(ctx: Context) -> Section:
               + (f" Intervals: percentile bootstrap with {opts['n_boot']} resamples."
                  if first.get("ci") is not None and "n_boot" in opts else ""))
     return Section("information_plane", "Information plane", reading=" ".join(sentences),
-                   figures=figs, numbers=numbers, method=method)
+                   figures=figs, numbers=numbers, method=method,
+                   status="saturated" if saturated else "ok")
 
 
 def section_dpi(ctx: Context) -> Section:
@@ -420,10 +466,95 @@ def section_dpi(ctx: Context) -> Section:
                    "rise is an artefact of the estimator (binning resolution, finite samples), "
                    "not something the network does.")
     reading = (f"Across {len(layers)} hidden layers and {len(epochs)} recorded epochs: {verdict}")
+    idx = ctx.subset("train")
+    saturated = (_plane_saturation(list(records), len(idx), _label_entropy_bits(
+        ctx.data.y_train[idx])) if unit == "bits" else "")
+    if saturated:
+        reading = ("Saturated, so this check cannot fail and says nothing: " + saturated + " "
+                   + reading)
     return Section("dpi", "", reading=reading, figures=figs,
-                   numbers={"unit": unit, "layers": list(layers), **out},
+                   status="saturated" if saturated else "ok",
+                   numbers={"unit": unit, "layers": list(layers), **out,
+                            "saturated": saturated or None},
                    method="infolens.nn.dpi_report on the information-plane records: each layer "
                    "is compared with the smallest estimate of the layers before it.")
+
+
+def section_usable_information(ctx: Context) -> Section:
+    """Per-layer usable (predictive) information I_V(T -> Y) of a linear probe, held out."""
+    usable = need("infolens.nn", "usable_information", "the usable-information probes, issue 15")
+    from .figures import new_figure, to_png
+
+    idx = ctx.subset("test")
+    y = ctx.data.y_test[idx]
+    if len(np.unique(y)) < 2:
+        raise Unavailable("The test split holds one class only; usable information is 0.")
+    rows: list[tuple[str, Any]] = []
+    x = np.asarray(ctx.data.x_test)
+    if x.dtype.kind == "f":  # raw inputs as the reference (token ids are not features)
+        rows.append(("input", x[idx].reshape(len(idx), -1)))
+    if ctx.layers:
+        acts = ctx.activations("test")
+        rows += [(name, np.asarray(acts[name])[idx]) for name in ctx.layers]
+    else:  # no hookable layer (e.g. TorchScript): the model's output is still there
+        rows.append(("output", _test_outputs(ctx)[2][idx]))
+    hy = _label_entropy_bits(y)
+    table: dict[str, Any] = {}
+    for name, t in rows:
+        try:
+            est = usable(t, y, probe="linear", base=2, ci=0.95, random_state=ctx.seed)
+        except ValueError as exc:
+            table[name] = {"error": str(exc)}
+            continue
+        table[name] = {"value": float(est), "ci": list(est.ci), "stderr": est.stderr,
+                       "held_out_accuracy": est.params["held_out_accuracy"],
+                       "weight_decay": est.params["weight_decay"], "ci_cut": est.params["ci_cut"],
+                       "dims": int(t.reshape(len(t), -1).shape[1])}
+    done = [k for k, v in table.items() if "value" in v]
+    if not done:
+        raise Unavailable("No layer could be probed: " + "; ".join(
+            f"{k}: {v['error']}" for k, v in table.items()))
+    fig, ax = new_figure(1, width=6.4, height=3.6)
+    vals = [table[k]["value"] for k in done]
+    err = np.array([[table[k]["value"] - table[k]["ci"][0], table[k]["ci"][1] - table[k]["value"]]
+                    for k in done]).T
+    ax.errorbar(range(len(done)), vals, yerr=np.clip(err, 0, None), fmt="o-", capsize=3)
+    ax.axhline(hy, ls="--", color="grey", lw=1, label=f"H(Y) = {hy:.2f} bits")
+    ax.set_xticks(range(len(done)), done, rotation=30, ha="right", fontsize=7)
+    ax.set_ylabel("I_V(T→Y) [bits]")
+    ax.set_xlabel("layer (input side → output side)")
+    ax.legend(fontsize=7)
+    figs = [to_png(fig, "usable_information",
+                   "Usable information of a linear probe per layer, held-out, with 95% intervals")]
+    best = max(done, key=lambda k: table[k]["value"])
+    last_hidden = [k for k in done if k != "input"]
+    sentences = [
+        f"A linear probe trained on each layer's activations recovers, on held-out examples, "
+        f"up to {table[best]['value']:.3f} bits of the H(Y) = {hy:.3f} bits of label "
+        f"information (layer {best}, {100 * table[best]['held_out_accuracy']:.0f}% held-out "
+        "accuracy).",
+    ]
+    if "input" in table and "value" in table["input"] and last_hidden:
+        k = last_hidden[-1]
+        sentences.append(
+            f"The raw input gives {table['input']['value']:.3f} bits to the same probe family "
+            f"and layer {k} gives {table[k]['value']:.3f}: what the network adds is making "
+            "label information linearly readable. (The data processing inequality bounds "
+            "Shannon's I(T;Y) by I(X;Y); usable information may rise with depth.)")
+    sentences.append(
+        "Unlike a binned I(X;T) these numbers do not saturate at log2(n): each is bounded by "
+        "H(Y) and estimated on examples the probe never saw.")
+    cut = [k for k in done if table[k]["ci_cut"]]
+    if cut:
+        sentences.append(f"Intervals cut to [0, H(Y)] for {', '.join(cut)}.")
+    return Section(
+        "usable_information", "", reading=" ".join(sentences), figures=figs,
+        numbers={"unit": "bits", "H(Y)_bits": hy, "n_samples": len(idx), "layers": table},
+        method=("infolens.nn.usable_information(probe='linear'): multinomial logistic probe on "
+                "standardised activations, L2 penalty chosen on a validation quarter, value = "
+                "mean held-out log-likelihood gain over the label frequencies (Xu et al. 2020), "
+                f"normal 95% interval cut to [0, H(Y)]; on the {len(idx)} test samples"
+                f"{ctx.subset_note('test')} split 70/30 for training/held-out."))
 
 
 def _colormap() -> Any:
@@ -956,6 +1087,8 @@ SECTIONS: list[tuple[str, str, Callable[[Context], Section]]] = [
     ("training", "Model and training", section_training),
     ("information_plane", "Information plane", section_information_plane),
     ("dpi", "Data processing check across layers", section_dpi),
+    ("usable_information", "Usable information per layer (held-out probes)",
+     section_usable_information),
     ("weights", "Weight entropy and description length", section_weights),
     ("fano", "Fano's lower bound versus the actual test error", section_fano),
     ("pac_bayes", "PAC-Bayes certificate", section_pac_bayes),
