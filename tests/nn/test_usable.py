@@ -127,3 +127,16 @@ def test_non_finite_features_are_refused():
     t[7, 1] = np.nan
     with pytest.raises(ValueError, match="row 7, column 1"):
         usable_information(t, np.r_[np.zeros(25), np.ones(25)])
+
+
+def test_a_separate_held_out_set_is_used_as_given():
+    rng = np.random.default_rng(8)
+    t, y, mus = _gaussian_classes(3000, 4, 6, 1.0, rng)
+    truth = _true_mi_nats(mus, 1.0, np.random.default_rng(108))
+    est = usable_information(t[:2000], y[:2000], held_out=(t[2000:], y[2000:]), random_state=0)
+    assert est.params["n_train"] == 2000 and est.params["n_test"] == 1000
+    assert abs(float(est) - truth) < 3 * est.stderr + 0.015
+    with pytest.raises(ValueError, match="same layer"):
+        usable_information(t, y, held_out=(t[:, :3], y))
+    with pytest.raises(TypeError, match="pair"):
+        usable_information(t, y, held_out=t)

@@ -75,6 +75,7 @@ def usable_information(
     patience: int = 20,
     random_state: Any = 0,
     device: str = "cpu",
+    held_out: tuple[Any, Any] | None = None,
 ) -> Estimate:
     r"""Held-out predictive information :math:`I_{\mathcal V}(T\to Y)` of a probe family.
 
@@ -103,6 +104,11 @@ def usable_information(
         touched).
     device : {"cpu", "cuda", ...}
         Where the probe is trained.
+    held_out : (features, labels), optional
+        A separate evaluation set (e.g. a test split): the probe is then trained on all of
+        ``features, labels`` (a quarter of them for choosing the penalty) and evaluated on
+        ``held_out`` only; ``test_size`` is not used.  Use it when the layer is wide, so
+        that the probe has all the training examples to fit on.
 
     Returns
     -------
@@ -146,6 +152,22 @@ def usable_information(
     if y_raw.ndim != 1:
         raise ValueError(f"labels must be 1-D (one label per example), got shape {y_raw.shape}.")
     check_consistent_length(features=t, labels=y_raw)
+    n_fit_rows = len(t)
+    if held_out is not None:
+        if not isinstance(held_out, (tuple, list)) or len(held_out) != 2:
+            raise TypeError("held_out must be a pair (features, labels).")
+        t2 = _features(held_out[0])
+        y2 = as_array(held_out[1], "held_out labels")
+        if y2.ndim != 1:
+            raise ValueError(f"held_out labels must be 1-D, got shape {y2.shape}.")
+        check_consistent_length(held_out_features=t2, held_out_labels=y2)
+        if t2.shape[1] != t.shape[1]:
+            raise ValueError(
+                f"held_out features have {t2.shape[1]} values per example, features have "
+                f"{t.shape[1]}; pass the same layer's activations for both."
+            )
+        t = np.vstack([t, t2])
+        y_raw = np.concatenate([y_raw, y2])
     classes, y = np.unique(y_raw, return_inverse=True)
     y = y.reshape(-1)
     k = len(classes)
@@ -154,15 +176,21 @@ def usable_information(
             f"labels hold a single class ({classes[0]});  usable information about a constant "
             "is 0 by definition — pass labels with at least two classes."
         )
-    counts = np.bincount(y, minlength=k)
-    if counts.min() < 2:
-        rare = classes[int(np.argmin(counts))].item() if hasattr(classes[0], "item") else classes[int(np.argmin(counts))]
+    counts = np.bincount(y[:n_fit_rows], minlength=k)
+    # a class seen only in held_out is scored (with the smoothed frequency), never fitted
+    present = counts > 0 if held_out is not None else np.ones(k, dtype=bool)
+    if counts[present].min() < 2:
+        c = int(np.flatnonzero(present)[np.argmin(counts[present])])
+        rare = classes[c].item() if hasattr(classes[c], "item") else classes[c]
         raise ValueError(
-            f"labels: class {rare!r} has {int(counts.min())} example; each class needs at least "
+            f"labels: class {rare!r} has {int(counts[c])} example; each class needs at least "
             "2 so that it appears on both sides of the train/held-out split."
         )
 
-    train, test = _stratified_split(y, test_size, rng)
+    if held_out is None:
+        train, test = _stratified_split(y, test_size, rng)
+    else:
+        train, test = np.arange(n_fit_rows), np.arange(n_fit_rows, len(y))
     fit, val = _stratified_split(y[train], 0.25, rng)
     fit, val = train[fit], train[val]
 

@@ -485,24 +485,30 @@ def section_usable_information(ctx: Context) -> Section:
     usable = need("infolens.nn", "usable_information", "the usable-information probes, issue 15")
     from .figures import new_figure, to_png
 
-    idx = ctx.subset("test")
-    y = ctx.data.y_test[idx]
+    idx, itr = ctx.subset("test"), ctx.subset("train")
+    y, ytr = ctx.data.y_test[idx], ctx.data.y_train[itr]
     if len(np.unique(y)) < 2:
         raise Unavailable("The test split holds one class only; usable information is 0.")
-    rows: list[tuple[str, Any]] = []
-    x = np.asarray(ctx.data.x_test)
+    rows: list[tuple[str, Any, Any]] = []  # (name, train features, test features)
+    x, xtr = np.asarray(ctx.data.x_test), np.asarray(ctx.data.x_train)
     if x.dtype.kind == "f":  # raw inputs as the reference (token ids are not features)
-        rows.append(("input", x[idx].reshape(len(idx), -1)))
+        rows.append(("input", xtr[itr].reshape(len(itr), -1), x[idx].reshape(len(idx), -1)))
     if ctx.layers:
-        acts = ctx.activations("test")
-        rows += [(name, np.asarray(acts[name])[idx]) for name in ctx.layers]
+        acts, acts_tr = ctx.activations("test"), ctx.activations("train")
+        rows += [(name, np.asarray(acts_tr[name])[itr], np.asarray(acts[name])[idx])
+                 for name in ctx.layers]
     else:  # no hookable layer (e.g. TorchScript): the model's output is still there
-        rows.append(("output", _test_outputs(ctx)[2][idx]))
+        from .model import predict_logits
+
+        rows.append(("output", np.asarray(predict_logits(ctx.model, xtr[itr],
+                                                         batch_size=ctx.batch_size)),
+                     _test_outputs(ctx)[2][idx]))
     hy = _label_entropy_bits(y)
     table: dict[str, Any] = {}
-    for name, t in rows:
+    for name, t_train, t in rows:
         try:
-            est = usable(t, y, probe="linear", base=2, ci=0.95, random_state=ctx.seed)
+            est = usable(t_train, ytr, held_out=(t, y), probe="linear", base=2, ci=0.95,
+                         random_state=ctx.seed)
         except ValueError as exc:
             table[name] = {"error": str(exc)}
             continue
@@ -553,8 +559,9 @@ def section_usable_information(ctx: Context) -> Section:
         method=("infolens.nn.usable_information(probe='linear'): multinomial logistic probe on "
                 "standardised activations, L2 penalty chosen on a validation quarter, value = "
                 "mean held-out log-likelihood gain over the label frequencies (Xu et al. 2020), "
-                f"normal 95% interval cut to [0, H(Y)]; on the {len(idx)} test samples"
-                f"{ctx.subset_note('test')} split 70/30 for training/held-out."))
+                f"normal 95% interval cut to [0, H(Y)]; probes fitted on the {len(itr)} "
+                f"training samples{ctx.subset_note('train')}, evaluated on the {len(idx)} test "
+                f"samples{ctx.subset_note('test')}, which neither the model nor the probe saw."))
 
 
 def _colormap() -> Any:
