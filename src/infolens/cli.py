@@ -150,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--verify", action="store_true", help="add the 'infolens verify' table")
     r.add_argument("--sections", metavar="KEYS", default=None,
                    help="comma-separated subset of sections to compute (default: all)")
+    r.add_argument("--layers", metavar="NAMES", default=None,
+                   help="comma-separated module names (layer2.1.relu) or module types "
+                   "(Conv2d,ReLU) whose outputs are the analysed representations; the layer "
+                   "giving the logits is always added last (default: the activation modules)")
 
     v = sub.add_parser("verify", help="check the source text's claims numerically",
                        description="Run one numerical check per claim of the source text, print "
@@ -213,6 +217,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         force=args.force, quiet=args.quiet, dropout=args.dropout, hidden=args.hidden,
         verify=args.verify, sections=None if args.sections is None else tuple(
             s.strip() for s in args.sections.split(",") if s.strip()),
+        layers=None if args.layers is None else tuple(
+            s.strip() for s in args.layers.split(",") if s.strip()),
     )
     outcome = build_report(cfg)
     index = outcome.out / "index.html"

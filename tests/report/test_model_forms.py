@@ -339,3 +339,24 @@ def test_one_class_labels_and_data_the_model_rejects(cwd, files, capsys):
     err = capsys.readouterr().err
     assert "rejects samples of shape (1, 8, 8) (float32)" in err and "Embedding" in err
     assert not (cwd / "out").exists()
+
+
+def test_layers_by_module_name_and_type(cwd):
+    assert _report("--model", "cnn_sd.pt", "--model-factory", "models.py:make_cnn",
+                   "--dataset", "digits_img.npz", "--layers", "bn,Linear",
+                   "--sections", "usable_information") == 0
+    res = _results(cwd)
+    # the named module and every Linear, in module order; the logits layer (out) is a Linear
+    assert res["model"]["layers_analysed"] == ["bn", "fc1", "out"]
+    layers = res["sections"]["usable_information"]["numbers"]["layers"]
+    assert list(layers) == ["input", "bn", "fc1", "out"]
+    assert all(0.0 <= v["ci"][0] <= v["value"] + 1e-12 for v in layers.values())
+
+
+def test_layers_naming_nothing_lists_names_and_types(cwd, capsys):
+    assert _report("--model", "cnn_sd.pt", "--model-factory", "models.py:make_cnn",
+                   "--dataset", "digits_img.npz", "--layers", "conv,layer9") == 2
+    err = capsys.readouterr().err
+    assert "--layers: 'layer9'" in err and "names: conv, bn, act" in err
+    assert "types: BatchNorm2d, Conv2d" in err
+    assert not (cwd / "out").exists()

@@ -54,6 +54,7 @@ class ReportConfig:
     test_size: float = 0.2
     verify: bool = False
     sections: tuple[str, ...] | None = None
+    layers: tuple[str, ...] | None = None  # module names or type names (--layers)
 
     @property
     def train_epochs(self) -> int:
@@ -485,6 +486,7 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
         LoadedModel,
         _mlp_from_state,
         check_model_fits,
+        chosen_layers,
         default_mlp,
         load_user_model,
         representation_layers,
@@ -539,6 +541,11 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
         check_model_fits(model, data.x_train, data.n_classes, where=where)
     layers = [] if layers_note else representation_layers(
         model, data.x_train[:2], type_names=loaded.type_names if loaded is not None else None)
+    if config.layers is not None:
+        if layers_note:
+            raise InputError(f"--layers: {layers_note}")
+        layers = chosen_layers(model, config.layers, layers,
+                               loaded.type_names if loaded is not None else None)
     if not layers_note and len(layers) < 2:
         layers_note = ("No hidden representation was found: the report looks for activation "
                        "modules (ReLU, tanh, …) or, failing those, the outputs of the model's "

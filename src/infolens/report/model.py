@@ -36,7 +36,7 @@ from .errors import InputError
 __all__ = ["default_mlp", "train", "load_model", "read_checkpoint", "model_from_checkpoint",
            "error_rate", "predict_logits", "TrainingHistory", "LoadedModel", "load_user_model",
            "load_factory", "checkpoint_format", "check_model_fits", "resolve_device",
-           "representation_layers", "forward_layers", "require_torch"]
+           "representation_layers", "chosen_layers", "forward_layers", "require_torch"]
 
 _log = logging.getLogger(__name__)
 
@@ -615,6 +615,40 @@ def check_model_fits(model: Any, x: np.ndarray, n_classes: int, *, where: str) -
                 f"{where}: the model returns {got} per sample but the labels have "
                 f"{n_classes} classes; the model must return one logit per class "
                 f"(shape (N, {n_classes})).")
+
+
+def chosen_layers(model: Any, spec: tuple[str, ...], auto: list[str],
+                  type_names: dict[str, str] | None = None) -> list[str]:
+    """Resolve ``--layers``: each item a module name or a module type name (every module
+    of that type), in the model's module order, with the logits layer (``auto[-1]``)
+    added last when not named.
+
+    Raises
+    ------
+    InputError
+        An item that names no module and no module type (the message lists both), or an
+        empty list.
+    """
+    mods = [(n, m) for n, m in model.named_modules() if n]
+    tnames = {n: (type_names or {}).get(n, type(m).__name__) for n, m in mods}
+    if not spec:
+        raise InputError("--layers: give at least one module name or type.")
+    picked: set[str] = set()
+    for item in spec:
+        if item in tnames:
+            picked.add(item)
+            continue
+        of_type = {n for n, t in tnames.items() if t == item}
+        if not of_type:
+            raise InputError(
+                f"--layers: {item!r} is neither a module name nor a module type of this model; "
+                f"names: {', '.join(n for n, _ in mods)}; types: "
+                f"{', '.join(sorted(set(tnames.values())))}.")
+        picked |= of_type
+    out = [n for n, _ in mods if n in picked]
+    if auto and auto[-1] not in picked:
+        out.append(auto[-1])  # the sections read the logits from the last layer
+    return out
 
 
 def representation_layers(model: Any, sample: Any = None, *,
