@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--verify", action="store_true", help="add the 'infolens verify' table")
     r.add_argument("--sections", metavar="KEYS", default=None,
                    help="comma-separated subset of sections to compute (default: all)")
+    r.add_argument("--history", metavar="FILE", default=None,
+                   help="draw the information plane from the JSON lines that "
+                   "infolens.nn.InformationPlane(path=FILE) wrote during your own training")
     r.add_argument("--layers", metavar="NAMES", default=None,
                    help="comma-separated module names (layer2.1.relu) or module types "
                    "(Conv2d,ReLU) whose outputs are the analysed representations; the layer "
@@ -217,6 +220,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         force=args.force, quiet=args.quiet, dropout=args.dropout, hidden=args.hidden,
         verify=args.verify, sections=None if args.sections is None else tuple(
             s.strip() for s in args.sections.split(",") if s.strip()),
+        history=args.history,
         layers=None if args.layers is None else tuple(
             s.strip() for s in args.layers.split(",") if s.strip()),
     )

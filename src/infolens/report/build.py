@@ -55,6 +55,7 @@ class ReportConfig:
     verify: bool = False
     sections: tuple[str, ...] | None = None
     layers: tuple[str, ...] | None = None  # module names or type names (--layers)
+    history: str | None = None  # JSON lines written by InformationPlane(path=...)
 
     @property
     def train_epochs(self) -> int:
@@ -558,7 +559,10 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
     from . import plane as plane_mod
 
     epochs = config.train_epochs
-    if layers:
+    if config.history is not None:  # the user's own training run drew the plane
+        ctx.plane, recorder = plane_mod.from_history(config.history), None
+        ctx.cache["plane_history"] = str(config.history)
+    elif layers:
         recorder = plane_mod.start(ctx, estimator=config.estimator, epochs=epochs)
     else:
         recorder, ctx.plane_note = None, layers_note

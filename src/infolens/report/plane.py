@@ -17,7 +17,7 @@ from typing import Any
 from .errors import InputError
 from .sections import Context, _optional
 
-__all__ = ["start", "finish", "default_estimator", "N_POINTS"]
+__all__ = ["start", "finish", "from_history", "HistoryPlane", "default_estimator", "N_POINTS"]
 
 N_POINTS = 12
 _BOUNDED = ("Tanh", "Sigmoid", "Hardtanh", "Softsign")
@@ -86,6 +86,45 @@ def start(ctx: Context, *, estimator: str | None, epochs: int) -> Callable[[int]
                 ctx.cache["plane_warnings"].append(msg)
 
     return on_epoch
+
+
+class HistoryPlane:
+    """Records read back from a file that :class:`infolens.nn.InformationPlane` wrote
+    during the user's own training (``path=``); the plane and DPI sections read
+    ``records`` and ``layers`` exactly as from a plane recorded here."""
+
+    _KEYS = ("layer", "epoch", "quantity", "value", "unit")
+
+    def __init__(self, path: str) -> None:
+        from infolens.nn.plane import load_records
+
+        try:
+            records = load_records(path)
+        except FileNotFoundError:
+            raise InputError(f"--history {path}: no such file.") from None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InputError(f"--history {path}: not JSON lines written by "
+                             f"infolens.nn.InformationPlane(path=...) ({exc}).") from None
+        if not records:
+            raise InputError(f"--history {path}: the file holds no record.")
+        for i, r in enumerate(records):
+            missing = [k for k in self._KEYS if not isinstance(r, dict) or k not in r]
+            if missing:
+                raise InputError(f"--history {path}: line {i + 1} lacks {missing}; expected the "
+                                 "records of infolens.nn.InformationPlane(path=...).")
+        if len({r["unit"] for r in records}) != 1:
+            raise InputError(f"--history {path}: records in more than one unit.")
+        order: dict[str, int] = {}
+        for r in records:
+            order.setdefault(r["layer"], r.get("layer_index", len(order)))
+        self.records = records
+        self.layers = sorted(order, key=order.get)
+        self.path = path
+
+
+def from_history(path: str) -> HistoryPlane:
+    """Read ``--history FILE`` (see :class:`HistoryPlane`)."""
+    return HistoryPlane(path)
 
 
 def finish(ctx: Context) -> None:

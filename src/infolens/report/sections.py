@@ -304,8 +304,9 @@ def _plane_saturation(records: list[dict[str, Any]], n: int, hy: float) -> str:
     ixt = [r["value"] for r in records if r["quantity"] == "I(X;T)"]
     if ixt and min(ixt) >= cap - 0.01:
         return (f"every recorded I(X;T) equals log2(n) = {cap:.2f} bits for the n = {n} inputs "
-                "(each input has its own bin), and I(T;Y) then equals H(Y) = "
-                f"{hy:.2f} bits: the numbers measure the sample size, not the network. The "
+                "(each input has its own bin), and I(T;Y) then equals H(Y)"
+                + (f" = {hy:.2f} bits" if math.isfinite(hy) else "")
+                + ": the numbers measure the sample size, not the network. The "
                 "'Usable information' section gives per-layer numbers that do not saturate.")
     return ""
 
@@ -340,6 +341,9 @@ def section_information_plane(ctx: Context) -> Section:
     idx = ctx.subset("train")  # the inputs the plane was measured on
     hy = _label_entropy_bits(ctx.data.y_train[idx])
     n = len(idx)
+    history = ctx.cache.get("plane_history")
+    if history:  # recorded during the user's training, on inputs of their choosing
+        n = int(records[0].get("n") or n)
     per_layer: dict[str, Any] = {}
     for layer in ctx.plane.layers:
         rows = [r for r in records if r["layer"] == layer]
@@ -364,7 +368,17 @@ def section_information_plane(ctx: Context) -> Section:
     last = list(per_layer)[-1]
     pl = per_layer[last]
     cap = float(np.log2(n))
-    if len(pl["epochs"]) == 1:
+    if history:
+        hy = math.inf  # the file does not say which labels it used: no H(Y) comparison
+        fall = pl["I(X;T)_peak"] - pl["I(X;T)_final"]
+        sentences = [
+            f"Read from {history}, recorded by infolens.nn.InformationPlane during your own "
+            f"training ({len(pl['epochs'])} epochs, on n = {n} inputs). In the last hidden "
+            f"layer ({last}) I(T;Y) went from {pl['I(T;Y)_first']:.3f} to "
+            f"{pl['I(T;Y)_final']:.3f} {first['unit']}; I(X;T) peaked at "
+            f"{pl['I(X;T)_peak']:.3f} (epoch {pl['I(X;T)_peak_epoch']}) and ended at "
+            f"{pl['I(X;T)_final']:.3f}" + (f", a fall of {fall:.3f}." if fall > 1e-9 else ".")]
+    elif len(pl["epochs"]) == 1:
         sentences = [
             f"The loaded model was measured once (it was not trained here), so each hidden "
             f"layer is a single point. The labels carry H(Y) = {hy:.3f} bits; the last hidden "
@@ -395,7 +409,8 @@ def section_information_plane(ctx: Context) -> Section:
     if flags:
         sentences.append(f"{len(flags)} recorded value(s) lie outside what is possible; first: "
                          f"{flags[0]}.")
-    numbers = {"H(Y)_bits": hy, "n_samples": n, "unit": first["unit"],
+    numbers = {"H(Y)_bits": hy if math.isfinite(hy) else None, "n_samples": n,
+               "unit": first["unit"], "history": history,
                "estimator": first["estimator"], "measures": first.get("measures", ""),
                "estimator_params": first.get("params", {}), "layers": per_layer,
                "warnings": warn, "saturated": saturated or None, "impossible_values": flags}
@@ -467,7 +482,9 @@ def section_dpi(ctx: Context) -> Section:
                    "not something the network does.")
     reading = (f"Across {len(layers)} hidden layers and {len(epochs)} recorded epochs: {verdict}")
     idx = ctx.subset("train")
-    saturated = (_plane_saturation(list(records), len(idx), _label_entropy_bits(
+    n_plane = int(records[0].get("n") or len(idx)) if ctx.cache.get("plane_history") \
+        else len(idx)
+    saturated = (_plane_saturation(list(records), n_plane, _label_entropy_bits(
         ctx.data.y_train[idx])) if unit == "bits" else "")
     if saturated:
         reading = ("Saturated, so this check cannot fail and says nothing: " + saturated + " "
