@@ -487,15 +487,18 @@ def mutual_information_per_feature(
     Notes
     -----
     Differences from scikit-learn's ``mutual_info_classif`` / ``mutual_info_regression``
-    on the same columns with the same ``k``: scikit-learn scales each continuous column
-    by its standard deviation and adds noise of relative size 1e-10 to break ties
-    (``random_state``), while the k-NN estimators here divide by a robust scale (which
-    changes no estimate of ``"ross"`` or ``"ksg1"``: both are invariant to a per-column
-    scale) and handle ties by the rule of Gao et al. (2017) or by dropping repeated rows
-    with a warning.  On tie-free data with ``method="ross"`` / ``"ksg1"`` the values
-    agree to round-off; on quantised features (repeated values) they differ.
-    scikit-learn also clips negative estimates to 0; these estimates are not clipped.
-    ``benchmarks/results/per_feature.md`` has times and differences on four data sets.
+    on the same columns with the same ``k``.  Ties: scikit-learn adds noise of relative
+    size 1e-10 (``random_state``) to every continuous column; here ``"ross"`` counts tied
+    neighbours by the rule of Gao et al. (2017) and ``"ksg1"`` drops repeated rows with a
+    warning, so on quantised features the values differ.  Scale: scikit-learn divides by
+    the standard deviation, the k-NN estimators here by a robust (MAD-based) scale.
+    ``"ross"`` on one column does not depend on the scale at all, but KSG's joint
+    max-norm neighbourhoods depend on the ratio of the x and y scales, so ``"ksg1"``
+    values differ where the two scales disagree (skewed or two-valued columns).
+    With ``standardize=False`` on scikit-learn's own scaled and jittered points both
+    compute the same numbers to round-off.  scikit-learn also clips negative estimates
+    to 0; these are not clipped.  ``benchmarks/results/per_feature.md`` has times and
+    differences on six data sets.
 
     References
     ----------
@@ -512,7 +515,7 @@ def mutual_information_per_feature(
     >>> res = infolens.mutual_information_per_feature(X, y, names=["a", "b", "c"])
     >>> res.sorted().names[0], res["a"].method
     ('a', 'ross')
-    >>> abs(float(res["a"]) - np.log(2)) < 0.05   # y is a function of X_0: I = H(Y)
+    >>> bool(abs(float(res["a"]) - np.log(2)) < 0.05)   # y is a function of X_0: I = H(Y)
     True
     """
     if not isinstance(method, str):
