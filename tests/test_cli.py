@@ -221,3 +221,43 @@ def test_estimate_accepts_every_base_the_library_accepts(tmp_path, capsys, base,
     assert json.loads(capsys.readouterr().out)["unit"] == unit
     assert _code(["estimate", str(path), "--x", "a", "--base", "0.5"]) == 2
     assert "--base" in capsys.readouterr().err
+
+
+def test_estimate_per_feature_table_and_joint(tmp_path, capsys):
+    """--x all / --x a,b with --y: I(X_j;Y) per column plus the joint I(X;Y), one process."""
+    import infolens
+
+    rng = np.random.default_rng(0)
+    n = 400
+    label = rng.integers(0, 2, n)
+    cols = {"a": label + rng.normal(size=n), "b": rng.normal(size=n),
+            "c": 2 * label + rng.normal(size=n)}
+    path = tmp_path / "f.csv"
+    path.write_text("a,b,label,c\n" + "".join(
+        f"{cols['a'][i]:.17g},{cols['b'][i]:.17g},{label[i]},{cols['c'][i]:.17g}\n"
+        for i in range(n)))
+    X = np.column_stack([cols["a"], cols["b"], cols["c"]])
+    assert main(["estimate", str(path), "--x", "all", "--y", "label", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    per = infolens.mutual_information_per_feature(X, label, names=["a", "b", "c"], random_state=0)
+    assert [f["column"] for f in rec["features"]] == ["a", "b", "c"]
+    assert [f["value"] for f in rec["features"]] == list(per.values)
+    assert {f["method"] for f in rec["features"]} == {"ross"}
+    assert rec["x"] == "all" and rec["quantity"] == "I(X;Y)"
+    assert rec["value"] == float(infolens.mutual_information(X, label, random_state=0))
+    assert main(["estimate", str(path), "--x", "c,a", "--y", "2", "--ci", "0.9"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("I(X_j;Y) for each of 2 features")
+    assert lines[3].split()[0] == "c" and lines[4].split()[0] == "a"  # largest first
+    assert "90% CI" in lines[1] and "ross" in lines[3]
+    assert lines[-1].startswith("I(X;Y) = ") and "90% CI" in lines[-1]
+    # NPZ: an (n, 2) array gives two features named x[0], x[1]
+    np.savez(tmp_path / "d.npz", x=X[:, :2], y=label)
+    assert main(["estimate", str(tmp_path / "d.npz"), "--x", "all", "--y", "y", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert [f["column"] for f in rec["features"]] == ["x[0]", "x[1]"]
+    # one --x column: the single estimate, as before
+    assert main(["estimate", str(path), "--x", "a", "--y", "label", "--json"]) == 0
+    assert "features" not in json.loads(capsys.readouterr().out)
+    assert _code(["estimate", str(path), "--x", "all", "--y", "a,b,label,c"]) == 2

@@ -28,6 +28,7 @@ _EXPORTS = {
     "kl_divergence": "estimate.api",
     "estimators": "estimate.api",
     "permutation_test": "estimate.resampling",
+    "mutual_information_per_feature": "estimate.features",
 }
 _SUBMODULES = ("exact", "estimate", "bounds", "ib", "pid", "nn", "data", "verify", "report", "units")
 

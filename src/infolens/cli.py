@@ -437,6 +437,9 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
             raise InputError(f"FILE {args.file}: cannot read the NPZ file ({exc}).") from None
     else:
         raise InputError(f"FILE {args.file}: unknown type {suffix!r}; use .csv, .npz or .parquet.")
+    x_spec = args.x
+    if x_spec.strip().lower() == "all":
+        args.x = _all_but(table, kind, args.y, args.z)
     selected = {s.strip() for spec in (args.x, args.y, args.z) if spec for s in spec.split(",")}
     categorical = frozenset(
         s.strip() for s in (args.categorical or "").split(",") if s.strip())
@@ -460,10 +463,9 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     except (ImportError, AttributeError):
         return _fail("the sample estimators (infolens.estimate.api) are not part of this "
                      "installation.", EXIT_INTERNAL)
-    kwargs: dict[str, Any] = {"method": args.method, "base": base}
+    kwargs: dict[str, Any] = {"method": args.method, "base": base, "random_state": args.seed}
     if args.ci is not None:
         kwargs["ci"] = args.ci
-        kwargs["random_state"] = args.seed
     try:
         if y is None:
             est = fn(x, **kwargs)
@@ -471,6 +473,10 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
             est = fn(x, y, **kwargs)
         else:
             est = fn(x, y, z, **kwargs)
+        per = None  # several --x columns and a --y: I(X_j;Y) per column too
+        if y is not None and z is None and (x_spec.strip().lower() == "all" or x.shape[1] > 1):
+            per = infolens.mutual_information_per_feature(
+                x, y, names=None if kind == "frame" else _npz_names(args.x, table), **kwargs)
     except (ValueError, TypeError) as exc:
         raise InputError(str(exc)) from None
     default_q = {"entropy": "H(X)", "mutual_information": "I(X;Y)",
@@ -480,7 +486,9 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
               "method": getattr(est, "method", args.method), "n": getattr(est, "n", None),
               "ci": list(est.ci) if getattr(est, "ci", None) is not None else None,
               "ci_level": getattr(est, "ci_level", None), "params": getattr(est, "params", {}),
-              "file": str(path), "x": args.x, "y": args.y, "z": args.z}
+              "file": str(path), "x": x_spec, "y": args.y, "z": args.z}
+    if per is not None:
+        record["features"] = per.to_dict()["features"]
     if args.json:
         record, non_finite = _json_safe(record)
         if non_finite:
@@ -489,9 +497,39 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     else:
         ci = "" if record["ci"] is None else (
             f"  {100 * record['ci_level']:.0f}% CI [{record['ci'][0]:.4f}, {record['ci'][1]:.4f}]")
+        if per is not None:
+            print(f"I(X_j;Y) for each of {len(per)} features, largest first:")
+            print(per.sorted().table())
+            print(f"\njoint, all {len(per)} features together:")
         print(f"{quantity} = {record['value']:.4f} {record['unit']}{ci}  "
               f"(method {record['method']}, n={record['n']})")
     return EXIT_OK
+
+
+def _all_but(table: Any, kind: str, *specs: str | None) -> str:
+    """``--x all``: every column (array) of the file not named in ``--y`` / ``--z``."""
+    from .report.errors import InputError
+
+    cols = [str(c) for c in (table if kind == "npz" else table.columns)]
+    taken = set()
+    for spec in specs:
+        for t in (s.strip() for s in (spec or "").split(",") if s.strip()):
+            taken.add(cols[int(t)] if t not in cols and t.isdigit() and int(t) < len(cols) else t)
+    rest = [c for c in cols if c not in taken]
+    if not rest:
+        raise InputError(f"--x all: no columns are left besides --y/--z; the file has {cols}.")
+    return ",".join(rest)
+
+
+def _npz_names(spec: str, table: Any) -> list[str]:
+    """Feature names of the NPZ arrays in ``spec``: the array's name for a 1-column
+    array, ``name[j]`` for each column of a wider one."""
+    out = []
+    for nm in (s.strip() for s in spec.split(",") if s.strip()):
+        a = table[nm]
+        width = 1 if a.ndim == 1 else int(a.size // max(len(a), 1))
+        out += [nm] if width == 1 else [f"{nm}[{j}]" for j in range(width)]
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

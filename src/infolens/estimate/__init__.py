@@ -37,9 +37,10 @@ _EXPORTS = {
     "kl_divergence": "api",
     "estimators": "api",
     "permutation_test": "resampling",
+    "mutual_information_per_feature": "features",
 }
 _SUBMODULES = (
-    "api", "auto", "binning", "discrete", "gaussian", "kde", "knn", "resampling", "streaming",
+    "api", "auto", "binning", "discrete", "features", "gaussian", "kde", "knn", "resampling", "streaming",
 )
 
 __all__ = list(_EXPORTS)

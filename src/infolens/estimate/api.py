@@ -60,14 +60,24 @@ def _estimate(
     random_state: Any,
     params: dict[str, Any],
 ) -> Estimate:
-    lb = check_base(base)
-    if ci is not None:
-        level = check_probability(ci, "ci", open_low=True, open_high=True)
+    check_base(base)  # bad options fail before any work
+    level = None if ci is None else check_probability(ci, "ci", open_low=True, open_high=True)
     rng = check_random_state(random_state)
     call = prepare(quantity, raw, method, params)
+    return _finish(call, base, level, n_boot, rng)
+
+
+def _finish(
+    call: Any, base: Base, level: float | None, n_boot: int, rng: np.random.Generator,
+    value: float | None = None,
+) -> Estimate:
+    """Run a prepared call (unless ``value``, its point value in nats, is given) and wrap
+    it with its interval into an :class:`Estimate` (steps 5-6 of the module docstring)."""
+    quantity, lb = call.quantity, check_base(base)
     est_rng = np.random.default_rng(rng.integers(2**63))
     ci_rng = np.random.default_rng(rng.integers(2**63))
-    value = call.run(rng=est_rng)
+    if value is None:
+        value = call.run(rng=est_rng)
     record = {**call.params, **getattr(value, "details", {})}
     if call.info.scale is not None:  # k-NN family: say whether columns were standardised
         record["standardize"] = call.scales is not None
@@ -78,7 +88,7 @@ def _estimate(
         record["n_q"] = int(call.arrays[1].shape[0])
     interval = None
     stderr = None
-    if ci is not None:
+    if level is not None:
         iv = _resampling.confidence_interval(
             call, value, level=level, n_boot=n_boot, random_state=ci_rng
         )
@@ -93,7 +103,7 @@ def _estimate(
         method=call.info.name,
         n=call.n,
         ci=interval,
-        ci_level=level if ci is not None else None,
+        ci_level=level,
         stderr=stderr,
         params=record,
         quantity=_LABELS[quantity],
