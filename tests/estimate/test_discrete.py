@@ -13,6 +13,7 @@ from sklearn.metrics import mutual_info_score
 
 import infolens
 from infolens.data import zipf_pmf as zipf
+from infolens.estimate import _counting
 from infolens.estimate import discrete as D
 from infolens.exact import discrete as X
 
@@ -359,7 +360,7 @@ def test_encode_counts_like_unique_rows(rng, make):
     x = make(rng)
     code, radix = D.encode(x)
     assert code.min() >= 0 and code.max() < radix
-    cells, counts = D._count(code, radix)
+    cells, counts = _counting.count(code, radix)
     assert np.array_equal(np.sort(counts), _reference_counts(x))
 
 
@@ -370,7 +371,7 @@ def test_joint_code_overflow_is_guarded(rng):
     x = base * (2**20)  # span of each column 3 * 2**20 + 1 > 4n + 65536: dense path
     x[:, 0] += rng.integers(0, 2, 2000) * (2**21 + 7)
     code, radix = D.encode(x)
-    cells, counts = D._count(code, radix)
+    cells, counts = _counting.count(code, radix)
     assert np.array_equal(np.sort(counts), _reference_counts(x))
     t = D.count_table(x[:, :2], x[:, 2:])
     assert t.n == 2000
@@ -388,7 +389,7 @@ def test_combine_overflow_branch_directly():
     # radices whose product exceeds 2**62 force the densifying branch of _combine
     a = np.array([0, 2**40, 2**40, 5], dtype=np.int64)
     b = np.array([1, 3, 3, 2**30], dtype=np.int64)
-    code, radix, exact = D._combine([a, b], [2**41, 2**31])
+    code, radix, exact = _counting.combine([a, b], [2**41, 2**31])
     assert not exact
     assert len(np.unique(code)) == 3
 

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Interval", "IntervalFunc", "register_interval", "basic_interval", "bounded_interval"]
+__all__ = [
+    "Interval",
+    "IntervalFunc",
+    "register_interval",
+    "row_replicates",
+    "normal_interval",
+    "basic_interval",
+    "bounded_interval",
+]
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,30 @@ def register_interval(quantity: str, name: str) -> Callable[[IntervalFunc], Inte
         return func
 
     return deco
+
+
+def row_replicates(
+    statistic: Callable[..., float],
+    arrays: tuple[np.ndarray, ...],
+    n_boot: int,
+    random_state: np.random.Generator,
+) -> np.ndarray:
+    """The row bootstrap (Efron 1979): ``statistic`` on ``n_boot`` resamples of the rows
+    of ``arrays`` (paired, drawn with replacement: ``random_state.integers(0, n, n)``)."""
+    n = arrays[0].shape[0]
+    reps = np.empty(n_boot)
+    for b in range(n_boot):
+        idx = random_state.integers(0, n, n)
+        reps[b] = statistic(*(a[idx] for a in arrays))
+    return reps
+
+
+def normal_interval(value: float, stderr: float, level: float) -> tuple[float, float]:
+    """``value ± z_{(1+level)/2} stderr``."""
+    from scipy import special
+
+    z = float(special.ndtri(0.5 + level / 2.0))
+    return value - z * stderr, value + z * stderr
 
 
 def basic_interval(

@@ -10,16 +10,9 @@ marginal that the quantity needs,
 
 Several columns of one argument form one joint symbol (a row is one symbol).
 
-Counting
---------
-Each column is mapped to non-negative integer codes: small non-negative integer
-alphabets are used as they are (shifted by the minimum), anything else (strings, objects,
-sparse large integers) goes through ``np.unique(..., return_inverse=True)``.  Columns are
-combined by mixed-radix arithmetic ``code = code * radix + c``; when the product of radices
-would exceed ``2**62`` the partial code is first re-densified with ``np.unique`` so int64
-never overflows.  Joint codes are counted by ``np.bincount`` when the code range is at most
-a few times the sample size, by a sort (``np.unique(..., return_counts=True)``) otherwise.
-There is no Python loop over samples.
+Counting (symbol codes, joint codes, bincount, the plug-in entropy) is done by the one
+core of :mod:`infolens.estimate._counting`; :func:`encode`, :func:`count_table` and
+:class:`CountTable` are re-exported here.
 
 Entropy estimators (all in nats, on counts ``n_i`` with ``N = sum n_i`` and ``K_obs``
 observed symbols)
@@ -78,7 +71,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +80,7 @@ from scipy import special
 
 from .._validate import check_positive_int
 from ..units import log_base, unit_name
+from ._counting import CountTable, count_table, encode, plugin_entropy
 from ._intervals import Interval, basic_interval, bounded_interval, register_interval
 from ._registry import register
 
@@ -102,176 +96,6 @@ __all__ = [
     "encode",
 ]
 
-_MAX_CODE = 2**62
-
-# ----------------------------------------------------------------------------- counting
-
-
-def _column_codes(col: np.ndarray) -> tuple[np.ndarray, int]:
-    """Map one column to dense-ish non-negative int64 codes; return (codes, radix)."""
-    n = col.shape[0]
-    kind = col.dtype.kind
-    if kind == "b":
-        return col.astype(np.int64), 2
-    if kind in "iu":
-        lo = int(col.min())
-        hi = int(col.max())
-        span = hi - lo + 1
-        if span <= 4 * n + 65536:
-            if lo == 0 and kind == "i":
-                return col.astype(np.int64, copy=False), span
-            # subtract in the column's own dtype (no overflow: the span is small)
-            return (col - col.dtype.type(lo)).astype(np.int64), span
-    return _dense(col)
-
-
-def _dense(col: np.ndarray) -> tuple[np.ndarray, int]:
-    try:
-        uniq, inv = np.unique(col, return_inverse=True)
-    except TypeError:
-        raise TypeError(
-            "a discrete column mixes values that cannot be ordered (e.g. numbers and "
-            "strings in one object column); convert the column to one type first, e.g. "
-            "x.astype(str)."
-        ) from None
-    return inv.reshape(-1).astype(np.int64, copy=False), max(int(uniq.size), 1)
-
-
-def _combine(codes: Sequence[np.ndarray], radices: Sequence[int]) -> tuple[np.ndarray, int, bool]:
-    """Mixed-radix joint code of several code arrays, guarded against int64 overflow.
-
-    Returns ``(code, radix, exact)``; ``exact`` is False when a partial code had to be
-    re-densified (then the code can no longer be decoded by ``divmod``).
-    """
-    code = codes[0]
-    radix = int(radices[0])
-    exact = True
-    for c, r in zip(codes[1:], radices[1:], strict=True):
-        r = int(r)
-        if radix * r > _MAX_CODE:
-            code, radix = _dense(code)
-            exact = False
-            if radix * r > _MAX_CODE:  # cannot happen for n < 2**31, kept as a guard
-                c, r = _dense(c)
-        code = code * np.int64(r) + c
-        radix *= r
-    return code, radix, exact
-
-
-def encode(x: np.ndarray) -> tuple[np.ndarray, int]:
-    """Joint symbol codes of the rows of a 2-D discrete array.
-
-    Parameters
-    ----------
-    x : ndarray of shape (n, d)
-        Discrete samples (integer, bool, string or object dtype).
-
-    Returns
-    -------
-    codes : ndarray of int64, shape (n,)
-        Equal rows get equal codes; different rows different codes.
-    radix : int
-        Codes lie in ``[0, radix)`` (``radix`` can exceed the number of observed symbols).
-    """
-    cols = [_column_codes(x[:, j]) for j in range(x.shape[1])]
-    code, radix, _ = _combine([c for c, _ in cols], [r for _, r in cols])
-    return code, radix
-
-
-def _count(code: np.ndarray, radix: int, weights: np.ndarray | None = None):
-    """Observed cells and their counts: ``(cell_codes, counts)``."""
-    n = code.shape[0]
-    if radix <= 4 * n + 65536:
-        counts = np.bincount(code, weights=weights, minlength=radix)
-        cells = np.flatnonzero(counts)
-        return cells, counts[cells]
-    if weights is None:
-        cells, counts = np.unique(code, return_counts=True)
-        return cells, counts
-    cells, inv = np.unique(code, return_inverse=True)
-    return cells, np.bincount(inv.reshape(-1), weights=weights)
-
-
-@dataclass(frozen=True)
-class CountTable:
-    """Counts of observed joint cells and, per variable, the cell's symbol id.
-
-    ``counts[m]`` is how often joint cell ``m`` occurred; ``ids[v][m]`` the (dense) code of
-    variable ``v`` in cell ``m`` and ``radices[v]`` its range.  Marginal counts of any
-    subset of variables follow by grouping cells (:meth:`marginal`), so resampling the cell
-    counts (multinomial bootstrap) and re-marginalising is cheap.
-    """
-
-    counts: np.ndarray
-    ids: tuple[np.ndarray, ...]
-    radices: tuple[int, ...]
-
-    @property
-    def n(self) -> int:
-        return int(round(float(self.counts.sum())))
-
-    def group(self, variables: Sequence[int]) -> tuple[np.ndarray, int]:
-        """Group index of each cell for the marginal over ``variables``, and the range.
-
-        Indices are the mixed-radix code itself when its range is small (bincount-ready),
-        dense ranks from ``np.unique`` otherwise; empty groups are dropped later.
-        """
-        code, radix, _ = _combine(
-            [self.ids[v] for v in variables], [self.radices[v] for v in variables]
-        )
-        if radix <= 4 * code.shape[0] + 65536:
-            return code, radix
-        _, inv = np.unique(code, return_inverse=True)
-        inv = inv.reshape(-1)
-        return inv, int(inv.max()) + 1 if inv.size else 0
-
-    def marginal(self, variables: Sequence[int], counts: np.ndarray | None = None) -> np.ndarray:
-        """Positive counts of the marginal over ``variables`` (order unspecified)."""
-        c = self.counts if counts is None else counts
-        if len(variables) == len(self.ids):
-            return c[c > 0]
-        inv, m = self.group(variables)
-        out = np.bincount(inv, weights=c, minlength=m)
-        return out[out > 0]
-
-
-def count_table(*variables: np.ndarray) -> CountTable:
-    """Count the joint symbols of several discrete sample arrays (rows paired).
-
-    Parameters
-    ----------
-    *variables : ndarray of shape (n, d_v)
-        Discrete samples; all with the same number of rows.
-
-    Returns
-    -------
-    CountTable
-    """
-    codes, radices = [], []
-    for v in variables:
-        c, r = encode(v)
-        codes.append(c)
-        radices.append(r)
-    joint, radix, exact = _combine(codes, radices)
-    if exact:
-        cells, counts = _count(joint, radix)
-        ids = []
-        rest = cells
-        for r in reversed(radices[1:]):
-            rest, idv = np.divmod(rest, np.int64(r))
-            ids.append(idv)
-        ids.append(rest)
-        ids = ids[::-1]
-    else:
-        _, first, counts = np.unique(joint, return_index=True, return_counts=True)
-        ids = [c[first] for c in codes]
-    return CountTable(
-        counts=np.asarray(counts, dtype=np.int64),
-        ids=tuple(ids),
-        radices=tuple(int(r) for r in radices),
-    )
-
-
 # ---------------------------------------------------------------- entropy from counts
 
 
@@ -280,13 +104,8 @@ def _prep(counts: np.ndarray) -> np.ndarray:
     return c[c > 0]
 
 
-def _h_plugin(c: np.ndarray) -> float:
-    n = c.sum()
-    return float(math.log(n) - np.dot(c, np.log(c)) / n)
-
-
 def _h_miller_madow(c: np.ndarray) -> float:
-    return _h_plugin(c) + (c.size - 1) / (2.0 * c.sum())
+    return plugin_entropy(c) + (c.size - 1) / (2.0 * c.sum())
 
 
 def _counts_of_counts(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -912,7 +731,7 @@ def _h_shrink(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
 
 
 ENTROPY_ESTIMATORS: dict[str, Callable[..., float]] = {
-    "plugin": _h_plugin,
+    "plugin": plugin_entropy,
     "miller_madow": _h_miller_madow,
     "grassberger": _h_grassberger,
     "chao_shen": _h_chao_shen,
@@ -1220,7 +1039,7 @@ def _multinomial_hook(quantity: str, method: str):
         h = ENTROPY_ESTIMATORS[method]
         if quantity == "entropy":
             pop = completed_population(table.counts)
-            pivot = _h_plugin(pop[pop > 0])
+            pivot = plugin_entropy(pop[pop > 0])
             for b in range(n_boot):
                 reps[b] = h(_prep(random_state.multinomial(n, pop)), **call.params)
             # H <= log K: when the completed population adds no unseen symbols (no

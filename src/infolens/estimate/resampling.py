@@ -69,13 +69,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from .._validate import check_base, check_positive_int, check_probability, check_random_state
 from ..result import Estimate
 from ..units import unit_name
 from ._call import Call, prepare
-from ._intervals import _HOOKS, Interval, basic_interval, bounded_interval, register_interval
+from ._intervals import (
+    _HOOKS,
+    Interval,
+    basic_interval,
+    bounded_interval,
+    normal_interval,
+    register_interval,
+    row_replicates,
+)
 
 __all__ = [
     "Interval",
@@ -99,11 +106,9 @@ def row_bootstrap(
     call: Call, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
 ) -> Interval:
     """Row bootstrap (resampling with replacement), basic interval around ``value``."""
-    n = call.n
-    reps = np.empty(n_boot)
-    for b in range(n_boot):
-        idx = random_state.integers(0, n, n)
-        reps[b] = call.run(tuple(a[idx] for a in call.arrays), rng=random_state)
+    reps = row_replicates(
+        lambda *a: call.run(a, rng=random_state), call.arrays, n_boot, random_state
+    )
     lo, hi = basic_interval(value, reps, value, level)
     return Interval(lo, hi, _finite_std(reps), "row bootstrap (basic)", n_boot)
 
@@ -128,10 +133,8 @@ def half_sampling(
         idx = random_state.choice(n, m, replace=False)
         reps[b] = call.run(tuple(a[idx] for a in call.arrays), rng=random_state)
     se = _finite_std(reps)
-    z = float(special.ndtri(0.5 + level / 2.0))
-    return Interval(
-        value - z * se, value + z * se, se, "half-sampling (delete-n/2 jackknife)", n_boot
-    )
+    lo, hi = normal_interval(value, se, level)
+    return Interval(lo, hi, se, "half-sampling (delete-n/2 jackknife)", n_boot)
 
 
 def confidence_interval(
@@ -235,8 +238,8 @@ def _two_sample(
         lo, hi = basic_interval(value, reps, value, level)
         return Interval(lo, hi, _finite_std(reps), "two-sample bootstrap (basic)", n_boot)
     se = _finite_std(reps)
-    z = float(special.ndtri(0.5 + level / 2.0))
-    return Interval(value - z * se, value + z * se, se, "two-sample half-sampling", n_boot)
+    lo, hi = normal_interval(value, se, level)
+    return Interval(lo, hi, se, "two-sample half-sampling", n_boot)
 
 
 # -------------------------------------------------------------------- permutation test
