@@ -44,8 +44,9 @@ from typing import Any
 import numpy as np
 
 from .._validate import check_positive_int, check_samples
+from ._counting import count_table
 from ._registry import register
-from .discrete import ENTROPY_ESTIMATORS, combine_from_table, count_table
+from .discrete import _ENTROPY_ESTIMATORS, _combine_from_table
 
 __all__ = ["Discretized", "discretize", "RULES"]
 
@@ -58,7 +59,7 @@ RULES = ("uniform", "quantile", "width")
 # nn.analysis use them, :func:`discretize` below places edges for the estimators.
 
 
-def range_codes(a: np.ndarray, bins: int, low: float, high: float) -> np.ndarray:
+def _range_codes(a: np.ndarray, bins: int, low: float, high: float) -> np.ndarray:
     """Bin ``floor((a - low) / (high - low) * bins)`` of each value, in ``0..bins-1``.
 
     The top edge ``high`` belongs to the last bin.  Values outside ``[low, high]`` land in
@@ -70,16 +71,16 @@ def range_codes(a: np.ndarray, bins: int, low: float, high: float) -> np.ndarray
     return np.clip(idx, 0, bins - 1).astype(np.int64)
 
 
-def uniform_codes(a: np.ndarray, bins: int) -> np.ndarray:
-    """:func:`range_codes` over the observed ``[min, max]`` of ``a`` (all of ``a`` at once;
+def _uniform_codes(a: np.ndarray, bins: int) -> np.ndarray:
+    """:func:`_range_codes` over the observed ``[min, max]`` of ``a`` (all of ``a`` at once;
     a constant array is one bin)."""
     lo, hi = float(np.min(a)), float(np.max(a))
     if hi > lo:
-        return range_codes(a, bins, lo, hi)
+        return _range_codes(a, bins, lo, hi)
     return np.zeros(np.shape(a), dtype=np.int64)
 
 
-def width_codes(a: np.ndarray, width: float, what: str = "values") -> np.ndarray:
+def _width_codes(a: np.ndarray, width: float, what: str = "values") -> np.ndarray:
     """Bin ``floor(a / width)`` of each value: fixed-width bins anchored at 0, unbounded.
 
     Bin indices are computed in float64 and coded exactly however large they are: beyond
@@ -102,7 +103,7 @@ def width_codes(a: np.ndarray, width: float, what: str = "values") -> np.ndarray
     return q.view(np.int64)
 
 
-def quantile_codes(a: np.ndarray, bins: int) -> np.ndarray:
+def _quantile_codes(a: np.ndarray, bins: int) -> np.ndarray:
     """Per-column quantile bins of a 2-D array: column ``j`` is cut at its own empirical
     quantiles ``1/bins, ..., (bins-1)/bins`` (duplicates merged), values equal to an edge
     going above it, so equal values always share a bin."""
@@ -297,8 +298,8 @@ def _binned(args: tuple[np.ndarray, ...], bins: Any, rule: str, range: Any):  # 
 
 
 def _check_estimator(estimator: str) -> None:
-    if estimator not in ENTROPY_ESTIMATORS:
-        raise ValueError(f"estimator={estimator!r}: choose one of {sorted(ENTROPY_ESTIMATORS)}.")
+    if estimator not in _ENTROPY_ESTIMATORS:
+        raise ValueError(f"estimator={estimator!r}: choose one of {sorted(_ENTROPY_ESTIMATORS)}.")
 
 
 @register(
@@ -309,7 +310,7 @@ def _check_estimator(estimator: str) -> None:
     reference=_REF,
     description="histogram estimate of h(X) (or of H(bins) with differential=False)",
 )
-def entropy_binning(
+def _entropy_binning(
     x: np.ndarray,
     *,
     bins: Any = 10,
@@ -324,7 +325,7 @@ def entropy_binning(
     """
     _check_estimator(estimator)
     codes, logvol = _binned((x,), bins, rule, range)
-    h = combine_from_table(count_table(*codes), "entropy", estimator, {})
+    h = _combine_from_table(count_table(*codes), "entropy", estimator, {})
     return h + float(logvol.mean()) if differential else h
 
 
@@ -336,7 +337,7 @@ def entropy_binning(
     reference=_REF,
     description="I(X;Y) of binned continuous variables (discrete variables kept as symbols)",
 )
-def mi_binning(
+def _mi_binning(
     x: np.ndarray,
     y: np.ndarray,
     *,
@@ -348,7 +349,7 @@ def mi_binning(
     """``I(X;Y) = H(X) + H(Y) - H(X,Y)`` of the binned variables, in nats."""
     _check_estimator(estimator)
     codes, _ = _binned((x, y), bins, rule, range)
-    return combine_from_table(count_table(*codes), "mi", estimator, {})
+    return _combine_from_table(count_table(*codes), "mi", estimator, {})
 
 
 @register(
@@ -359,7 +360,7 @@ def mi_binning(
     reference=_REF,
     description="I(X;Y|Z) of binned continuous variables (discrete variables kept as symbols)",
 )
-def cmi_binning(
+def _cmi_binning(
     x: np.ndarray,
     y: np.ndarray,
     z: np.ndarray,
@@ -372,4 +373,4 @@ def cmi_binning(
     """``I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)`` of the binned variables, in nats."""
     _check_estimator(estimator)
     codes, _ = _binned((x, y, z), bins, rule, range)
-    return combine_from_table(count_table(*codes), "cmi", estimator, {})
+    return _combine_from_table(count_table(*codes), "cmi", estimator, {})

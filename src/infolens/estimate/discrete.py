@@ -11,8 +11,7 @@ marginal that the quantity needs,
 Several columns of one argument form one joint symbol (a row is one symbol).
 
 Counting (symbol codes, joint codes, bincount, the plug-in entropy) is done by the one
-core of :mod:`infolens.estimate._counting`; :func:`encode`, :func:`count_table` and
-:class:`CountTable` are re-exported here.
+core of :mod:`infolens.estimate._counting`.
 
 Entropy estimators (all in nats, on counts ``n_i`` with ``N = sum n_i`` and ``K_obs``
 observed symbols)
@@ -85,15 +84,10 @@ from ._intervals import Interval, basic_interval, bounded_interval, register_int
 from ._registry import register
 
 __all__ = [
-    "ENTROPY_ESTIMATORS",
     "PYMEntropy",
     "pym_entropy",
     "completed_population",
-    "combine_from_table",
-    "CountTable",
-    "count_table",
     "entropy_from_counts",
-    "encode",
 ]
 
 # ---------------------------------------------------------------- entropy from counts
@@ -730,7 +724,7 @@ def _h_shrink(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     return h
 
 
-ENTROPY_ESTIMATORS: dict[str, Callable[..., float]] = {
+_ENTROPY_ESTIMATORS: dict[str, Callable[..., float]] = {
     "plugin": plugin_entropy,
     "miller_madow": _h_miller_madow,
     "grassberger": _h_grassberger,
@@ -825,8 +819,8 @@ def entropy_from_counts(counts: Any, *, method: str = "plugin", **params: Any) -
     >>> round(entropy_from_counts([5, 5]), 6)    # log 2
     0.693147
     """
-    if method not in ENTROPY_ESTIMATORS:
-        raise ValueError(f"method={method!r}: choose one of {sorted(ENTROPY_ESTIMATORS)}.")
+    if method not in _ENTROPY_ESTIMATORS:
+        raise ValueError(f"method={method!r}: choose one of {sorted(_ENTROPY_ESTIMATORS)}.")
     c = _check_counts(counts, whole=method == "pym")
     allowed = _PARAMS.get(method, {})
     bad = set(params) - set(allowed)
@@ -834,7 +828,7 @@ def entropy_from_counts(counts: Any, *, method: str = "plugin", **params: Any) -
         raise TypeError(
             f"{method} got unexpected parameter(s) {sorted(bad)}; it accepts {sorted(allowed)}."
         )
-    return ENTROPY_ESTIMATORS[method](c, **params)
+    return _ENTROPY_ESTIMATORS[method](c, **params)
 
 
 # ------------------------------------------------------- quantities as entropy sums
@@ -854,7 +848,7 @@ def _term_params(method: str, quantity: str, params: dict[str, Any], variables: 
     return params
 
 
-def combine_from_table(
+def _combine_from_table(
     table: CountTable,
     quantity: str,
     method: str,
@@ -874,7 +868,7 @@ def combine_from_table(
         Joint counts of 1, 2 or 3 variables (see :func:`count_table`).
     quantity : {"entropy", "mi", "cmi"}
     method : str
-        A key of :data:`ENTROPY_ESTIMATORS`.
+        A key of :data:`_ENTROPY_ESTIMATORS`.
     params : dict
         Estimator parameters (``alphabet_size`` applies to entropy only).
     counts : ndarray, optional
@@ -887,7 +881,7 @@ def combine_from_table(
     float
         The estimate in nats.
     """
-    h = ENTROPY_ESTIMATORS[method]
+    h = _ENTROPY_ESTIMATORS[method]
     c_all = table.counts if counts is None else counts
     total = 0.0
     for variables, sign in _TERMS[quantity]:
@@ -913,7 +907,7 @@ def _make(quantity: str, method: str) -> Callable[..., float]:
 
     def estimator(*args: np.ndarray, **kw: Any) -> float:
         table = count_table(*args)
-        return combine_from_table(table, quantity, method, kw)
+        return _combine_from_table(table, quantity, method, kw)
 
     estimator.__name__ = f"{quantity}_{method}"
     estimator.__qualname__ = estimator.__name__
@@ -934,7 +928,7 @@ def _make(quantity: str, method: str) -> Callable[..., float]:
 
 
 for _q in ("entropy", "mi", "cmi"):
-    for _m in ENTROPY_ESTIMATORS:
+    for _m in _ENTROPY_ESTIMATORS:
         _make(_q, _m)
 
 
@@ -949,7 +943,7 @@ for _q in ("entropy", "mi", "cmi"):
     reference="Cover & Thomas, Elements of Information Theory (2006), eq. 2.26",
     description="plug-in KL divergence D(p||q) of the empirical pmfs of two discrete samples",
 )
-def kl_plugin(x: np.ndarray, y: np.ndarray, *, pseudocount: float = 0.0) -> float:
+def _kl_plugin(x: np.ndarray, y: np.ndarray, *, pseudocount: float = 0.0) -> float:
     """Plug-in ``D(p||q) = sum p_i log(p_i / q_i)`` of the empirical pmfs, in nats.
 
     ``x`` are samples of ``p``, ``y`` samples of ``q`` (lengths may differ).  A symbol seen
@@ -1011,7 +1005,7 @@ def completed_population(counts: Any) -> np.ndarray:
     Chao, A., Wang, Y. T. & Jost, L. (2013). Entropy and the species accumulation curve.
     *Methods in Ecology and Evolution* 4, 1091-1100.
     """
-    c = _prep(np.asarray(counts))
+    c = _check_counts(counts, whole=True)
     n = c.sum()
     f1 = float(np.sum(c == 1))
     f2 = float(np.sum(c == 2))
@@ -1036,7 +1030,7 @@ def _multinomial_hook(quantity: str, method: str):
         table = count_table(*call.arrays)
         n = table.n
         reps = np.empty(n_boot)
-        h = ENTROPY_ESTIMATORS[method]
+        h = _ENTROPY_ESTIMATORS[method]
         if quantity == "entropy":
             pop = completed_population(table.counts)
             pivot = plugin_entropy(pop[pop > 0])
@@ -1051,11 +1045,11 @@ def _multinomial_hook(quantity: str, method: str):
             scheme = f"multinomial bootstrap from the coverage-completed pmf ({kind})"
             return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
         groups = {v: table.group(v) for v, _ in _TERMS[quantity] if len(v) < len(table.ids)}
-        pivot = combine_from_table(table, quantity, "plugin", {}, groups=groups)
+        pivot = _combine_from_table(table, quantity, "plugin", {}, groups=groups)
         p = table.counts / n
         for b in range(n_boot):
             draw = random_state.multinomial(n, p)
-            reps[b] = combine_from_table(
+            reps[b] = _combine_from_table(
                 table, quantity, method, call.params, counts=draw, groups=groups
             )
         scheme = "multinomial bootstrap (basic)"
@@ -1066,5 +1060,5 @@ def _multinomial_hook(quantity: str, method: str):
 
 
 for _q in ("entropy", "mi", "cmi"):
-    for _m in ENTROPY_ESTIMATORS:
+    for _m in _ENTROPY_ESTIMATORS:
         register_interval(_q, _m)(_multinomial_hook(_q, _m))

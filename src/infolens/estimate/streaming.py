@@ -38,8 +38,8 @@ from .._validate import check_base, check_samples
 from ..result import Estimate
 from ..units import Base, unit_name
 from ._counting import CountTable, cells, column_codes, encode
-from .binning import range_codes, width_codes
-from .discrete import ENTROPY_ESTIMATORS, combine_from_table
+from .binning import _range_codes, _width_codes
+from .discrete import _ENTROPY_ESTIMATORS, _combine_from_table
 
 __all__ = ["DiscreteCounter", "BinnedCounter", "MomentAccumulator"]
 
@@ -226,7 +226,7 @@ class DiscreteCounter(_Accumulator):
         return self
 
     def table(self) -> CountTable:
-        """The accumulated counts as a :class:`~infolens.estimate.discrete.CountTable`."""
+        """The accumulated counts as a :class:`~infolens.estimate._counting.CountTable`."""
         if self._cells is None:
             raise ValueError("the counter is empty; call update(...) with data first.")
         ids, radices, start = [], [], 0
@@ -263,11 +263,11 @@ class DiscreteCounter(_Accumulator):
             accumulated; ``n`` is the total number of samples.
         """
         lb = check_base(base)
-        if method not in ENTROPY_ESTIMATORS:
-            raise ValueError(f"method={method!r}: choose one of {sorted(ENTROPY_ESTIMATORS)}.")
+        if method not in _ENTROPY_ESTIMATORS:
+            raise ValueError(f"method={method!r}: choose one of {sorted(_ENTROPY_ESTIMATORS)}.")
         table = self.table()
         k = len(self._dims)
-        value = combine_from_table(table, _QUANTITY[k], method, params)
+        value = _combine_from_table(table, _QUANTITY[k], method, params)
         return Estimate(
             value / lb,
             unit=unit_name(base),
@@ -362,8 +362,8 @@ class BinnedCounter(_Accumulator):
                     f"{name} has {int(bad.sum())} value(s) outside range={self._range} (observed "
                     f"[{a.min():.6g}, {a.max():.6g}]); values are never clipped: widen the range."
                 )
-            return range_codes(a, self._bins, lo, hi)  # x == high: the last, closed bin
-        return width_codes(a, self._width, name)
+            return _range_codes(a, self._bins, lo, hi)  # x == high: the last, closed bin
+        return _width_codes(a, self._width, name)
 
     def _update_arrays(self, arrays: list[np.ndarray]) -> None:
         cont = tuple(a.dtype.kind in "fc" for a in arrays)

@@ -36,7 +36,7 @@ from .._validate import (
     is_discrete,
 )
 from ..estimate._counting import dense_codes, row_codes
-from ..estimate.binning import uniform_codes
+from ..estimate.binning import _uniform_codes
 from ..units import Base
 from .closed_form import gaussian_curve
 from .curves import IBCurve, curve
@@ -87,7 +87,7 @@ def _symbols(a: np.ndarray, bins: int, name: str) -> tuple[np.ndarray, str]:
         if is_discrete(a):
             cols.append(dense_codes(col)[0])
             continue
-        cols.append(uniform_codes(col.astype(np.float64), bins))
+        cols.append(_uniform_codes(col.astype(np.float64), bins))
         desc.append(j)
     sym = row_codes(np.column_stack(cols))
     text = (

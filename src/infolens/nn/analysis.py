@@ -40,7 +40,7 @@ from .._validate import (
     check_samples,
 )
 from ..estimate._counting import plugin_entropy, plugin_mi, row_codes
-from ..estimate.binning import uniform_codes
+from ..estimate.binning import _uniform_codes
 from ..result import Estimate
 from ..units import unit_name
 
@@ -423,7 +423,7 @@ def weight_entropy(
         w = p.detach().cpu().double().numpy().reshape(-1)
         if not np.isfinite(w).all():
             raise ValueError(f"parameter {name!r} holds NaN or infinity.")
-        h_hist = _entropy_bits(uniform_codes(w, bins))
+        h_hist = _entropy_bits(_uniform_codes(w, bins))
         bpw = _entropy_bits(np.rint(w / precision).astype(np.int64))
         rows.append({"name": name, "n_weights": int(w.size), "histogram_entropy": h_hist,
                      "bits_per_weight": bpw, "description_length": bpw * w.size})

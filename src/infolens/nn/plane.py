@@ -66,7 +66,7 @@ from .._validate import (
 )
 from ..estimate._counting import plugin_mi, row_codes
 from ..estimate._intervals import normal_interval, row_replicates
-from ..estimate.binning import quantile_codes, range_codes, width_codes
+from ..estimate.binning import _quantile_codes, _range_codes, _width_codes
 from ..result import Estimate
 from ..units import unit_name
 from .activations import _default_device, _preserved_modes, capture, select_layers
@@ -326,7 +326,7 @@ class RangeBinning(_Binning):
                 "activations.",
                 BinRangeWarning,
             )
-        return range_codes(t, self.bins, lo, hi)  # top edge and (warned) outliers: edge bins
+        return _range_codes(t, self.bins, lo, hi)  # top edge and (warned) outliers: edge bins
 
 
 class WidthBinning(_Binning):
@@ -354,7 +354,7 @@ class WidthBinning(_Binning):
         return {"width": self.width}
 
     def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
-        return width_codes(t, self.width, f"layer {layer!r}: activations")
+        return _width_codes(t, self.width, f"layer {layer!r}: activations")
 
 
 class QuantileBinning(_Binning):
@@ -380,7 +380,7 @@ class QuantileBinning(_Binning):
         return {"bins": self.bins}
 
     def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
-        return quantile_codes(t, self.bins)
+        return _quantile_codes(t, self.bins)
 
 
 #: Largest round-off error (nats, as estimated by :func:`_centered_for_kde`) accepted in
