@@ -17,7 +17,7 @@ from infolens.estimate import _counting
 from infolens.estimate import discrete as D
 from infolens.exact import discrete as X
 
-METHODS = sorted(D._ENTROPY_ESTIMATORS)
+METHODS = sorted(D._count_methods())
 
 
 def exact_h(p):

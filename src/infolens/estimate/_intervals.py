@@ -1,9 +1,8 @@
 """Interval primitives shared by :mod:`~infolens.estimate.resampling` and the estimators'
-own interval schemes: the :class:`Interval` record, the basic and range-bounded bootstrap
-intervals, and the table of schemes attached to registered estimators
-(:func:`register_interval`).
+own interval schemes (the ``interval=`` of their registry record): the :class:`Interval`
+record, the row bootstrap, and the normal, basic and range-bounded intervals.
 
-It sits below the estimator modules, so that :mod:`~infolens.estimate.discrete` can attach
+It sits below the estimator modules, so that :mod:`~infolens.estimate.discrete` can declare
 its multinomial bootstrap without importing :mod:`~infolens.estimate.resampling`, which
 sits above them (it prepares calls, and a call needs every estimator registered).  The
 public names are re-exported by :mod:`~infolens.estimate.resampling`; the schemes are
@@ -21,7 +20,6 @@ import numpy as np
 __all__ = [
     "Interval",
     "IntervalFunc",
-    "register_interval",
     "row_replicates",
     "normal_interval",
     "basic_interval",
@@ -44,25 +42,6 @@ class Interval:
 
 
 IntervalFunc = Callable[..., Interval]
-_HOOKS: dict[tuple[str, str], IntervalFunc] = {}
-
-
-def register_interval(quantity: str, name: str) -> Callable[[IntervalFunc], IntervalFunc]:
-    """Attach an interval scheme to the registered estimator ``(quantity, name)``.
-
-    The decorated function is called as ``func(call, value, *, level, n_boot,
-    random_state)`` where ``call`` (an :class:`infolens.estimate._call.Call`) holds the
-    validated inputs (``call.arrays``, ``call.params``, ``call.n`` and
-    ``call.run(arrays, rng)`` which evaluates the estimator in nats), ``value`` is the
-    point estimate in nats and ``random_state`` a ``numpy.random.Generator``; it returns
-    an :class:`Interval` in nats.
-    """
-
-    def deco(func: IntervalFunc) -> IntervalFunc:
-        _HOOKS[(quantity, name)] = func
-        return func
-
-    return deco
 
 
 def row_replicates(

@@ -46,7 +46,7 @@ import numpy as np
 from .._validate import check_positive_int, check_samples
 from ._counting import count_table
 from ._registry import register
-from .discrete import _ENTROPY_ESTIMATORS, _combine_from_table
+from .discrete import _combine_from_table, _count_methods
 
 __all__ = ["Discretized", "discretize", "RULES"]
 
@@ -298,8 +298,8 @@ def _binned(args: tuple[np.ndarray, ...], bins: Any, rule: str, range: Any):  # 
 
 
 def _check_estimator(estimator: str) -> None:
-    if estimator not in _ENTROPY_ESTIMATORS:
-        raise ValueError(f"estimator={estimator!r}: choose one of {sorted(_ENTROPY_ESTIMATORS)}.")
+    if estimator not in _count_methods():
+        raise ValueError(f"estimator={estimator!r}: choose one of {_count_methods()}.")
 
 
 @register(

@@ -80,8 +80,8 @@ from scipy import special
 from .._validate import check_positive_int
 from ..units import log_base, unit_name
 from ._counting import CountTable, count_table, encode, plugin_entropy
-from ._intervals import Interval, basic_interval, bounded_interval, register_interval
-from ._registry import register
+from ._intervals import Interval, basic_interval, bounded_interval
+from ._registry import estimators, get, register
 
 __all__ = [
     "PYMEntropy",
@@ -98,6 +98,119 @@ def _prep(counts: np.ndarray) -> np.ndarray:
     return c[c > 0]
 
 
+# ------------------------------------------- one record per count-based estimator
+
+_WHAT = {
+    "entropy": "H(X)",
+    "mi": "I(X;Y) = H(X) + H(Y) - H(X,Y)",
+    "cmi": "I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)",
+}
+
+
+def _count_estimator(
+    name: str, *, reference: str, description: str, params: dict[str, Any] | None = None
+) -> Callable[[Callable[..., float]], Callable[..., float]]:
+    """Declare ``h(counts, **params)`` (positive float counts -> entropy in nats) as the
+    count-based estimator ``name``: it is registered for entropy, MI and CMI of discrete
+    samples (``params`` apply to the entropy), each with the multinomial bootstrap as its
+    interval scheme, and the records keep ``h`` (``func.from_counts``) for the count
+    tables of the binning estimator and the streaming counters."""
+
+    def deco(h: Callable[..., float]) -> Callable[..., float]:
+        for quantity, what in _WHAT.items():
+            estimator = _on_samples(quantity, name)
+            estimator.__name__ = estimator.__qualname__ = f"{quantity}_{name}"
+            estimator.__doc__ = (
+                f"{description}: {what}, in nats, from discrete samples.\n\n"
+                f"Reference: {reference}."
+            )
+            estimator.from_counts = h  # type: ignore[attr-defined]
+            register(
+                quantity,
+                name,
+                kinds=("discrete",),
+                params=dict(params or {}) if quantity == "entropy" else {},
+                reference=reference,
+                description=f"{description} ({what})",
+                interval=_multinomial_hook(quantity, name),
+            )(estimator)
+        return h
+
+    return deco
+
+
+def _on_samples(quantity: str, name: str) -> Callable[..., float]:
+    def estimator(*args: np.ndarray, **kw: Any) -> float:
+        return _combine_from_table(count_table(*args), quantity, name, kw)
+
+    return estimator
+
+
+def _count_methods() -> list[str]:
+    """Names of the count-based estimators (those :func:`_count_estimator` declared)."""
+    return [e.name for e in estimators("entropy") if hasattr(e.func, "from_counts")]
+
+
+def _from_counts(method: str) -> Callable[..., float]:
+    """The count function ``h(counts, **params)`` of a count-based estimator."""
+    func = get("entropy", method).func if method in _count_methods() else None
+    if func is None:
+        raise ValueError(f"method={method!r}: choose one of {_count_methods()}.")
+    return func.from_counts
+
+
+def _multinomial_hook(quantity: str, method: str) -> Callable[..., Interval]:
+    """The interval scheme of a count-based estimator: the multinomial bootstrap of the
+    joint cell counts (see :mod:`infolens.estimate.resampling`)."""
+
+    def hook(
+        call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
+    ) -> Interval:
+        table = count_table(*call.arrays)
+        n = table.n
+        reps = np.empty(n_boot)
+        h = _from_counts(method)
+        if quantity == "entropy":
+            pop = completed_population(table.counts)
+            pivot = plugin_entropy(pop[pop > 0])
+            for b in range(n_boot):
+                reps[b] = h(_prep(random_state.multinomial(n, pop)), **call.params)
+            # H <= log K: when the completed population adds no unseen symbols (no
+            # singletons: Good-Turing coverage 1) the observed alphabet bounds the
+            # entropy; otherwise only H >= 0 is imposed.
+            k_obs = int(np.count_nonzero(table.counts))
+            high = math.log(k_obs) if pop.size == k_obs else math.inf
+            lo, hi, kind = bounded_interval(value, reps, pivot, level, low=0.0, high=high)
+            scheme = f"multinomial bootstrap from the coverage-completed pmf ({kind})"
+            return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
+        groups = {v: table.group(v) for v, _ in _TERMS[quantity] if len(v) < len(table.ids)}
+        pivot = _combine_from_table(table, quantity, "plugin", {}, groups=groups)
+        p = table.counts / n
+        for b in range(n_boot):
+            draw = random_state.multinomial(n, p)
+            reps[b] = _combine_from_table(
+                table, quantity, method, call.params, counts=draw, groups=groups
+            )
+        scheme = "multinomial bootstrap (basic)"
+        lo, hi = basic_interval(value, reps, pivot, level)
+        return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
+
+    return hook
+
+
+
+_count_estimator(
+    "plugin",
+    reference="Shannon (1948); bias: Miller (1955), Paninski, Neural Comput. 15 (2003)",
+    description="plug-in (maximum-likelihood) entropy of the empirical counts",
+)(plugin_entropy)
+
+
+@_count_estimator(
+    "miller_madow",
+    reference="Miller, Information Theory in Psychology (1955)",
+    description="plug-in plus the Miller–Madow correction (K_obs - 1)/(2N)",
+)
 def _h_miller_madow(c: np.ndarray) -> float:
     return plugin_entropy(c) + (c.size - 1) / (2.0 * c.sum())
 
@@ -112,12 +225,22 @@ def _grassberger_g(m: np.ndarray) -> np.ndarray:
     return special.digamma(m) + 0.5 * sign * (special.digamma((m + 1) / 2) - special.digamma(m / 2))
 
 
+@_count_estimator(
+    "grassberger",
+    reference="Grassberger, arXiv:physics/0307138 (2003, v2 2008)",
+    description="Grassberger's digamma-series bias-corrected entropy",
+)
 def _h_grassberger(c: np.ndarray) -> float:
     m, f = _counts_of_counts(c)
     n = float(np.dot(m, f))
     return float(math.log(n) - np.dot(f * m, _grassberger_g(m)) / n)
 
 
+@_count_estimator(
+    "chao_shen",
+    reference="Chao & Shen, Environ. Ecol. Stat. 10 (2003) 429-443",
+    description="Chao–Shen coverage-adjusted Horvitz–Thompson entropy",
+)
 def _h_chao_shen(c: np.ndarray) -> float:
     n = c.sum()
     f1 = float(np.sum(c == 1))
@@ -130,6 +253,11 @@ def _h_chao_shen(c: np.ndarray) -> float:
     return float(-np.sum(pa * np.log(pa) / denom))
 
 
+@_count_estimator(
+    "jackknife",
+    reference="Zahl, Ecology 58 (1977) 907-913; Efron & Stein, Ann. Stat. 9 (1981)",
+    description="jackknife bias-corrected plug-in entropy",
+)
 def _h_jackknife(c: np.ndarray) -> float:
     n = c.sum()
     if n <= 1:
@@ -142,6 +270,11 @@ def _h_jackknife(c: np.ndarray) -> float:
     return float(n * h - (n - 1) / n * np.dot(c, h_loo))
 
 
+@_count_estimator(
+    "bonachela",
+    reference="Bonachela, Hinrichsen & Munoz, J. Phys. A 41 (2008) 202001",
+    description="Bonachela–Hinrichsen–Muñoz balanced small-sample entropy",
+)
 def _h_bonachela(c: np.ndarray) -> float:
     # (1/(N+2)) sum_i (n_i + 1) sum_{j=n_i+2}^{N+2} 1/j, the inner sum as a digamma difference
     n = c.sum()
@@ -216,6 +349,12 @@ def _trapezoid(f: np.ndarray, x: np.ndarray) -> float:
     return float(np.sum((f[1:] + f[:-1]) * np.diff(x)) / 2.0)
 
 
+@_count_estimator(
+    "nsb",
+    reference="Nemenman, Shafee & Bialek, NIPS 14 (2002); Archer, Park & Pillow, JMLR 15 (2014)",
+    description="Nemenman–Shafee–Bialek Bayesian entropy (posterior mean)",
+    params={"alphabet_size": None},
+)
 def _h_nsb(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     if alphabet_size is not None:
         alphabet_size = check_positive_int(alphabet_size, "alphabet_size")
@@ -611,6 +750,11 @@ def _pym_posterior(c: np.ndarray) -> tuple[float, float]:
     return mean, math.sqrt(max(var, 0.0))
 
 
+@_count_estimator(
+    "pym",
+    reference="Archer, Park & Pillow, JMLR 15 (2014) 2833-2868",
+    description="Pitman–Yor mixture Bayesian entropy (posterior mean, unbounded alphabet)",
+)
 def _h_pym(c: np.ndarray) -> float:
     return _pym_posterior(c)[0]
 
@@ -701,6 +845,12 @@ def pym_entropy(counts: Any, *, base: Any = "e") -> PYMEntropy:
     return PYMEntropy(mean / lb, std / lb, unit_name(base))
 
 
+@_count_estimator(
+    "shrink",
+    reference="Hausser & Strimmer, JMLR 10 (2009) 1469-1484",
+    description="James–Stein shrinkage entropy (towards the uniform pmf)",
+    params={"alphabet_size": None},
+)
 def _h_shrink(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     k = c.size if alphabet_size is None else check_positive_int(alphabet_size, "alphabet_size")
     if k < c.size:
@@ -722,48 +872,6 @@ def _h_shrink(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     if k > c.size and lam > 0:
         h -= (k - c.size) * lam * target * math.log(lam * target)
     return h
-
-
-_ENTROPY_ESTIMATORS: dict[str, Callable[..., float]] = {
-    "plugin": plugin_entropy,
-    "miller_madow": _h_miller_madow,
-    "grassberger": _h_grassberger,
-    "chao_shen": _h_chao_shen,
-    "jackknife": _h_jackknife,
-    "nsb": _h_nsb,
-    "pym": _h_pym,
-    "shrink": _h_shrink,
-    "bonachela": _h_bonachela,
-}
-
-_PARAMS: dict[str, dict[str, Any]] = {
-    "nsb": {"alphabet_size": None},
-    "shrink": {"alphabet_size": None},
-}
-
-_REFERENCES = {
-    "plugin": "Shannon (1948); bias: Miller (1955), Paninski, Neural Comput. 15 (2003)",
-    "miller_madow": "Miller, Information Theory in Psychology (1955)",
-    "grassberger": "Grassberger, arXiv:physics/0307138 (2003, v2 2008)",
-    "chao_shen": "Chao & Shen, Environ. Ecol. Stat. 10 (2003) 429-443",
-    "jackknife": "Zahl, Ecology 58 (1977) 907-913; Efron & Stein, Ann. Stat. 9 (1981)",
-    "nsb": "Nemenman, Shafee & Bialek, NIPS 14 (2002); Archer, Park & Pillow, JMLR 15 (2014)",
-    "pym": "Archer, Park & Pillow, JMLR 15 (2014) 2833-2868",
-    "shrink": "Hausser & Strimmer, JMLR 10 (2009) 1469-1484",
-    "bonachela": "Bonachela, Hinrichsen & Munoz, J. Phys. A 41 (2008) 202001",
-}
-
-_DESCRIPTIONS = {
-    "plugin": "plug-in (maximum-likelihood) entropy of the empirical counts",
-    "miller_madow": "plug-in plus the Miller–Madow correction (K_obs - 1)/(2N)",
-    "grassberger": "Grassberger's digamma-series bias-corrected entropy",
-    "chao_shen": "Chao–Shen coverage-adjusted Horvitz–Thompson entropy",
-    "jackknife": "jackknife bias-corrected plug-in entropy",
-    "nsb": "Nemenman–Shafee–Bialek Bayesian entropy (posterior mean)",
-    "pym": "Pitman–Yor mixture Bayesian entropy (posterior mean, unbounded alphabet)",
-    "shrink": "James–Stein shrinkage entropy (towards the uniform pmf)",
-    "bonachela": "Bonachela–Hinrichsen–Muñoz balanced small-sample entropy",
-}
 
 
 def _check_counts(counts: Any, *, whole: bool = False) -> np.ndarray:
@@ -819,16 +927,15 @@ def entropy_from_counts(counts: Any, *, method: str = "plugin", **params: Any) -
     >>> round(entropy_from_counts([5, 5]), 6)    # log 2
     0.693147
     """
-    if method not in _ENTROPY_ESTIMATORS:
-        raise ValueError(f"method={method!r}: choose one of {sorted(_ENTROPY_ESTIMATORS)}.")
+    h = _from_counts(method)
     c = _check_counts(counts, whole=method == "pym")
-    allowed = _PARAMS.get(method, {})
+    allowed = get("entropy", method).params
     bad = set(params) - set(allowed)
     if bad:
         raise TypeError(
             f"{method} got unexpected parameter(s) {sorted(bad)}; it accepts {sorted(allowed)}."
         )
-    return _ENTROPY_ESTIMATORS[method](c, **params)
+    return h(c, **params)
 
 
 # ------------------------------------------------------- quantities as entropy sums
@@ -843,7 +950,7 @@ _TERMS = {
 
 def _term_params(method: str, quantity: str, params: dict[str, Any], variables: tuple[int, ...]):
     # alphabet_size describes the variable of an entropy; MI/CMI terms use the default
-    if method in ("nsb", "shrink") and quantity != "entropy":
+    if quantity != "entropy" and get("entropy", method).params:
         return {}
     return params
 
@@ -868,7 +975,7 @@ def _combine_from_table(
         Joint counts of 1, 2 or 3 variables (see :func:`count_table`).
     quantity : {"entropy", "mi", "cmi"}
     method : str
-        A key of :data:`_ENTROPY_ESTIMATORS`.
+        A count-based estimator (:func:`_count_methods`).
     params : dict
         Estimator parameters (``alphabet_size`` applies to entropy only).
     counts : ndarray, optional
@@ -881,7 +988,7 @@ def _combine_from_table(
     float
         The estimate in nats.
     """
-    h = _ENTROPY_ESTIMATORS[method]
+    h = _from_counts(method)
     c_all = table.counts if counts is None else counts
     total = 0.0
     for variables, sign in _TERMS[quantity]:
@@ -895,41 +1002,6 @@ def _combine_from_table(
             mc = table.marginal(variables, c_all).astype(np.float64)
         total += sign * h(mc, **_term_params(method, quantity, params, variables))
     return total
-
-
-def _make(quantity: str, method: str) -> Callable[..., float]:
-    params = dict(_PARAMS.get(method, {})) if quantity == "entropy" else {}
-    what = {
-        "entropy": "H(X)",
-        "mi": "I(X;Y) = H(X) + H(Y) - H(X,Y)",
-        "cmi": "I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)",
-    }[quantity]
-
-    def estimator(*args: np.ndarray, **kw: Any) -> float:
-        table = count_table(*args)
-        return _combine_from_table(table, quantity, method, kw)
-
-    estimator.__name__ = f"{quantity}_{method}"
-    estimator.__qualname__ = estimator.__name__
-    estimator.__doc__ = (
-        f"{_DESCRIPTIONS[method]}: {what}, in nats, from discrete samples.\n\n"
-        f"Reference: {_REFERENCES[method]}."
-    )
-    estimator.count_based = True  # type: ignore[attr-defined]
-    register(
-        quantity,
-        method,
-        kinds=("discrete",),
-        params=params,
-        reference=_REFERENCES[method],
-        description=f"{_DESCRIPTIONS[method]} ({what})",
-    )(estimator)
-    return estimator
-
-
-for _q in ("entropy", "mi", "cmi"):
-    for _m in _ENTROPY_ESTIMATORS:
-        _make(_q, _m)
 
 
 # ----------------------------------------------------------------------- KL plug-in
@@ -1021,44 +1093,3 @@ def completed_population(counts: Any) -> np.ndarray:
     detected = np.maximum(p * (1.0 - lam * np.exp(-c)), 0.0)
     pop = np.concatenate([detected, np.full(f0, (1.0 - coverage) / f0)])
     return pop / pop.sum()
-
-
-def _multinomial_hook(quantity: str, method: str):
-    def hook(
-        call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
-    ) -> Interval:
-        table = count_table(*call.arrays)
-        n = table.n
-        reps = np.empty(n_boot)
-        h = _ENTROPY_ESTIMATORS[method]
-        if quantity == "entropy":
-            pop = completed_population(table.counts)
-            pivot = plugin_entropy(pop[pop > 0])
-            for b in range(n_boot):
-                reps[b] = h(_prep(random_state.multinomial(n, pop)), **call.params)
-            # H <= log K: when the completed population adds no unseen symbols (no
-            # singletons: Good-Turing coverage 1) the observed alphabet bounds the
-            # entropy; otherwise only H >= 0 is imposed.
-            k_obs = int(np.count_nonzero(table.counts))
-            high = math.log(k_obs) if pop.size == k_obs else math.inf
-            lo, hi, kind = bounded_interval(value, reps, pivot, level, low=0.0, high=high)
-            scheme = f"multinomial bootstrap from the coverage-completed pmf ({kind})"
-            return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
-        groups = {v: table.group(v) for v, _ in _TERMS[quantity] if len(v) < len(table.ids)}
-        pivot = _combine_from_table(table, quantity, "plugin", {}, groups=groups)
-        p = table.counts / n
-        for b in range(n_boot):
-            draw = random_state.multinomial(n, p)
-            reps[b] = _combine_from_table(
-                table, quantity, method, call.params, counts=draw, groups=groups
-            )
-        scheme = "multinomial bootstrap (basic)"
-        lo, hi = basic_interval(value, reps, pivot, level)
-        return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
-
-    return hook
-
-
-for _q in ("entropy", "mi", "cmi"):
-    for _m in _ENTROPY_ESTIMATORS:
-        register_interval(_q, _m)(_multinomial_hook(_q, _m))

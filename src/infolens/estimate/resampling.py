@@ -2,11 +2,11 @@
 
 Interval schemes (chosen per estimator by :func:`confidence_interval`)
 --------------------------------------------------------------------
-1. **An estimator's own scheme.**  A module can attach one to a registered estimator
-   with :func:`register_interval` (defined in :mod:`infolens.estimate._intervals`, below
-   the estimator modules, and re-exported here); it is used first.  The count-based
-   discrete estimators of :mod:`infolens.estimate.discrete` register the *multinomial
-   bootstrap* below.
+1. **An estimator's own scheme.**  A registry record can carry one (``interval=`` of
+   :func:`infolens.estimate._registry.register`, declared next to the estimator); it is
+   used first.  The count-based discrete estimators of :mod:`infolens.estimate.discrete`
+   declare the *multinomial bootstrap* below, the neural estimators a normal interval
+   from their held-out terms.
 2. **Multinomial bootstrap (count-based discrete estimators).**  Joint cell counts are
    resampled as ``c* ~ Multinomial(N, q)`` — the row bootstrap of Efron (1979) done on
    the counts — and the estimator is recomputed from the re-marginalised counts.  The
@@ -75,12 +75,10 @@ from ..result import Estimate
 from ..units import unit_name
 from ._call import Call, prepare
 from ._intervals import (
-    _HOOKS,
     Interval,
     basic_interval,
     bounded_interval,
     normal_interval,
-    register_interval,
     row_replicates,
 )
 
@@ -88,7 +86,6 @@ __all__ = [
     "Interval",
     "PermutationResult",
     "confidence_interval",
-    "register_interval",
     "basic_interval",
     "bounded_interval",
     "half_sampling",
@@ -166,8 +163,8 @@ def confidence_interval(
     if call.quantity == "kl":
         # two independent samples: resample each within itself
         iv = _two_sample(call, value, level=level, n_boot=n_boot, random_state=rng)
-    elif (hook := _HOOKS.get((call.quantity, call.info.name))) is not None:
-        iv = hook(call, value, level=level, n_boot=n_boot, random_state=rng)
+    elif call.info.interval is not None:
+        iv = call.info.interval(call, value, level=level, n_boot=n_boot, random_state=rng)
     elif all(k == "discrete" for k in call.info.kinds):
         iv = row_bootstrap(call, value, level=level, n_boot=n_boot, random_state=rng)
     else:

@@ -39,7 +39,7 @@ from ..result import Estimate
 from ..units import Base, unit_name
 from ._counting import CountTable, cells, column_codes, encode
 from .binning import _range_codes, _width_codes
-from .discrete import _ENTROPY_ESTIMATORS, _combine_from_table
+from .discrete import _combine_from_table, _count_methods
 
 __all__ = ["DiscreteCounter", "BinnedCounter", "MomentAccumulator"]
 
@@ -263,8 +263,8 @@ class DiscreteCounter(_Accumulator):
             accumulated; ``n`` is the total number of samples.
         """
         lb = check_base(base)
-        if method not in _ENTROPY_ESTIMATORS:
-            raise ValueError(f"method={method!r}: choose one of {sorted(_ENTROPY_ESTIMATORS)}.")
+        if method not in _count_methods():
+            raise ValueError(f"method={method!r}: choose one of {_count_methods()}.")
         table = self.table()
         k = len(self._dims)
         value = _combine_from_table(table, _QUANTITY[k], method, params)

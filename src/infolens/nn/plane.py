@@ -149,6 +149,9 @@ def _bootstrap_ci(a, b, n_boot, level, rng) -> tuple[float, float] | None:
 # --------------------------------------------------------------------------- estimators
 
 
+_BY_NAME: dict[str, type] = {}
+
+
 class LayerEstimator:
     """Base class: turns one layer's activations into (I(X;T), I(T;Y)) estimates.
 
@@ -160,6 +163,16 @@ class LayerEstimator:
     name = "layer-estimator"
     quantities: tuple[str, str] = ("I(X;T)", "I(T;Y)")
     needs_model = False
+    #: other names that :func:`make_layer_estimator` accepts for this class
+    aliases: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        # a class of this module that states its own ``name`` can be built by name:
+        # declared where the class is defined, not in a table beside it
+        super().__init_subclass__(**kw)
+        if "name" in cls.__dict__ and cls.__module__ == __name__:
+            for n in (cls.name, *cls.aliases):
+                _BY_NAME[n] = cls
 
     def prepare(self, x: np.ndarray, y: np.ndarray) -> None:
         """Store what is reused at every epoch (codes of X and Y)."""
@@ -290,6 +303,7 @@ class RangeBinning(_Binning):
     """
 
     name = "binning-range"
+    aliases = ("binning",)
 
     def __init__(self, bins: int = 30, range: tuple[float, float] = (-1.0, 1.0), *,  # noqa: A002
                  outside: str = "clip", **kw: Any) -> None:
@@ -680,16 +694,6 @@ class NoisyNetwork(LayerEstimator):
         return out
 
 
-_NAMED: dict[str, Callable[..., LayerEstimator]] = {
-    "binning": RangeBinning,
-    "binning-range": RangeBinning,
-    "binning-width": WidthBinning,
-    "binning-quantile": QuantileBinning,
-    "kde": KDEBounds,
-    "noisy-network": NoisyNetwork,
-}
-
-
 def make_layer_estimator(estimator: str | LayerEstimator = "binning", **options: Any
                          ) -> LayerEstimator:
     """Build a layer estimator from a name (options passed on) or return the given one.
@@ -706,8 +710,8 @@ def make_layer_estimator(estimator: str | LayerEstimator = "binning", **options:
         raise TypeError(
             f"estimator must be a name or a LayerEstimator; got {type(estimator).__name__}."
         )
-    if estimator in _NAMED:
-        return _NAMED[estimator](**options)
+    if estimator in _BY_NAME:
+        return _BY_NAME[estimator](**options)
     from ..estimate import _registry
     from ..estimate import api as _api  # noqa: F401  (importing it registers every estimator)
 
