@@ -15,6 +15,7 @@ import infolens
 from infolens.data import zipf_pmf as zipf
 from infolens.estimate import _counting
 from infolens.estimate import discrete as D
+from infolens.estimate import pym as P
 from infolens.exact import discrete as X
 
 METHODS = sorted(D._count_methods())
@@ -476,7 +477,7 @@ def test_pym_prior_entropy_moments_monte_carlo(d, alpha):
     h, rest = _stick_breaking_entropy(rng, d, alpha, s, 500)
     assert rest < 1e-4
     cut = rest * (11 - math.log(rest)) if rest > 0 else 0.0
-    mean, var = D._py_prior_moments(np.array(alpha), np.array(d))
+    mean, var = P._py_prior_moments(np.array(alpha), np.array(d))
     sd = h.std()
     assert h.mean() == pytest.approx(float(mean), abs=4 * sd / math.sqrt(s) + cut)
     assert h.var() == pytest.approx(float(var), abs=4 * 2 * var * math.sqrt(2 / s))
@@ -498,7 +499,7 @@ def test_pym_conditional_moments_match_posterior_draws(d, alpha):
     assert rest < 1e-4
     cut = rest * (11 - math.log(rest)) if rest > 0 else 0.0
     h = -special.xlogy(p, p).sum(axis=1) + p[:, -1] * tail
-    model = D._PYMModel(c)
+    model = P._PYMModel(c)
     mean, second = model.moments(np.array([d]), np.array([alpha]), second=True)
     a_tot = alpha + c.sum()
     issue_formula = (
@@ -517,19 +518,19 @@ def test_pym_log_rising_sums_are_stable():
     # sum_{l<K} log(alpha + l d) by series (alpha >> d K) or gamma functions, against the
     # direct sum in extended precision, over the range the integration visits.
     for k in (2.0, 7.0, 300.0):
-        coef = D._series_coefficients(k)
+        coef = P._series_coefficients(k)
         for alpha in (1e-8, 0.3, 5.0, 1e3, 1e9, 1e40):
             for d in (0.0, 1e-9, 0.01, 0.5, 0.99, 1.0):
                 direct = float(np.sum(np.log(np.longdouble(alpha) + np.arange(1, k) * d)))
-                got = float(D._sum_log_steps(np.array([alpha]), np.array([d]), k, coef)[0])
+                got = float(P._sum_log_steps(np.array([alpha]), np.array([d]), k, coef)[0])
                 assert got == pytest.approx(direct, rel=1e-12, abs=1e-9), (k, alpha, d)
 
 
 def test_pym_inverse_digamma():
     y = np.linspace(-60.0, 40.0, 2001)
-    assert np.max(np.abs(special.digamma(D._inv_digamma(y)) - y)) < 1e-10
+    assert np.max(np.abs(special.digamma(P._inv_digamma(y)) - y)) < 1e-10
     x = np.logspace(-8, 8, 200)
-    assert np.allclose(D._trigamma_fast(x), special.polygamma(1, x), rtol=1e-12)
+    assert np.allclose(P._trigamma_fast(x), special.polygamma(1, x), rtol=1e-12)
 
 
 @pytest.mark.parametrize("sample", ["zipf", "geometric"])
@@ -541,9 +542,9 @@ def test_pym_matches_brute_force_quadrature(rng, sample):
     p = zipf(40) if sample == "zipf" else 0.6 ** np.arange(12) * 0.4
     c = np.bincount(rng.choice(p.size, 80, p=p / p.sum()))
     c = c[c > 0].astype(float)
-    model = D._PYMModel(c)
-    s_hi = math.log(D._PYM_H_MAX)
-    g = np.linspace(0.0, D._PYM_GAMMA_MAX, 401)
+    model = P._PYMModel(c)
+    s_hi = math.log(P._PYM_H_MAX)
+    g = np.linspace(0.0, P._PYM_GAMMA_MAX, 401)
     s = np.linspace(s_hi - 30.0, s_hi, 1201)
     lp = model.logpost(g[:, None], s[None, :])
     w = np.exp(lp - lp.max())

@@ -7,7 +7,8 @@ The public entry points are :func:`infolens.entropy`, :func:`infolens.mutual_inf
 family registers its estimators in one table (:mod:`infolens.estimate._registry`):
 
 - :mod:`~infolens.estimate.discrete` — plug-in, Miller–Madow, Grassberger, Chao–Shen,
-  jackknife, NSB, Pitman–Yor mixture (PYM), shrinkage (entropy, MI, CMI) and the discrete KL plug-in;
+  jackknife, NSB, Pitman–Yor mixture (PYM, its posterior in :mod:`~infolens.estimate.pym`),
+  shrinkage (entropy, MI, CMI) and the discrete KL plug-in;
 - :mod:`~infolens.estimate.binning` — the one binning core: uniform / quantile /
   fixed-width / fixed-range bins (also used by streaming, PID, IB and ``nn``);
 - :mod:`~infolens.estimate.knn`, :mod:`~infolens.estimate.gaussian` — k-NN, Gaussian and
@@ -42,7 +43,8 @@ _EXPORTS = {
     "permutation_test": "resampling",
 }
 _SUBMODULES = (
-    "api", "auto", "binning", "discrete", "gaussian", "kde", "knn", "resampling", "streaming",
+    "api", "auto", "binning", "discrete", "gaussian", "kde", "knn", "pym", "resampling",
+    "streaming",
 )
 
 __all__ = list(_EXPORTS)

@@ -47,6 +47,9 @@ __all__ = [
     "cells",
     "CountTable",
     "count_table",
+    "positive_counts",
+    "counts_of_counts",
+    "check_counts",
     "plugin_entropy",
     "entropy_of_codes",
     "plugin_mi",
@@ -240,6 +243,44 @@ def count_table(*variables: np.ndarray) -> CountTable:
         ids=tuple(ids),
         radices=tuple(int(r) for r in radices),
     )
+
+
+# ---------------------------------------------------------------------------- counts
+
+
+def positive_counts(counts: np.ndarray) -> np.ndarray:
+    c = np.asarray(counts, dtype=np.float64).reshape(-1)
+    return c[c > 0]
+
+
+def counts_of_counts(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    m, f = np.unique(c, return_counts=True)
+    return m.astype(np.float64), f.astype(np.float64)
+
+
+def check_counts(counts: Any, *, whole: bool = False) -> np.ndarray:
+    """Validated positive counts (float64): finite, non-negative, not all zero; with
+    ``whole`` also whole numbers (estimators built on a sampling model of integer counts)."""
+    arr = np.asarray(counts)
+    if arr.size == 0:
+        raise ValueError("counts are empty; at least one observation is needed.")
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"counts must be an array of non-negative integers (occurrences of each symbol); "
+            f"got dtype {arr.dtype} with shape {arr.shape}."
+        )
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError("counts must be finite non-negative numbers (occurrences of each symbol).")
+    if whole and arr.dtype.kind == "f" and np.any(arr != np.round(arr)):
+        bad = arr[arr != np.round(arr)].ravel()[0]
+        raise ValueError(
+            f"counts must be whole numbers (occurrences of each symbol); got {bad!r}. "
+            "Round or pass integer counts; for probabilities use infolens.exact.entropy."
+        )
+    c = positive_counts(arr)
+    if c.size == 0:
+        raise ValueError("counts are all zero; at least one observation is needed.")
+    return c
 
 
 # ------------------------------------------------------------------- plug-in entropy
