@@ -13,10 +13,12 @@ from sklearn.metrics import mutual_info_score
 
 import infolens
 from infolens.data import zipf_pmf as zipf
+from infolens.estimate import _counting
 from infolens.estimate import discrete as D
+from infolens.estimate import pym as P
 from infolens.exact import discrete as X
 
-METHODS = sorted(D.ENTROPY_ESTIMATORS)
+METHODS = sorted(D._count_methods())
 
 
 def exact_h(p):
@@ -357,9 +359,9 @@ def _reference_counts(x: np.ndarray) -> np.ndarray:
 )
 def test_encode_counts_like_unique_rows(rng, make):
     x = make(rng)
-    code, radix = D.encode(x)
+    code, radix = _counting.encode(x)
     assert code.min() >= 0 and code.max() < radix
-    cells, counts = D._count(code, radix)
+    cells, counts = _counting.count(code, radix)
     assert np.array_equal(np.sort(counts), _reference_counts(x))
 
 
@@ -369,10 +371,10 @@ def test_joint_code_overflow_is_guarded(rng):
     base = rng.integers(0, 4, (2000, 5))
     x = base * (2**20)  # span of each column 3 * 2**20 + 1 > 4n + 65536: dense path
     x[:, 0] += rng.integers(0, 2, 2000) * (2**21 + 7)
-    code, radix = D.encode(x)
-    cells, counts = D._count(code, radix)
+    code, radix = _counting.encode(x)
+    cells, counts = _counting.count(code, radix)
     assert np.array_equal(np.sort(counts), _reference_counts(x))
-    t = D.count_table(x[:, :2], x[:, 2:])
+    t = _counting.count_table(x[:, :2], x[:, 2:])
     assert t.n == 2000
     assert np.array_equal(np.sort(t.counts), _reference_counts(x))
     assert infolens.mutual_information(x[:, :2], x[:, 2:], method="plugin") == pytest.approx(
@@ -388,7 +390,7 @@ def test_combine_overflow_branch_directly():
     # radices whose product exceeds 2**62 force the densifying branch of _combine
     a = np.array([0, 2**40, 2**40, 5], dtype=np.int64)
     b = np.array([1, 3, 3, 2**30], dtype=np.int64)
-    code, radix, exact = D._combine([a, b], [2**41, 2**31])
+    code, radix, exact = _counting.combine([a, b], [2**41, 2**31])
     assert not exact
     assert len(np.unique(code)) == 3
 
@@ -475,7 +477,7 @@ def test_pym_prior_entropy_moments_monte_carlo(d, alpha):
     h, rest = _stick_breaking_entropy(rng, d, alpha, s, 500)
     assert rest < 1e-4
     cut = rest * (11 - math.log(rest)) if rest > 0 else 0.0
-    mean, var = D._py_prior_moments(np.array(alpha), np.array(d))
+    mean, var = P._py_prior_moments(np.array(alpha), np.array(d))
     sd = h.std()
     assert h.mean() == pytest.approx(float(mean), abs=4 * sd / math.sqrt(s) + cut)
     assert h.var() == pytest.approx(float(var), abs=4 * 2 * var * math.sqrt(2 / s))
@@ -497,7 +499,7 @@ def test_pym_conditional_moments_match_posterior_draws(d, alpha):
     assert rest < 1e-4
     cut = rest * (11 - math.log(rest)) if rest > 0 else 0.0
     h = -special.xlogy(p, p).sum(axis=1) + p[:, -1] * tail
-    model = D._PYMModel(c)
+    model = P._PYMModel(c)
     mean, second = model.moments(np.array([d]), np.array([alpha]), second=True)
     a_tot = alpha + c.sum()
     issue_formula = (
@@ -516,19 +518,19 @@ def test_pym_log_rising_sums_are_stable():
     # sum_{l<K} log(alpha + l d) by series (alpha >> d K) or gamma functions, against the
     # direct sum in extended precision, over the range the integration visits.
     for k in (2.0, 7.0, 300.0):
-        coef = D._series_coefficients(k)
+        coef = P._series_coefficients(k)
         for alpha in (1e-8, 0.3, 5.0, 1e3, 1e9, 1e40):
             for d in (0.0, 1e-9, 0.01, 0.5, 0.99, 1.0):
                 direct = float(np.sum(np.log(np.longdouble(alpha) + np.arange(1, k) * d)))
-                got = float(D._sum_log_steps(np.array([alpha]), np.array([d]), k, coef)[0])
+                got = float(P._sum_log_steps(np.array([alpha]), np.array([d]), k, coef)[0])
                 assert got == pytest.approx(direct, rel=1e-12, abs=1e-9), (k, alpha, d)
 
 
 def test_pym_inverse_digamma():
     y = np.linspace(-60.0, 40.0, 2001)
-    assert np.max(np.abs(special.digamma(D._inv_digamma(y)) - y)) < 1e-10
+    assert np.max(np.abs(special.digamma(P._inv_digamma(y)) - y)) < 1e-10
     x = np.logspace(-8, 8, 200)
-    assert np.allclose(D._trigamma_fast(x), special.polygamma(1, x), rtol=1e-12)
+    assert np.allclose(P._trigamma_fast(x), special.polygamma(1, x), rtol=1e-12)
 
 
 @pytest.mark.parametrize("sample", ["zipf", "geometric"])
@@ -540,9 +542,9 @@ def test_pym_matches_brute_force_quadrature(rng, sample):
     p = zipf(40) if sample == "zipf" else 0.6 ** np.arange(12) * 0.4
     c = np.bincount(rng.choice(p.size, 80, p=p / p.sum()))
     c = c[c > 0].astype(float)
-    model = D._PYMModel(c)
-    s_hi = math.log(D._PYM_H_MAX)
-    g = np.linspace(0.0, D._PYM_GAMMA_MAX, 401)
+    model = P._PYMModel(c)
+    s_hi = math.log(P._PYM_H_MAX)
+    g = np.linspace(0.0, P._PYM_GAMMA_MAX, 401)
     s = np.linspace(s_hi - 30.0, s_hi, 1201)
     lp = model.logpost(g[:, None], s[None, :])
     w = np.exp(lp - lp.max())

@@ -206,10 +206,10 @@ def _estimates():
     y = np.round(0.6 * x + 0.8 * rng.normal(size=(800, 3)), 2)
     z = np.round(rng.normal(size=(800, 2)), 2)
     return {
-        "ksg1": knn.ksg1_mi(x, y, k=3),
-        "ksg2": knn.ksg2_mi(x, y, k=3),
-        "fp": knn.fp_cmi(x, y, z, k=3),
-        "kl": knn.kl_entropy(x, k=3),
+        "ksg1": knn._ksg1_mi(x, y, k=3),
+        "ksg2": knn._ksg2_mi(x, y, k=3),
+        "fp": knn._fp_cmi(x, y, z, k=3),
+        "kl": knn._kl_entropy(x, k=3),
     }
 
 

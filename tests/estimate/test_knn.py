@@ -141,13 +141,13 @@ def _pair(rng, n=300, rho=0.6, d=1):
 def test_ksg_both_algorithms_are_the_published_formulas(rng, d, k):
     x, y = _pair(rng, d=d)
     # equality up to float summation order: the formulas are identical
-    assert knn.ksg1_mi(x, y, k=k) == pytest.approx(_ref_ksg1(x, y, k), abs=1e-12)
-    assert knn.ksg2_mi(x, y, k=k) == pytest.approx(_ref_ksg2(x, y, k), abs=1e-12)
+    assert knn._ksg1_mi(x, y, k=k) == pytest.approx(_ref_ksg1(x, y, k), abs=1e-12)
+    assert knn._ksg2_mi(x, y, k=k) == pytest.approx(_ref_ksg2(x, y, k), abs=1e-12)
 
 
 def test_ksg2_is_not_ksg1_minus_one_over_k(rng):
     x, y = _pair(rng, n=500)
-    i1, i2 = knn.ksg1_mi(x, y, k=3), knn.ksg2_mi(x, y, k=3)
+    i1, i2 = knn._ksg1_mi(x, y, k=3), knn._ksg2_mi(x, y, k=3)
     # a wrong "type II" equals type I - 1/k; the real one is a different estimator of
     # the same quantity, so it differs from that by far more than round-off
     assert abs(i2 - (i1 - 1 / 3)) > 0.1
@@ -156,13 +156,13 @@ def test_ksg2_is_not_ksg1_minus_one_over_k(rng):
 def test_kl_entropy_fp_and_wkv_match_reference(rng):
     x, y = _pair(rng, n=250, d=2)
     z = rng.normal(size=(250, 1))
-    assert knn.kl_entropy(x, k=3) == pytest.approx(_ref_kl_entropy(x, 3), abs=1e-12)
-    assert knn.fp_cmi(x[:, :1], y[:, :1], z, k=3) == pytest.approx(
+    assert knn._kl_entropy(x, k=3) == pytest.approx(_ref_kl_entropy(x, 3), abs=1e-12)
+    assert knn._fp_cmi(x[:, :1], y[:, :1], z, k=3) == pytest.approx(
         _ref_fp(x[:, :1], y[:, :1], z, 3), abs=1e-12
     )
     q = rng.normal(0.5, 1.2, size=(300, 2))
     for k in (1, 4):
-        assert knn.knn_kl_divergence(x, q, k=k) == pytest.approx(_ref_wkv(x, q, k), abs=1e-12)
+        assert knn._knn_kl_divergence(x, q, k=k) == pytest.approx(_ref_wkv(x, q, k), abs=1e-12)
 
 
 def test_kl_entropy_euclidean_volume_term(rng):
@@ -172,7 +172,7 @@ def test_kl_entropy_euclidean_volume_term(rng):
     rho = _kth_other(dist, k)
     logv = 0.5 * d * math.log(math.pi) - gammaln(d / 2 + 1)
     ref = digamma(n) - digamma(k) + logv + d * np.mean(np.log(rho))
-    assert knn.kl_entropy(x, k=k, metric="euclidean") == pytest.approx(ref, abs=1e-12)
+    assert knn._kl_entropy(x, k=k, metric="euclidean") == pytest.approx(ref, abs=1e-12)
 
 
 # ----------------------------------------------------------------- accuracy (quick)
@@ -182,14 +182,14 @@ def test_kl_entropy_of_gaussian(rng):
     # h(N(0, I_2)) = log(2 pi e); the KL estimator's sd at n = 4,000 is about
     # sqrt(Var[log p(X)]/n) = sqrt(1/4000) ~ 0.016 per dimension pair; 0.08 is 5 sd
     x = rng.normal(size=(4000, 2))
-    assert knn.kl_entropy(x) == pytest.approx(math.log(2 * math.pi * math.e), abs=0.08)
+    assert knn._kl_entropy(x) == pytest.approx(math.log(2 * math.pi * math.e), abs=0.08)
 
 
 def test_knn_kl_divergence_of_shifted_gaussians(rng):
     # D(N(0,I) || N(mu,I)) = |mu|^2 / 2 = 0.5 for |mu| = 1; sd at n = 4,000 ~ 0.03
     x = rng.normal(size=(4000, 2))
     y = rng.normal(size=(4000, 2)) + np.array([1.0, 0.0])
-    assert knn.knn_kl_divergence(x, y, k=3) == pytest.approx(0.5, abs=0.12)
+    assert knn._knn_kl_divergence(x, y, k=3) == pytest.approx(0.5, abs=0.12)
 
 
 # ----------------------------------------------------------------- duplicates and ties
@@ -200,38 +200,38 @@ def test_fully_duplicated_rows_are_detected_and_estimate_is_within_10_percent(rn
     true = -0.5 * math.log(1 - rho**2)
     x, y = _pair(rng, n=10_000, rho=rho)
     xx, yy = np.repeat(x, 2, axis=0), np.repeat(y, 2, axis=0)
-    raw = knn.ksg1_mi(xx, yy, duplicates="keep")
+    raw = knn._ksg1_mi(xx, yy, duplicates="keep")
     assert raw > 0.8  # the published formula on repeated rows: ~0.99 nats
     with pytest.warns(DuplicateSamplesWarning, match="10000 of 20000 samples"):
-        fixed = knn.ksg1_mi(xx, yy)
+        fixed = knn._ksg1_mi(xx, yy)
     # distinct rows are an i.i.d. sample of 10,000: KSG sd ~ 0.007, bias < 0.005
     assert abs(fixed - true) < 0.1 * true
     with pytest.warns(DuplicateSamplesWarning):
-        assert abs(knn.ksg2_mi(xx, yy) - true) < 0.1 * true
+        assert abs(knn._ksg2_mi(xx, yy) - true) < 0.1 * true
 
 
 def test_duplicates_option_is_validated(rng):
     x, y = _pair(rng, n=50)
     with pytest.raises(ValueError, match="duplicates="):
-        knn.ksg1_mi(x, y, duplicates="drop")
+        knn._ksg1_mi(x, y, duplicates="drop")
 
 
 def test_no_warning_without_duplicates(rng):
     x, y = _pair(rng, n=500)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        knn.ksg1_mi(x, y)
-        knn.kl_entropy(x)
+        knn._ksg1_mi(x, y)
+        knn._kl_entropy(x)
 
 
 def test_constant_column_entropy_raises_and_mi_is_zero(rng):
     x = np.column_stack([rng.normal(size=200), np.ones(200)])
     with pytest.raises(ValueError, match="constant"):
-        knn.kl_entropy(x)
+        knn._kl_entropy(x)
     # KSG-1 with a constant x: every other sample is within eps in x (n_x = N - 1) and
     # n_y = k - 1 exactly, so the formula gives psi(k) + psi(N) - psi(N) - psi(k) = 0
     y = rng.normal(size=(200, 1))
-    assert knn.ksg1_mi(np.ones((200, 1)), y) == pytest.approx(0.0, abs=1e-12)
+    assert knn._ksg1_mi(np.ones((200, 1)), y) == pytest.approx(0.0, abs=1e-12)
 
 
 # ----------------------------------------------------------------- bad input
@@ -247,13 +247,13 @@ def test_k_not_below_n_is_rejected(rng, name):
 def test_k_type_and_metric_errors(rng):
     x, y = _pair(rng, n=20)
     with pytest.raises(TypeError, match="k must be an integer"):
-        knn.ksg1_mi(x, y, k=2.5)
+        knn._ksg1_mi(x, y, k=2.5)
     with pytest.raises(ValueError, match="k=0"):
-        knn.kl_entropy(x, k=0)
+        knn._kl_entropy(x, k=0)
     with pytest.raises(ValueError, match="metric="):
-        knn.kl_entropy(x, metric="cosine")
+        knn._kl_entropy(x, metric="cosine")
     with pytest.raises(ValueError, match="same number of columns"):
-        knn.knn_kl_divergence(x, np.hstack([y, y]))
+        knn._knn_kl_divergence(x, np.hstack([y, y]))
 
 
 # ----------------------------------------------------------------- reference libraries
@@ -267,7 +267,7 @@ def test_ksg1_equals_sklearn_mutual_info_regression(rng):
     # size 1e-10; on tie-free data the noise changes no neighbour relation, so on the
     # same standardised inputs both compute KSG-1 (Kraskov et al. eq. 8) identically.
     xs, ys = x / x.std(), y / y.std()
-    ours = knn.ksg1_mi(xs, ys, k=3)
+    ours = knn._ksg1_mi(xs, ys, k=3)
     theirs = mutual_info_regression(x, y[:, 0], n_neighbors=3, random_state=0)[0]
     assert ours == pytest.approx(theirs, abs=1e-9)
 
@@ -277,7 +277,7 @@ def test_kl_entropy_agrees_with_scipy_differential_entropy(rng):
     # the same quantity. Both must agree with each other within their combined sd
     # (~0.016 each at n = 4,000 for a normal: sd = sqrt(Var log p / n) = sqrt(0.5/4000))
     x = rng.normal(size=4000)
-    ours = knn.kl_entropy(x[:, None])
+    ours = knn._kl_entropy(x[:, None])
     for method in ("vasicek", "ebrahimi"):
         theirs = differential_entropy(x, method=method)
         assert abs(ours - theirs) < 0.06

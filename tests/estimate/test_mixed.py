@@ -46,7 +46,7 @@ def _tolerance(errors_small, values_small, n_small, n_big):
 @pytest.mark.parametrize("est", ["ross", "gao"])
 @pytest.mark.parametrize("m", [2, 4])
 def test_uniform_shift_mixture_error_shrinks_and_meets_tolerance(rng, est, m):
-    f = {"ross": knn.ross_mi, "gao": knn.gao_mi}[est]
+    f = {"ross": knn._ross_mi, "gao": knn._gao_mi}[est]
     small = []
     truth = None
     for _ in range(8):
@@ -69,10 +69,10 @@ def test_gao_handles_atoms_where_ksg_breaks(rng):
     x, y, truth = _atom_mixture(rng, 10_000)
     # Gao et al.: on an atom the k-NN radius is 0 and k becomes the tie count; the
     # estimate is consistent. sd at n = 10,000 ~ 0.01; 0.05 is 5 sd
-    assert knn.gao_mi(x, y.astype(float)) == pytest.approx(truth, abs=0.05)
-    assert knn.ross_mi(x, y) == pytest.approx(truth, abs=0.05)
+    assert knn._gao_mi(x, y.astype(float)) == pytest.approx(truth, abs=0.05)
+    assert knn._ross_mi(x, y) == pytest.approx(truth, abs=0.05)
     # the published KSG formula on the raw rows treats the atom as a density
-    raw = knn.ksg1_mi(x, y.astype(float), duplicates="keep")
+    raw = knn._ksg1_mi(x, y.astype(float), duplicates="keep")
     assert abs(raw - truth) > 0.1
 
 
@@ -83,15 +83,15 @@ def test_ross_equals_sklearn_mutual_info_classif(rng):
     # sklearn scales x (no effect on Ross in 1-D: counts are scale-free) and adds noise
     # of relative size 1e-10 that changes no neighbour relation on tie-free data
     theirs = mutual_info_classif(x, y[:, 0], n_neighbors=3, random_state=0)[0]
-    assert knn.ross_mi(x, y, k=3) == pytest.approx(theirs, abs=1e-9)
+    assert knn._ross_mi(x, y, k=3) == pytest.approx(theirs, abs=1e-9)
 
 
 def test_ross_accepts_labels_in_either_argument_and_strings(rng):
     x, y, _ = _uniform_shift(rng, 2000, 2)
-    a = knn.ross_mi(x, y)
-    assert knn.ross_mi(y, x) == a
+    a = knn._ross_mi(x, y)
+    assert knn._ross_mi(y, x) == a
     names = np.array(["cat", "dog"])[y]
-    assert knn.ross_mi(x, names) == a
+    assert knn._ross_mi(x, names) == a
 
 
 def test_constant_feature_against_rare_label_is_zero_at_a_million(rng):
@@ -100,7 +100,7 @@ def test_constant_feature_against_rare_label_is_zero_at_a_million(rng):
     y = (rng.random(n) < 5e-5).astype(np.int64)[:, None]  # ~50 positives
     # with every distance 0, k_i = N_y - 1 and m_i = N - 1 (Gao's tie rule), so the
     # estimate is sum_y N_y/N (1/(N-1) - 1/(N_y-1)) ~ -2/N: essentially 0
-    v = knn.ross_mi(x, y)
+    v = knn._ross_mi(x, y)
     assert abs(v) <= 0.01
     assert abs(v) < 1e-4
 
@@ -110,13 +110,13 @@ def test_singleton_labels_warn_and_are_left_out(rng):
     y = np.zeros((200, 1), dtype=int)
     y[0] = 7
     with pytest.warns(UserWarning, match="only once"):
-        knn.ross_mi(x, y)
+        knn._ross_mi(x, y)
 
 
 def test_ross_rejects_two_discrete_arguments():
     a = np.zeros((10, 1), dtype=int)
     with pytest.raises(TypeError, match="both x and y are discrete"):
-        knn.ross_mi(a, a)
+        knn._ross_mi(a, a)
 
 
 def test_gao_reduces_to_ksg1_on_continuous_data(rng):
@@ -125,8 +125,8 @@ def test_gao_reduces_to_ksg1_on_continuous_data(rng):
 
     x = rng.normal(size=(800, 2))
     y = x[:, :1] + rng.normal(size=(800, 1))
-    expected = knn.ksg1_mi(x, y, k=4) - digamma(800) + math.log(800)
-    assert knn.gao_mi(x, y, k=4) == pytest.approx(expected, abs=1e-12)
+    expected = knn._ksg1_mi(x, y, k=4) - digamma(800) + math.log(800)
+    assert knn._gao_mi(x, y, k=4) == pytest.approx(expected, abs=1e-12)
 
 
 def test_fp_conditions_on_a_discrete_class(rng):
@@ -138,9 +138,9 @@ def test_fp_conditions_on_a_discrete_class(rng):
     u = rng.normal(size=n)
     x = 3 * z + u
     y = 3 * z + 0.6 * u + 0.8 * rng.normal(size=n)
-    v = knn.fp_cmi(x[:, None], y[:, None], z[:, None], k=3)
+    v = knn._fp_cmi(x[:, None], y[:, None], z[:, None], k=3)
     assert v == pytest.approx(-0.5 * math.log(1 - 0.36), abs=0.05)
-    assert knn.ksg1_mi(x[:, None], y[:, None]) > v + 0.5
+    assert knn._ksg1_mi(x[:, None], y[:, None]) > v + 0.5
 
 
 def _ref_gao(x, y, k):
@@ -168,12 +168,12 @@ def test_gao_repeat_path_equals_per_sample_formula(rng, k):
     g = rng.normal(size=(n, 2))
     x = np.maximum(g, 0)
     y = (g.sum(1) > 0).astype(float)[:, None]
-    assert knn.gao_mi(x, y, k=k) == pytest.approx(_ref_gao(x, y, k), abs=1e-10)
+    assert knn._gao_mi(x, y, k=k) == pytest.approx(_ref_gao(x, y, k), abs=1e-10)
     x1 = np.round(rng.normal(size=(n, 1)), 1)
     y1 = np.round(x1 + rng.normal(size=(n, 1)), 1)
-    assert knn.gao_mi(x1, y1, k=k) == pytest.approx(_ref_gao(x1, y1, k), abs=1e-10)
+    assert knn._gao_mi(x1, y1, k=k) == pytest.approx(_ref_gao(x1, y1, k), abs=1e-10)
     xs, ys = rng.normal(size=(n, 1)), rng.normal(size=(n, 1))
-    assert knn.gao_mi(xs, ys, k=k) == pytest.approx(_ref_gao(xs, ys, k), abs=1e-10)
+    assert knn._gao_mi(xs, ys, k=k) == pytest.approx(_ref_gao(xs, ys, k), abs=1e-10)
 
 
 def _ref_ross(x, labels, k):
@@ -200,11 +200,11 @@ def test_ross_repeat_path_equals_per_sample_formula(rng, k):
     g = rng.normal(size=(n, 2))
     x = np.maximum(g, 0)  # ReLU-like: a quarter of the rows are exactly (0, 0)
     lab = (g[:, 0] + 0.5 * rng.normal(size=n) > 0).astype(int)
-    assert knn.ross_mi(x, lab[:, None], k=k) == pytest.approx(_ref_ross(x, lab, k), abs=1e-10)
+    assert knn._ross_mi(x, lab[:, None], k=k) == pytest.approx(_ref_ross(x, lab, k), abs=1e-10)
     xq = np.round(rng.normal(size=(n, 2)), 0)  # heavy quantisation
-    assert knn.ross_mi(xq, lab[:, None], k=k) == pytest.approx(_ref_ross(xq, lab, k), abs=1e-10)
+    assert knn._ross_mi(xq, lab[:, None], k=k) == pytest.approx(_ref_ross(xq, lab, k), abs=1e-10)
     xs = rng.normal(size=(n, 2))
-    assert knn.ross_mi(xs, lab[:, None], k=k) == pytest.approx(_ref_ross(xs, lab, k), abs=1e-10)
+    assert knn._ross_mi(xs, lab[:, None], k=k) == pytest.approx(_ref_ross(xs, lab, k), abs=1e-10)
 
 
 def test_ross_on_quantised_data_matches_plugin_and_stays_sane(rng):
@@ -218,9 +218,9 @@ def test_ross_on_quantised_data_matches_plugin_and_stays_sane(rng):
     x = rng.normal(size=n)
     y = (x + rng.normal(size=n) > 0).astype(int)
     xq = np.round(x * 2) / 2
-    ross = knn.ross_mi(xq[:, None], y[:, None], k=3)
+    ross = knn._ross_mi(xq[:, None], y[:, None], k=3)
     plug = infolens.mutual_information((xq * 2).astype(int), y, method="plugin")
     assert abs(ross - float(plug)) < 0.02
     bits = rng.integers(0, 2, size=(800, 12)).astype(float)
     lab = (bits.sum(1) > 6).astype(int)
-    assert knn.ross_mi(bits, lab[:, None], k=3) > -0.05
+    assert knn._ross_mi(bits, lab[:, None], k=3) > -0.05

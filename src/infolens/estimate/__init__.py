@@ -7,8 +7,10 @@ The public entry points are :func:`infolens.entropy`, :func:`infolens.mutual_inf
 family registers its estimators in one table (:mod:`infolens.estimate._registry`):
 
 - :mod:`~infolens.estimate.discrete` — plug-in, Miller–Madow, Grassberger, Chao–Shen,
-  jackknife, NSB, Pitman–Yor mixture (PYM), shrinkage (entropy, MI, CMI) and the discrete KL plug-in;
-- :mod:`~infolens.estimate.binning` — uniform / quantile / fixed-width binning;
+  jackknife, NSB, Pitman–Yor mixture (PYM, its posterior in :mod:`~infolens.estimate.pym`),
+  shrinkage (entropy, MI, CMI) and the discrete KL plug-in;
+- :mod:`~infolens.estimate.binning` — the one binning core: uniform / quantile /
+  fixed-width / fixed-range bins (also used by streaming, PID, IB and ``nn``);
 - :mod:`~infolens.estimate.knn`, :mod:`~infolens.estimate.gaussian` — k-NN, Gaussian and
   Gaussian-copula estimators;
 - :mod:`~infolens.estimate.streaming` — accumulators for batches and Dask arrays;
@@ -17,6 +19,8 @@ family registers its estimators in one table (:mod:`infolens.estimate._registry`
 The modules form one line, each importing only those before it::
 
     _registry, auto, _intervals        the table, the "auto" policy, interval primitives
+                                       (row bootstrap, normal / basic / bounded intervals)
+    _counting                          symbol codes, joint codes, counts, plug-in entropy
     discrete, binning, knn, gaussian   estimators; each registers itself
     _call                              a validated call with its chosen estimator
     resampling                         intervals of a call, permutation tests
@@ -40,7 +44,8 @@ _EXPORTS = {
     "mutual_information_per_feature": "features",
 }
 _SUBMODULES = (
-    "api", "auto", "binning", "discrete", "features", "gaussian", "kde", "knn", "resampling", "streaming",
+    "api", "auto", "binning", "discrete", "features", "gaussian", "kde", "knn", "pym",
+    "resampling", "streaming",
 )
 
 __all__ = list(_EXPORTS)

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import check_consistent_length, check_samples, is_discrete
-from . import _registry, auto, discrete
+from . import _counting, _registry, auto, discrete  # noqa: F401  (discrete registers itself)
 from . import binning as _binning  # noqa: F401  (registers "binning")
 from . import gaussian as _gaussian  # noqa: F401  (registers "gaussian", "gcmi")
 from . import knn as _knn  # noqa: F401  (registers the k-NN family)
@@ -145,8 +145,8 @@ def prepare(quantity: str, raw: tuple[Any, ...], method: str, params: dict[str, 
     if method == "auto":
         n_symbols = None
         if quantity == "entropy" and sig == "discrete":
-            codes, radix = discrete.encode(arrays[0])
-            n_symbols = int(discrete._count(codes, radix)[0].size)
+            codes, radix = _counting.encode(arrays[0])
+            n_symbols = int(_counting.count(codes, radix)[0].size)
         name, auto_params = auto.choose(
             quantity, kinds, n, tuple(a.shape[1] for a in arrays), n_symbols
         )

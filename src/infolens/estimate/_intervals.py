@@ -1,9 +1,8 @@
 """Interval primitives shared by :mod:`~infolens.estimate.resampling` and the estimators'
-own interval schemes: the :class:`Interval` record, the basic and range-bounded bootstrap
-intervals, and the table of schemes attached to registered estimators
-(:func:`register_interval`).
+own interval schemes (the ``interval=`` of their registry record): the :class:`Interval`
+record, the row bootstrap, and the normal, basic and range-bounded intervals.
 
-It sits below the estimator modules, so that :mod:`~infolens.estimate.discrete` can attach
+It sits below the estimator modules, so that :mod:`~infolens.estimate.discrete` can declare
 its multinomial bootstrap without importing :mod:`~infolens.estimate.resampling`, which
 sits above them (it prepares calls, and a call needs every estimator registered).  The
 public names are re-exported by :mod:`~infolens.estimate.resampling`; the schemes are
@@ -18,7 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Interval", "IntervalFunc", "register_interval", "basic_interval", "bounded_interval"]
+__all__ = [
+    "Interval",
+    "IntervalFunc",
+    "row_replicates",
+    "normal_interval",
+    "basic_interval",
+    "bounded_interval",
+]
 
 
 @dataclass(frozen=True)
@@ -36,25 +42,30 @@ class Interval:
 
 
 IntervalFunc = Callable[..., Interval]
-_HOOKS: dict[tuple[str, str], IntervalFunc] = {}
 
 
-def register_interval(quantity: str, name: str) -> Callable[[IntervalFunc], IntervalFunc]:
-    """Attach an interval scheme to the registered estimator ``(quantity, name)``.
+def row_replicates(
+    statistic: Callable[..., float],
+    arrays: tuple[np.ndarray, ...],
+    n_boot: int,
+    random_state: np.random.Generator,
+) -> np.ndarray:
+    """The row bootstrap (Efron 1979): ``statistic`` on ``n_boot`` resamples of the rows
+    of ``arrays`` (paired, drawn with replacement: ``random_state.integers(0, n, n)``)."""
+    n = arrays[0].shape[0]
+    reps = np.empty(n_boot)
+    for b in range(n_boot):
+        idx = random_state.integers(0, n, n)
+        reps[b] = statistic(*(a[idx] for a in arrays))
+    return reps
 
-    The decorated function is called as ``func(call, value, *, level, n_boot,
-    random_state)`` where ``call`` (an :class:`infolens.estimate._call.Call`) holds the
-    validated inputs (``call.arrays``, ``call.params``, ``call.n`` and
-    ``call.run(arrays, rng)`` which evaluates the estimator in nats), ``value`` is the
-    point estimate in nats and ``random_state`` a ``numpy.random.Generator``; it returns
-    an :class:`Interval` in nats.
-    """
 
-    def deco(func: IntervalFunc) -> IntervalFunc:
-        _HOOKS[(quantity, name)] = func
-        return func
+def normal_interval(value: float, stderr: float, level: float) -> tuple[float, float]:
+    """``value ± z_{(1+level)/2} stderr``."""
+    from scipy import special
 
-    return deco
+    z = float(special.ndtri(0.5 + level / 2.0))
+    return value - z * stderr, value + z * stderr
 
 
 def basic_interval(

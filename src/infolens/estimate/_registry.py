@@ -44,6 +44,10 @@ class EstimatorInfo:
     # scales); set for estimators whose *estimate* depends on the column scales (k-NN
     # neighbourhoods), which then see standardised columns unless standardize=False
     scale: str | None = None
+    # the estimator's own interval scheme, ``interval(call, value, *, level, n_boot,
+    # random_state) -> Interval`` (see infolens.estimate.resampling); None: the default
+    # scheme for its data kinds
+    interval: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
 
     def as_row(self) -> dict[str, Any]:
         return {
@@ -68,8 +72,20 @@ def register(
     description: str = "",
     random: bool = False,
     scale: str | None = None,
+    interval: Callable[..., Any] | None = None,
 ) -> Callable[[Callable[..., float]], Callable[..., float]]:
-    """Decorator registering ``func`` as estimator ``name`` of ``quantity``."""
+    """Decorator registering ``func`` as estimator ``name`` of ``quantity``: every fact
+    about it in one record, declared next to the function.
+
+    ``interval`` is the estimator's own interval scheme, called as ``interval(call,
+    value, *, level, n_boot, random_state)`` where ``call`` (an
+    :class:`infolens.estimate._call.Call`) holds the validated inputs (``call.arrays``,
+    ``call.params``, ``call.n`` and ``call.run(arrays, rng)``, which evaluates the
+    estimator in nats), ``value`` is the point estimate in nats and ``random_state`` a
+    ``numpy.random.Generator``; it returns an :class:`~infolens.estimate._intervals.Interval`
+    in nats.  Without one, :func:`infolens.estimate.resampling.confidence_interval` uses
+    the default scheme for the estimator's data kinds.
+    """
     if quantity not in QUANTITIES:
         raise ValueError(f"unknown quantity {quantity!r}; expected one of {QUANTITIES}.")
     bad = set(kinds) - set(KINDS)
@@ -88,7 +104,7 @@ def register(
             name=name, quantity=quantity, kinds=tuple(kinds), func=func,
             params=dict(params or {}), reference=reference,
             description=description or (func.__doc__ or "").strip().split("\n")[0],
-            random=random, scale=scale,
+            random=random, scale=scale, interval=interval,
         )
         return func
 

@@ -44,12 +44,75 @@ from typing import Any
 import numpy as np
 
 from .._validate import check_positive_int, check_samples
+from ._counting import count_table
 from ._registry import register
-from .discrete import ENTROPY_ESTIMATORS, combine_from_table, count_table
+from .discrete import _combine_from_table, _count_methods
 
 __all__ = ["Discretized", "discretize", "RULES"]
 
 RULES = ("uniform", "quantile", "width")
+
+# ------------------------------------------------------------ bin codes of one array
+#
+# The column rules below code values without building edges; the information plane
+# (nn.plane), the streaming counters, IB from samples and the weight entropy of
+# nn.analysis use them, :func:`discretize` below places edges for the estimators.
+
+
+def _range_codes(a: np.ndarray, bins: int, low: float, high: float) -> np.ndarray:
+    """Bin ``floor((a - low) / (high - low) * bins)`` of each value, in ``0..bins-1``.
+
+    The top edge ``high`` belongs to the last bin.  Values outside ``[low, high]`` land in
+    the edge bins: callers check (and refuse or warn about) them first.  Computed in
+    float64 and clipped before the cast, so a far outlier (e.g. 1e37) cannot overflow
+    int64 into an arbitrary bin.
+    """
+    idx = np.floor((np.asarray(a, dtype=np.float64) - low) / (high - low) * bins)
+    return np.clip(idx, 0, bins - 1).astype(np.int64)
+
+
+def _uniform_codes(a: np.ndarray, bins: int) -> np.ndarray:
+    """:func:`_range_codes` over the observed ``[min, max]`` of ``a`` (all of ``a`` at once;
+    a constant array is one bin)."""
+    lo, hi = float(np.min(a)), float(np.max(a))
+    if hi > lo:
+        return _range_codes(a, bins, lo, hi)
+    return np.zeros(np.shape(a), dtype=np.int64)
+
+
+def _width_codes(a: np.ndarray, width: float, what: str = "values") -> np.ndarray:
+    """Bin ``floor(a / width)`` of each value: fixed-width bins anchored at 0, unbounded.
+
+    Bin indices are computed in float64 and coded exactly however large they are: beyond
+    int64 they are exact integers in float64, so their bit patterns (``view(int64)``)
+    stand for them (a cast would overflow and put every row into one bin).  A quotient
+    beyond the float64 range raises ``ValueError`` naming ``what``.
+    """
+    a = np.asarray(a)
+    with np.errstate(over="ignore"):
+        q = np.floor(a.astype(np.float64) / width)
+    if not np.isfinite(q).all():
+        raise ValueError(
+            f"{what} up to |t| = {float(np.abs(a).max()):.3g} divided by width={width:g} "
+            "overflow float64; use a larger width= (relative to the activation scale) or "
+            "rescale the values."
+        )
+    q += 0.0  # -0.0 becomes 0.0, so equal bins have equal bit patterns below
+    if np.abs(q).max(initial=0.0) < 2.0**62:
+        return q.astype(np.int64)
+    return q.view(np.int64)
+
+
+def _quantile_codes(a: np.ndarray, bins: int) -> np.ndarray:
+    """Per-column quantile bins of a 2-D array: column ``j`` is cut at its own empirical
+    quantiles ``1/bins, ..., (bins-1)/bins`` (duplicates merged), values equal to an edge
+    going above it, so equal values always share a bin."""
+    qs = np.linspace(0, 1, bins + 1)[1:-1]
+    edges = np.quantile(a, qs, axis=0)  # (bins-1, d)
+    idx = np.empty(a.shape, dtype=np.int64)
+    for j in range(a.shape[1]):
+        idx[:, j] = np.searchsorted(np.unique(edges[:, j]), a[:, j], side="right")
+    return idx
 
 
 @dataclass(frozen=True)
@@ -235,8 +298,8 @@ def _binned(args: tuple[np.ndarray, ...], bins: Any, rule: str, range: Any):  # 
 
 
 def _check_estimator(estimator: str) -> None:
-    if estimator not in ENTROPY_ESTIMATORS:
-        raise ValueError(f"estimator={estimator!r}: choose one of {sorted(ENTROPY_ESTIMATORS)}.")
+    if estimator not in _count_methods():
+        raise ValueError(f"estimator={estimator!r}: choose one of {_count_methods()}.")
 
 
 @register(
@@ -247,7 +310,7 @@ def _check_estimator(estimator: str) -> None:
     reference=_REF,
     description="histogram estimate of h(X) (or of H(bins) with differential=False)",
 )
-def entropy_binning(
+def _entropy_binning(
     x: np.ndarray,
     *,
     bins: Any = 10,
@@ -262,7 +325,7 @@ def entropy_binning(
     """
     _check_estimator(estimator)
     codes, logvol = _binned((x,), bins, rule, range)
-    h = combine_from_table(count_table(*codes), "entropy", estimator, {})
+    h = _combine_from_table(count_table(*codes), "entropy", estimator, {})
     return h + float(logvol.mean()) if differential else h
 
 
@@ -274,7 +337,7 @@ def entropy_binning(
     reference=_REF,
     description="I(X;Y) of binned continuous variables (discrete variables kept as symbols)",
 )
-def mi_binning(
+def _mi_binning(
     x: np.ndarray,
     y: np.ndarray,
     *,
@@ -286,7 +349,7 @@ def mi_binning(
     """``I(X;Y) = H(X) + H(Y) - H(X,Y)`` of the binned variables, in nats."""
     _check_estimator(estimator)
     codes, _ = _binned((x, y), bins, rule, range)
-    return combine_from_table(count_table(*codes), "mi", estimator, {})
+    return _combine_from_table(count_table(*codes), "mi", estimator, {})
 
 
 @register(
@@ -297,7 +360,7 @@ def mi_binning(
     reference=_REF,
     description="I(X;Y|Z) of binned continuous variables (discrete variables kept as symbols)",
 )
-def cmi_binning(
+def _cmi_binning(
     x: np.ndarray,
     y: np.ndarray,
     z: np.ndarray,
@@ -310,4 +373,4 @@ def cmi_binning(
     """``I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)`` of the binned variables, in nats."""
     _check_estimator(estimator)
     codes, _ = _binned((x, y, z), bins, rule, range)
-    return combine_from_table(count_table(*codes), "cmi", estimator, {})
+    return _combine_from_table(count_table(*codes), "cmi", estimator, {})

@@ -10,16 +10,8 @@ marginal that the quantity needs,
 
 Several columns of one argument form one joint symbol (a row is one symbol).
 
-Counting
---------
-Each column is mapped to non-negative integer codes: small non-negative integer
-alphabets are used as they are (shifted by the minimum), anything else (strings, objects,
-sparse large integers) goes through ``np.unique(..., return_inverse=True)``.  Columns are
-combined by mixed-radix arithmetic ``code = code * radix + c``; when the product of radices
-would exceed ``2**62`` the partial code is first re-densified with ``np.unique`` so int64
-never overflows.  Joint codes are counted by ``np.bincount`` when the code range is at most
-a few times the sample size, by a sort (``np.unique(..., return_counts=True)``) otherwise.
-There is no Python loop over samples.
+Counting (symbol codes, joint codes, bincount, the plug-in entropy) is done by the one
+core of :mod:`infolens.estimate._counting`.
 
 Entropy estimators (all in nats, on counts ``n_i`` with ``N = sum n_i`` and ``K_obs``
 observed symbols)
@@ -78,220 +70,151 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from scipy import special
 
 from .._validate import check_positive_int
-from ..units import log_base, unit_name
-from ._intervals import Interval, basic_interval, bounded_interval, register_interval
-from ._registry import register
+from ._counting import (
+    CountTable,
+    check_counts,
+    count_table,
+    counts_of_counts,
+    encode,
+    plugin_entropy,
+    positive_counts,
+)
+from ._intervals import Interval, basic_interval, bounded_interval
+from ._registry import estimators, get, register
+from .pym import PYMEntropy, _h_pym, pym_entropy
 
 __all__ = [
-    "ENTROPY_ESTIMATORS",
     "PYMEntropy",
     "pym_entropy",
     "completed_population",
-    "combine_from_table",
-    "CountTable",
-    "count_table",
     "entropy_from_counts",
-    "encode",
 ]
-
-_MAX_CODE = 2**62
-
-# ----------------------------------------------------------------------------- counting
-
-
-def _column_codes(col: np.ndarray) -> tuple[np.ndarray, int]:
-    """Map one column to dense-ish non-negative int64 codes; return (codes, radix)."""
-    n = col.shape[0]
-    kind = col.dtype.kind
-    if kind == "b":
-        return col.astype(np.int64), 2
-    if kind in "iu":
-        lo = int(col.min())
-        hi = int(col.max())
-        span = hi - lo + 1
-        if span <= 4 * n + 65536:
-            if lo == 0 and kind == "i":
-                return col.astype(np.int64, copy=False), span
-            # subtract in the column's own dtype (no overflow: the span is small)
-            return (col - col.dtype.type(lo)).astype(np.int64), span
-    return _dense(col)
-
-
-def _dense(col: np.ndarray) -> tuple[np.ndarray, int]:
-    try:
-        uniq, inv = np.unique(col, return_inverse=True)
-    except TypeError:
-        raise TypeError(
-            "a discrete column mixes values that cannot be ordered (e.g. numbers and "
-            "strings in one object column); convert the column to one type first, e.g. "
-            "x.astype(str)."
-        ) from None
-    return inv.reshape(-1).astype(np.int64, copy=False), max(int(uniq.size), 1)
-
-
-def _combine(codes: Sequence[np.ndarray], radices: Sequence[int]) -> tuple[np.ndarray, int, bool]:
-    """Mixed-radix joint code of several code arrays, guarded against int64 overflow.
-
-    Returns ``(code, radix, exact)``; ``exact`` is False when a partial code had to be
-    re-densified (then the code can no longer be decoded by ``divmod``).
-    """
-    code = codes[0]
-    radix = int(radices[0])
-    exact = True
-    for c, r in zip(codes[1:], radices[1:], strict=True):
-        r = int(r)
-        if radix * r > _MAX_CODE:
-            code, radix = _dense(code)
-            exact = False
-            if radix * r > _MAX_CODE:  # cannot happen for n < 2**31, kept as a guard
-                c, r = _dense(c)
-        code = code * np.int64(r) + c
-        radix *= r
-    return code, radix, exact
-
-
-def encode(x: np.ndarray) -> tuple[np.ndarray, int]:
-    """Joint symbol codes of the rows of a 2-D discrete array.
-
-    Parameters
-    ----------
-    x : ndarray of shape (n, d)
-        Discrete samples (integer, bool, string or object dtype).
-
-    Returns
-    -------
-    codes : ndarray of int64, shape (n,)
-        Equal rows get equal codes; different rows different codes.
-    radix : int
-        Codes lie in ``[0, radix)`` (``radix`` can exceed the number of observed symbols).
-    """
-    cols = [_column_codes(x[:, j]) for j in range(x.shape[1])]
-    code, radix, _ = _combine([c for c, _ in cols], [r for _, r in cols])
-    return code, radix
-
-
-def _count(code: np.ndarray, radix: int, weights: np.ndarray | None = None):
-    """Observed cells and their counts: ``(cell_codes, counts)``."""
-    n = code.shape[0]
-    if radix <= 4 * n + 65536:
-        counts = np.bincount(code, weights=weights, minlength=radix)
-        cells = np.flatnonzero(counts)
-        return cells, counts[cells]
-    if weights is None:
-        cells, counts = np.unique(code, return_counts=True)
-        return cells, counts
-    cells, inv = np.unique(code, return_inverse=True)
-    return cells, np.bincount(inv.reshape(-1), weights=weights)
-
-
-@dataclass(frozen=True)
-class CountTable:
-    """Counts of observed joint cells and, per variable, the cell's symbol id.
-
-    ``counts[m]`` is how often joint cell ``m`` occurred; ``ids[v][m]`` the (dense) code of
-    variable ``v`` in cell ``m`` and ``radices[v]`` its range.  Marginal counts of any
-    subset of variables follow by grouping cells (:meth:`marginal`), so resampling the cell
-    counts (multinomial bootstrap) and re-marginalising is cheap.
-    """
-
-    counts: np.ndarray
-    ids: tuple[np.ndarray, ...]
-    radices: tuple[int, ...]
-
-    @property
-    def n(self) -> int:
-        return int(round(float(self.counts.sum())))
-
-    def group(self, variables: Sequence[int]) -> tuple[np.ndarray, int]:
-        """Group index of each cell for the marginal over ``variables``, and the range.
-
-        Indices are the mixed-radix code itself when its range is small (bincount-ready),
-        dense ranks from ``np.unique`` otherwise; empty groups are dropped later.
-        """
-        code, radix, _ = _combine(
-            [self.ids[v] for v in variables], [self.radices[v] for v in variables]
-        )
-        if radix <= 4 * code.shape[0] + 65536:
-            return code, radix
-        _, inv = np.unique(code, return_inverse=True)
-        inv = inv.reshape(-1)
-        return inv, int(inv.max()) + 1 if inv.size else 0
-
-    def marginal(self, variables: Sequence[int], counts: np.ndarray | None = None) -> np.ndarray:
-        """Positive counts of the marginal over ``variables`` (order unspecified)."""
-        c = self.counts if counts is None else counts
-        if len(variables) == len(self.ids):
-            return c[c > 0]
-        inv, m = self.group(variables)
-        out = np.bincount(inv, weights=c, minlength=m)
-        return out[out > 0]
-
-
-def count_table(*variables: np.ndarray) -> CountTable:
-    """Count the joint symbols of several discrete sample arrays (rows paired).
-
-    Parameters
-    ----------
-    *variables : ndarray of shape (n, d_v)
-        Discrete samples; all with the same number of rows.
-
-    Returns
-    -------
-    CountTable
-    """
-    codes, radices = [], []
-    for v in variables:
-        c, r = encode(v)
-        codes.append(c)
-        radices.append(r)
-    joint, radix, exact = _combine(codes, radices)
-    if exact:
-        cells, counts = _count(joint, radix)
-        ids = []
-        rest = cells
-        for r in reversed(radices[1:]):
-            rest, idv = np.divmod(rest, np.int64(r))
-            ids.append(idv)
-        ids.append(rest)
-        ids = ids[::-1]
-    else:
-        _, first, counts = np.unique(joint, return_index=True, return_counts=True)
-        ids = [c[first] for c in codes]
-    return CountTable(
-        counts=np.asarray(counts, dtype=np.int64),
-        ids=tuple(ids),
-        radices=tuple(int(r) for r in radices),
-    )
-
 
 # ---------------------------------------------------------------- entropy from counts
 
 
-def _prep(counts: np.ndarray) -> np.ndarray:
-    c = np.asarray(counts, dtype=np.float64).reshape(-1)
-    return c[c > 0]
+# ------------------------------------------- one record per count-based estimator
+
+_WHAT = {
+    "entropy": "H(X)",
+    "mi": "I(X;Y) = H(X) + H(Y) - H(X,Y)",
+    "cmi": "I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)",
+}
 
 
-def _h_plugin(c: np.ndarray) -> float:
-    n = c.sum()
-    return float(math.log(n) - np.dot(c, np.log(c)) / n)
+def _count_estimator(
+    name: str, *, reference: str, description: str, params: dict[str, Any] | None = None
+) -> Callable[[Callable[..., float]], Callable[..., float]]:
+    """Declare ``h(counts, **params)`` (positive float counts -> entropy in nats) as the
+    count-based estimator ``name``: it is registered for entropy, MI and CMI of discrete
+    samples (``params`` apply to the entropy), each with the multinomial bootstrap as its
+    interval scheme, and the records keep ``h`` (``func.from_counts``) for the count
+    tables of the binning estimator and the streaming counters."""
+
+    def deco(h: Callable[..., float]) -> Callable[..., float]:
+        for quantity, what in _WHAT.items():
+            estimator = _on_samples(quantity, name)
+            estimator.__name__ = estimator.__qualname__ = f"{quantity}_{name}"
+            estimator.__doc__ = (
+                f"{description}: {what}, in nats, from discrete samples.\n\n"
+                f"Reference: {reference}."
+            )
+            estimator.from_counts = h  # type: ignore[attr-defined]
+            register(
+                quantity,
+                name,
+                kinds=("discrete",),
+                params=dict(params or {}) if quantity == "entropy" else {},
+                reference=reference,
+                description=f"{description} ({what})",
+                interval=_multinomial_hook(quantity, name),
+            )(estimator)
+        return h
+
+    return deco
 
 
+def _on_samples(quantity: str, name: str) -> Callable[..., float]:
+    def estimator(*args: np.ndarray, **kw: Any) -> float:
+        return _combine_from_table(count_table(*args), quantity, name, kw)
+
+    return estimator
+
+
+def _count_methods() -> list[str]:
+    """Names of the count-based estimators (those :func:`_count_estimator` declared)."""
+    return [e.name for e in estimators("entropy") if hasattr(e.func, "from_counts")]
+
+
+def _from_counts(method: str) -> Callable[..., float]:
+    """The count function ``h(counts, **params)`` of a count-based estimator."""
+    func = get("entropy", method).func if method in _count_methods() else None
+    if func is None:
+        raise ValueError(f"method={method!r}: choose one of {_count_methods()}.")
+    return func.from_counts
+
+
+def _multinomial_hook(quantity: str, method: str) -> Callable[..., Interval]:
+    """The interval scheme of a count-based estimator: the multinomial bootstrap of the
+    joint cell counts (see :mod:`infolens.estimate.resampling`)."""
+
+    def hook(
+        call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
+    ) -> Interval:
+        table = count_table(*call.arrays)
+        n = table.n
+        reps = np.empty(n_boot)
+        h = _from_counts(method)
+        if quantity == "entropy":
+            pop = completed_population(table.counts)
+            pivot = plugin_entropy(pop[pop > 0])
+            for b in range(n_boot):
+                reps[b] = h(positive_counts(random_state.multinomial(n, pop)), **call.params)
+            # H <= log K: when the completed population adds no unseen symbols (no
+            # singletons: Good-Turing coverage 1) the observed alphabet bounds the
+            # entropy; otherwise only H >= 0 is imposed.
+            k_obs = int(np.count_nonzero(table.counts))
+            high = math.log(k_obs) if pop.size == k_obs else math.inf
+            lo, hi, kind = bounded_interval(value, reps, pivot, level, low=0.0, high=high)
+            scheme = f"multinomial bootstrap from the coverage-completed pmf ({kind})"
+            return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
+        groups = {v: table.group(v) for v, _ in _TERMS[quantity] if len(v) < len(table.ids)}
+        pivot = _combine_from_table(table, quantity, "plugin", {}, groups=groups)
+        p = table.counts / n
+        for b in range(n_boot):
+            draw = random_state.multinomial(n, p)
+            reps[b] = _combine_from_table(
+                table, quantity, method, call.params, counts=draw, groups=groups
+            )
+        scheme = "multinomial bootstrap (basic)"
+        lo, hi = basic_interval(value, reps, pivot, level)
+        return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
+
+    return hook
+
+
+
+_count_estimator(
+    "plugin",
+    reference="Shannon (1948); bias: Miller (1955), Paninski, Neural Comput. 15 (2003)",
+    description="plug-in (maximum-likelihood) entropy of the empirical counts",
+)(plugin_entropy)
+
+
+@_count_estimator(
+    "miller_madow",
+    reference="Miller, Information Theory in Psychology (1955)",
+    description="plug-in plus the Miller–Madow correction (K_obs - 1)/(2N)",
+)
 def _h_miller_madow(c: np.ndarray) -> float:
-    return _h_plugin(c) + (c.size - 1) / (2.0 * c.sum())
-
-
-def _counts_of_counts(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    m, f = np.unique(c, return_counts=True)
-    return m.astype(np.float64), f.astype(np.float64)
+    return plugin_entropy(c) + (c.size - 1) / (2.0 * c.sum())
 
 
 def _grassberger_g(m: np.ndarray) -> np.ndarray:
@@ -299,12 +222,22 @@ def _grassberger_g(m: np.ndarray) -> np.ndarray:
     return special.digamma(m) + 0.5 * sign * (special.digamma((m + 1) / 2) - special.digamma(m / 2))
 
 
+@_count_estimator(
+    "grassberger",
+    reference="Grassberger, arXiv:physics/0307138 (2003, v2 2008)",
+    description="Grassberger's digamma-series bias-corrected entropy",
+)
 def _h_grassberger(c: np.ndarray) -> float:
-    m, f = _counts_of_counts(c)
+    m, f = counts_of_counts(c)
     n = float(np.dot(m, f))
     return float(math.log(n) - np.dot(f * m, _grassberger_g(m)) / n)
 
 
+@_count_estimator(
+    "chao_shen",
+    reference="Chao & Shen, Environ. Ecol. Stat. 10 (2003) 429-443",
+    description="Chao–Shen coverage-adjusted Horvitz–Thompson entropy",
+)
 def _h_chao_shen(c: np.ndarray) -> float:
     n = c.sum()
     f1 = float(np.sum(c == 1))
@@ -317,6 +250,11 @@ def _h_chao_shen(c: np.ndarray) -> float:
     return float(-np.sum(pa * np.log(pa) / denom))
 
 
+@_count_estimator(
+    "jackknife",
+    reference="Zahl, Ecology 58 (1977) 907-913; Efron & Stein, Ann. Stat. 9 (1981)",
+    description="jackknife bias-corrected plug-in entropy",
+)
 def _h_jackknife(c: np.ndarray) -> float:
     n = c.sum()
     if n <= 1:
@@ -329,6 +267,11 @@ def _h_jackknife(c: np.ndarray) -> float:
     return float(n * h - (n - 1) / n * np.dot(c, h_loo))
 
 
+@_count_estimator(
+    "bonachela",
+    reference="Bonachela, Hinrichsen & Munoz, J. Phys. A 41 (2008) 202001",
+    description="Bonachela–Hinrichsen–Muñoz balanced small-sample entropy",
+)
 def _h_bonachela(c: np.ndarray) -> float:
     # (1/(N+2)) sum_i (n_i + 1) sum_{j=n_i+2}^{N+2} 1/j, the inner sum as a digamma difference
     n = c.sum()
@@ -357,7 +300,7 @@ class _NSBPosterior:
     """Log posterior over ``x = log(concentration)`` and the conditional mean entropy."""
 
     def __init__(self, c: np.ndarray, alphabet_size: int | None):
-        self.m, self.f = _counts_of_counts(c)
+        self.m, self.f = counts_of_counts(c)
         self.n = float(np.dot(self.m, self.f))
         self.k_obs = float(self.f.sum())
         self.k = None if alphabet_size is None else float(alphabet_size)
@@ -403,6 +346,12 @@ def _trapezoid(f: np.ndarray, x: np.ndarray) -> float:
     return float(np.sum((f[1:] + f[:-1]) * np.diff(x)) / 2.0)
 
 
+@_count_estimator(
+    "nsb",
+    reference="Nemenman, Shafee & Bialek, NIPS 14 (2002); Archer, Park & Pillow, JMLR 15 (2014)",
+    description="Nemenman–Shafee–Bialek Bayesian entropy (posterior mean)",
+    params={"alphabet_size": None},
+)
 def _h_nsb(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     if alphabet_size is not None:
         alphabet_size = check_positive_int(alphabet_size, "alphabet_size")
@@ -464,430 +413,19 @@ def _h_nsb(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     return float(_trapezoid(w * hmean, grid) / _trapezoid(w, grid))
 
 
-# -- PYM (Pitman-Yor mixture)
-
-# q(gamma) = exp(-_PYM_Q / (1 - gamma)): the mixing density over the share gamma of the prior
-# mean entropy carried by the discount (Archer, Park & Pillow 2014, the default of the
-# authors' reference code, time constant 0.1).
-_PYM_Q = 10.0
-_PYM_GAMMA_MAX = 1.0 - 1e-4  # q(gamma) < exp(-1e5) beyond: no mass
-_PYM_H_MAX = 200.0  # prior-mean entropies above 200 nats (alpha ~ e^200) carry no mass
+_count_estimator(
+    "pym",
+    reference="Archer, Park & Pillow, JMLR 15 (2014) 2833-2868",
+    description="Pitman–Yor mixture Bayesian entropy (posterior mean, unbounded alphabet)",
+)(_h_pym)
 
 
-def _trigamma_fast(x: np.ndarray, shift: int = 10) -> np.ndarray:
-    """Trigamma for ``x > 0``: ``shift`` steps of ``psi_1(x) = psi_1(x + 1) + 1/x^2``, then
-    the asymptotic series at ``x + shift`` to ``x^-11`` (relative error below 1e-13 with
-    the default shift, 1e-7 with ``shift=4``); several times faster than
-    ``scipy.special.polygamma(1, x)`` (which goes through zeta)."""
-    x = np.asarray(x, dtype=np.float64)
-    acc = np.zeros_like(x)
-    for j in range(shift):
-        acc = acc + 1.0 / (x + j) ** 2
-    z = x + float(shift)
-    iz = 1.0 / z
-    iz2 = iz * iz
-    series = iz + iz2 * (
-        0.5 + iz * (1.0 / 6 + iz2 * (-1.0 / 30 + iz2 * (1.0 / 42 + iz2 * (-1.0 / 30 + iz2 * 5.0 / 66))))
-    )
-    return acc + series
-
-
-def _inv_digamma(y: np.ndarray) -> np.ndarray:
-    """Inverse of the digamma function on (0, inf) by Newton's method (Minka 2000)."""
-    y = np.atleast_1d(np.asarray(y, dtype=np.float64))
-    big = y >= -2.22
-    x = np.empty_like(y)
-    x[big] = np.exp(np.minimum(y[big], 700.0)) + 0.5
-    x[~big] = -1.0 / (y[~big] - special.digamma(1.0))
-    for _ in range(5):
-        # the derivative needs no full precision: a 1e-7 relative error only slows the
-        # last (already converged) Newton steps
-        x = x - (special.digamma(x) - y) / _trigamma_fast(x, shift=4)
-        x = np.maximum(x, 1e-300)
-    return x
-
-
-def _series_coefficients(k: float) -> np.ndarray:
-    """``(-1)^(j+1) S_j / j`` for ``j = 1..8`` with the power sums ``S_j = sum_{l<K} l^j``."""
-    ls = np.arange(1.0, k)
-    return np.array([(-1.0) ** (j + 1) * float(np.sum(ls**j)) / j for j in range(1, 9)])
-
-
-def _sum_log_steps(alpha: np.ndarray, d: np.ndarray, k: float, coef: np.ndarray) -> np.ndarray:
-    """``sum_{l=1}^{K-1} log(alpha + l d)`` for arrays ``alpha > 0``, ``0 <= d``.
-
-    With ``d = 1`` this is ``log (alpha + 1)_{K-1}``.  When ``t = d (K-1) / alpha < 0.01``
-    the gamma-function form cancels, so the sum is expanded as ``(K-1) log alpha +
-    sum_j (-1)^(j+1) (d/alpha)^j S_j / j`` (``coef`` from :func:`_series_coefficients`;
-    remainder below ``(K-1) 0.01^9 / 9``); otherwise it is ``(K-1) log d + lnG(alpha/d +
-    K) - lnG(alpha/d + 1)`` with ``alpha/d <= 100 (K-1)``, so no large cancellation.
-    """
-    alpha, d = np.broadcast_arrays(np.asarray(alpha, float), np.asarray(d, float))
-    if k <= 1:
-        return np.zeros(alpha.shape)
-    km1 = k - 1.0
-    out = np.empty(alpha.shape)
-    small = d * km1 < 1e-2 * alpha
-    if np.any(small):
-        a = alpha[small]
-        r = d[small] / a
-        acc = km1 * np.log(a)
-        rp = np.ones_like(r)
-        for cj in coef:
-            rp = rp * r
-            acc = acc + cj * rp
-        out[small] = acc
-    big = ~small
-    if np.any(big):
-        x = alpha[big] / d[big]
-        out[big] = km1 * np.log(d[big]) + special.gammaln(x + k) - special.gammaln(x + 1.0)
-    return out
-
-
-def _py_prior_moments(alpha: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and variance of the entropy of a draw from PY(d, alpha) (Archer et al. 2014).
-
-    ``E[H] = psi(alpha+1) - psi(1-d)``; ``Var[H] = (alpha+d)/((alpha+1)^2 (1-d)) +
-    (1-d)/(alpha+1) psi_1(2-d) - psi_1(alpha+2)``.
-    """
-    mean = special.digamma(alpha + 1.0) - special.digamma(1.0 - d)
-    var = (
-        (alpha + d) / ((alpha + 1.0) ** 2 * (1.0 - d))
-        + (1.0 - d) / (alpha + 1.0) * _trigamma_fast(2.0 - d)
-        - _trigamma_fast(alpha + 2.0)
-    )
-    return mean, var
-
-
-class _PYMModel:
-    """Posterior over the Pitman-Yor parameters and the conditional entropy moments.
-
-    Integration variables: ``gamma`` in [0, 1) and ``s = log h`` where ``h = psi(alpha+1)
-    - psi(1-d)`` is the prior mean entropy and ``gamma = (psi(1) - psi(1-d)) / h`` its share
-    due to the discount.  Inverting: ``1 - d = psi^{-1}(psi(1) - gamma h)``, ``alpha + 1 =
-    psi^{-1}(psi(1) + (1 - gamma) h)``.  The PYM prior is flat in ``h`` times
-    ``q(gamma)``; in ``(gamma, s)`` its log density is ``log q(gamma) + s``.
-    """
-
-    def __init__(self, c: np.ndarray):
-        self.m, self.f = _counts_of_counts(c)
-        self.n = float(np.dot(self.m, self.f))
-        self.k = float(self.f.sum())
-        self.coef_k = _series_coefficients(self.k)
-        self.coef_n = _series_coefficients(self.n)
-
-    @staticmethod
-    def params(gam: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(d, 1 - d, alpha)`` from ``(gamma, s)``."""
-        h = np.exp(s)
-        psi1 = special.digamma(1.0)
-        e = _inv_digamma(psi1 - gam * h)
-        e = np.minimum(e, 1.0)
-        alpha = np.maximum(_inv_digamma(psi1 + (1.0 - gam) * h) - 1.0, 1e-300)
-        return 1.0 - e, e, alpha
-
-    def loglik(self, d: np.ndarray, e: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-        """log EPPF: ``sum_{l<K} log(alpha + l d) - log (alpha+1)_{N-1} + sum_i log (1-d)_{n_i-1}``."""
-        ll = _sum_log_steps(alpha, d, self.k, self.coef_k)
-        ll = ll - _sum_log_steps(alpha, np.ones_like(alpha), self.n, self.coef_n)
-        m, f = self.m, self.f
-        rising = special.gammaln(m - 1.0 + e[..., None]) - special.gammaln(e[..., None])
-        return ll + (f * rising).sum(axis=-1)
-
-    def logpost(self, gam: np.ndarray, s: np.ndarray) -> np.ndarray:
-        gam, s = np.broadcast_arrays(np.asarray(gam, float), np.asarray(s, float))
-        d, e, alpha = self.params(gam, s)
-        with np.errstate(divide="ignore"):
-            lq = -_PYM_Q / (1.0 - gam)
-        return self.loglik(d, e, alpha) + lq + s
-
-    def moments(
-        self, d: np.ndarray, alpha: np.ndarray, second: bool = False
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """``E[H | counts, d, alpha]`` and optionally ``E[H^2 | counts, d, alpha]``.
-
-        The posterior of a PY(d, alpha) prior given counts ``n_i`` of ``K`` symbols is
-        ``(p_1..p_K, p_*) ~ Dir(n_1 - d, ..., n_K - d, alpha + K d)`` with the mass ``p_*``
-        spread by an independent PY(d, alpha + K d) (Pitman 1996).  Hence ``H = S + p_* T``
-        with ``S = -sum_{j<=K} p_j log p_j - p_* log p_*`` and ``T`` the tail entropy.
-        """
-        m, f = self.m, self.f
-        n, k = self.n, self.k
-        a_tot = alpha + n
-        a0 = alpha + k * d
-        aj = m - d[..., None]
-        obs = (f * aj * special.digamma(aj + 1.0)).sum(axis=-1)
-        mean = special.digamma(a_tot + 1.0) - (obs + a0 * special.digamma(1.0 - d)) / a_tot
-        if not second:
-            return mean, None
-        b = a_tot * (a_tot + 1.0)
-        dg2 = special.digamma(a_tot + 2.0)
-        tg2 = _trigamma_fast(a_tot + 2.0)
-        # observed groups (multiplicity f) and the tail stick a0 as one more component
-        v = special.digamma(aj + 1.0) - dg2[..., None]
-        u = special.digamma(aj + 2.0) - dg2[..., None]
-        v0 = special.digamma(a0 + 1.0) - dg2
-        u0 = special.digamma(a0 + 2.0) - dg2
-        diag = (f * aj * (aj + 1.0) * (u * u + _trigamma_fast(aj + 2.0) - tg2[..., None])).sum(
-            axis=-1
-        ) + a0 * (a0 + 1.0) * (u0 * u0 + _trigamma_fast(a0 + 2.0) - tg2)
-        sav = (f * aj * v).sum(axis=-1) + a0 * v0
-        sa2v2 = (f * (aj * v) ** 2).sum(axis=-1) + (a0 * v0) ** 2
-        sa2 = (f * aj * aj).sum(axis=-1) + a0 * a0
-        cross = sav * sav - sa2v2 - tg2 * (a_tot * a_tot - sa2)
-        es2 = (diag + cross) / b
-        # E[S p_*] = -sum_j E[p_j log p_j p_*]
-        esp = -(a0 * (f * aj * v).sum(axis=-1) + a0 * (a0 + 1.0) * u0) / b
-        mu_t, var_t = _py_prior_moments(a0, d)
-        ep2 = a0 * (a0 + 1.0) / b
-        return mean, es2 + 2.0 * mu_t * esp + ep2 * (var_t + mu_t * mu_t)
-
-
-_PYM_DROP = 40.0  # integration ranges extend until the log density is this far below its peak
-
-
-def _pym_rows(
-    post: _PYMModel,
-    gam: np.ndarray,
-    s_lo: float,
-    s_hi: float,
-    full: bool,
-    start: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray]:
-    """For each ``gamma``: ``log int p(gamma, s | counts) ds`` (and, with ``full``, the
-    conditional posterior means of ``E[H | ...]`` and ``E[H^2 | ...]``).
-
-    The conditional density over ``s`` is unimodal: a scan on 40 points (or a warm
-    ``start``), Newton steps (central differences), then a trapezoid grid (spacing at
-    most 0.8 sd and 0.25) over the range where the log density lies within ``_PYM_DROP`` of its peak (Laplace
-    approximation when not ``full``).  Also returns the modes.
-    """
-    g = np.asarray(gam, dtype=np.float64)
-    step = (s_hi - s_lo) / 39.0
-    if start is None:
-        scan = np.linspace(s_lo, s_hi, 40)
-        lp = post.logpost(g[:, None], scan[None, :])
-        s = scan[np.argmax(lp, axis=1)]
-        iterations = 6
-    else:
-        s = np.clip(start, s_lo, s_hi)
-        iterations = 4
-    eps = 1e-4
-    for _ in range(iterations):
-        lm, l0, lp_ = (post.logpost(g, s + o) for o in (-eps, 0.0, eps))
-        grad = (lp_ - lm) / (2 * eps)
-        curv = (lp_ - 2 * l0 + lm) / eps**2
-        newton = np.where(curv < 0, -grad / np.where(curv < 0, curv, -1.0), np.sign(grad) * step)
-        s = np.clip(s + np.clip(newton, -step, step), s_lo, s_hi)
-    lm, l0, lp_ = (post.logpost(g, s + o) for o in (-eps, 0.0, eps))
-    curv = (lp_ - 2 * l0 + lm) / eps**2
-    sigma = np.where(curv < 0, 1.0 / np.sqrt(np.where(curv < 0, -curv, 1.0)), step)
-    sigma = np.clip(sigma, 1e-8, step)
-    if not full:
-        # Laplace approximation of the row integral (used only to locate the gamma range)
-        return l0 + np.log(sigma * math.sqrt(2 * math.pi)), None, None, s
-    left = np.maximum(s - 6 * sigma, s_lo)
-    right = np.minimum(s + 6 * sigma, s_hi)
-    for _ in range(40):
-        grow_l = (left > s_lo) & (post.logpost(g, left) > l0 - _PYM_DROP)
-        grow_r = (right < s_hi) & (post.logpost(g, right) > l0 - _PYM_DROP)
-        if not (np.any(grow_l) or np.any(grow_r)):
-            break
-        left = np.where(grow_l, np.maximum(left - 3 * sigma - (s - left) * 0.5, s_lo), left)
-        right = np.where(grow_r, np.minimum(right + 3 * sigma + (right - s) * 0.5, s_hi), right)
-    # spacing at most 0.8 sd (trapezoid error ~ exp(-2 pi^2 / 0.8^2) for a Gaussian row)
-    # and 0.25 in log h (for rows with an exponential tail, where the error is
-    # ~ spacing^2 / 12 of the tail's share); one count for all rows
-    spacing = np.minimum(0.8 * sigma, 0.25)
-    npts = int(np.clip(np.ceil(np.max((right - left) / spacing)), 24, 512)) + 1
-    t = np.linspace(0.0, 1.0, npts)
-    grid = left[:, None] + (right - left)[:, None] * t[None, :]
-    gg = np.broadcast_to(g[:, None], grid.shape)
-    lg = post.logpost(gg, grid)
-    top = lg.max(axis=1, keepdims=True)
-    w = np.exp(lg - top)
-    w[:, [0, -1]] *= 0.5  # trapezoid weights
-    z = w.sum(axis=1)
-    d, _, alpha = post.params(gg, grid)
-    mean, second = post.moments(d, alpha, second=True)
-    width = (right - left) / (npts - 1)
-    logz = top[:, 0] + np.log(z * width)
-    return logz, (w * mean).sum(axis=1) / z, (w * second).sum(axis=1) / z, s
-
-
-def _drop_panels(x: np.ndarray, ell: np.ndarray, step: float) -> np.ndarray:
-    """Panel edges on ``[x[0], x[-1]]``: the peak of the profile ``ell`` and the points where
-    its piecewise-linear interpolant falls by each multiple of ``step`` below the peak."""
-    i = int(np.argmax(ell))
-    top = ell[i]
-    edges = [x[0], x[i], x[-1]]
-    for side in (slice(i, None), slice(None, i + 1)):
-        xs, ls = x[side], ell[side]
-        if xs.size < 2:
-            continue
-        if side.start is None:  # left side, walk away from the peak
-            xs, ls = xs[::-1], ls[::-1]
-        levels = top - step * np.arange(1, int(_PYM_DROP / step) + 1)
-        for lev in levels:
-            j = np.flatnonzero(ls <= lev)
-            if j.size == 0 or j[0] == 0:
-                break
-            j = int(j[0])
-            t = (ls[j - 1] - lev) / (ls[j - 1] - ls[j])
-            edges.append(xs[j - 1] + t * (xs[j] - xs[j - 1]))
-    edges = np.unique(np.asarray(edges, dtype=np.float64))
-    # no panel wider than a sixth of the range (shape far from the peak is resolved too)
-    width = (x[-1] - x[0]) / 6.0
-    out = [edges[:1]]
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        k = max(int(math.ceil((b - a) / width - 1e-9)), 1)
-        out.append(np.linspace(a, b, k + 1)[1:])
-    return np.concatenate(out)
-
-
-_GL: list[tuple[np.ndarray, np.ndarray]] = []  # 8-point Gauss-Legendre rule, built on first use
-
-
-def _gauss_legendre8() -> tuple[np.ndarray, np.ndarray]:
-    if not _GL:
-        _GL.append(np.polynomial.legendre.leggauss(8))
-    return _GL[0]
-
-
-def _pym_posterior(c: np.ndarray) -> tuple[float, float]:
-    """Posterior mean and standard deviation of the entropy (nats) under the PYM prior."""
-    post = _PYMModel(c)
-    s_hi = math.log(_PYM_H_MAX)
-    if post.k >= post.n:
-        warnings.warn(
-            "PYM: every symbol was seen once, so the posterior over the Pitman-Yor "
-            "parameters is improper; the prior mean entropy is truncated at "
-            "psi(N**2 + 1) - psi(1) (concentration up to N**2) and the value is a rough "
-            "lower bound.",
-            UserWarning,
-            stacklevel=4,
-        )
-        s_hi = math.log(float(special.digamma(post.n**2 + 1.0) - special.digamma(1.0)))
-    s_lo = s_hi - 30.0  # h from e^-30 h_max: far below any posterior mass
-    # 1) Laplace profile of the gamma marginal on a coarse grid, zoomed in until at least
-    #    16 nodes lie within _PYM_DROP of its peak;
-    # 2) panels between the points where the profile falls by 6, 12, ... below the peak;
-    # 3) 8-point Gauss-Legendre per panel with exact (trapezoid-in-s) rows, their modes
-    #    started from the profile's.
-    grid = np.linspace(0.0, _PYM_GAMMA_MAX, 33)
-    for zoom in range(6):
-        lz, _, _, modes = _pym_rows(post, grid, s_lo, s_hi, full=False)
-        keep = np.flatnonzero(lz > lz.max() - _PYM_DROP)
-        lo = grid[max(int(keep.min()) - 1, 0)]
-        hi = grid[min(int(keep.max()) + 1, grid.size - 1)]
-        if keep.size >= 16 or zoom == 5:
-            break
-        grid = np.linspace(lo, hi, 33)
-    inside = (grid >= lo) & (grid <= hi)
-    edges = _drop_panels(grid[inside], lz[inside], 6.0)
-    a, b = edges[:-1, None], edges[1:, None]
-    gl_x, gl_w = _gauss_legendre8()
-    nodes = ((a + b) / 2 + (b - a) / 2 * gl_x[None, :]).ravel()
-    weights = ((b - a) / 2 * gl_w[None, :]).ravel()
-    start = np.interp(nodes, grid[inside], modes[inside])
-    lz, hm, h2, _ = _pym_rows(post, nodes, s_lo, s_hi, full=True, start=start)
-    w = weights * np.exp(lz - lz.max())
-    z = w.sum()
-    mean = float(np.dot(w, hm) / z)
-    var = float(np.dot(w, h2) / z) - mean * mean
-    return mean, math.sqrt(max(var, 0.0))
-
-
-def _h_pym(c: np.ndarray) -> float:
-    return _pym_posterior(c)[0]
-
-
-@dataclass(frozen=True)
-class PYMEntropy:
-    """Posterior summary of the entropy under the Pitman–Yor mixture prior.
-
-    Attributes
-    ----------
-    mean : float
-        Posterior mean ``E[H | counts]`` (the Bayes least-squares estimate).
-    std : float
-        Posterior standard deviation ``sqrt(Var[H | counts])``.
-    unit : str
-        Unit of ``mean`` and ``std``.
-    """
-
-    mean: float
-    std: float
-    unit: str
-
-
-def pym_entropy(counts: Any, *, base: Any = "e") -> PYMEntropy:
-    """Posterior mean and standard deviation of the entropy under the PYM prior.
-
-    The Pitman–Yor mixture (PYM) estimator of Archer, Park & Pillow (2014) for an unknown,
-    possibly countably infinite alphabet.  Given counts ``n_i`` of ``K`` distinct symbols
-    (``N = sum n_i``) and Pitman–Yor parameters (discount ``d``, concentration
-    ``alpha``), the posterior of the seen masses and the unseen rest is
-    ``Dir(n_1 - d, ..., n_K - d, alpha + K d)``, the rest spread by an independent
-    ``PY(d, alpha + K d)``, which gives (``A = alpha + N``)::
-
-        E[H | n, d, alpha] = psi(A + 1) - sum_i (n_i - d)/A psi(n_i - d + 1)
-                             - (alpha + K d)/A psi(1 - d)
-
-    and a closed form for ``E[H^2 | n, d, alpha]`` from the Dirichlet moments of
-    ``p log p`` and the prior variance of a PY entropy.  These are mixed over ``(d, alpha)``
-    with the posterior ``p(d, alpha | n) ∝ p(n | d, alpha) p(d, alpha)``, where
-    ``p(n | d, alpha) = prod_{l<K} (alpha + l d) / (alpha + 1)_{N-1} prod_i (1 - d)_{n_i - 1}``
-    (the Pitman–Yor EPPF) and the PYM prior is flat in the prior mean entropy
-    ``h = psi(alpha + 1) - psi(1 - d)`` and weights the share ``gamma = (psi(1) -
-    psi(1 - d)) / h`` of it due to the discount by ``q(gamma) = exp(-10 / (1 - gamma))``,
-    so that the implied prior over ``H`` is roughly flat.
-
-    Integration is in ``(gamma, log h)``: ``log h`` by the trapezoid rule over the range
-    where the log density lies within 40 of its peak, ``gamma`` by 8-point Gauss–Legendre
-    panels placed where the (Laplace) marginal falls by 6, 12, ... below its peak.  Against
-    a 3000-row reference the mean and standard deviation agree to about ``1e-6`` nats.
-
-    Parameters
-    ----------
-    counts : array_like of non-negative integers
-        How often each symbol occurred (zeros are ignored).
-    base : {"e", 2, 10} or float > 1
-        Unit of the result.
-
-    Returns
-    -------
-    PYMEntropy
-        ``mean`` and ``std`` of the posterior over ``H``.
-
-    Notes
-    -----
-    With no repeated symbol (``K = N``) the posterior is improper; the prior mean entropy
-    is then truncated at ``psi(N^2 + 1) - psi(1)`` with a ``UserWarning`` and the value is
-    a rough lower bound.  The prior assumes an unbounded alphabet with a possibly
-    heavy (power-law) tail: on a *finite* alphabet seen with many singletons it
-    extrapolates an unseen tail and overestimates (e.g. +0.27 nats on Zipf over 1,000
-    symbols at N = 1,000); pass the alphabet size to ``"nsb"`` when it is known.
-
-    References
-    ----------
-    Archer, E., Park, I. M. & Pillow, J. W. (2014). Bayesian entropy estimation for
-    countable discrete distributions. *JMLR* 15, 2833-2868.
-    Pitman, J. (1996). Some developments of the Blackwell-MacQueen urn scheme.
-    *IMS Lecture Notes* 30, 245-267.
-
-    Examples
-    --------
-    >>> est = pym_entropy([40, 35, 25])
-    >>> round(est.mean, 2), round(est.std, 2)
-    (1.1, 0.04)
-    """
-    lb = log_base(base)
-    c = _check_counts(counts, whole=True)
-    mean, std = _pym_posterior(c)
-    return PYMEntropy(mean / lb, std / lb, unit_name(base))
-
-
+@_count_estimator(
+    "shrink",
+    reference="Hausser & Strimmer, JMLR 10 (2009) 1469-1484",
+    description="James–Stein shrinkage entropy (towards the uniform pmf)",
+    params={"alphabet_size": None},
+)
 def _h_shrink(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     k = c.size if alphabet_size is None else check_positive_int(alphabet_size, "alphabet_size")
     if k < c.size:
@@ -909,73 +447,6 @@ def _h_shrink(c: np.ndarray, *, alphabet_size: int | None = None) -> float:
     if k > c.size and lam > 0:
         h -= (k - c.size) * lam * target * math.log(lam * target)
     return h
-
-
-ENTROPY_ESTIMATORS: dict[str, Callable[..., float]] = {
-    "plugin": _h_plugin,
-    "miller_madow": _h_miller_madow,
-    "grassberger": _h_grassberger,
-    "chao_shen": _h_chao_shen,
-    "jackknife": _h_jackknife,
-    "nsb": _h_nsb,
-    "pym": _h_pym,
-    "shrink": _h_shrink,
-    "bonachela": _h_bonachela,
-}
-
-_PARAMS: dict[str, dict[str, Any]] = {
-    "nsb": {"alphabet_size": None},
-    "shrink": {"alphabet_size": None},
-}
-
-_REFERENCES = {
-    "plugin": "Shannon (1948); bias: Miller (1955), Paninski, Neural Comput. 15 (2003)",
-    "miller_madow": "Miller, Information Theory in Psychology (1955)",
-    "grassberger": "Grassberger, arXiv:physics/0307138 (2003, v2 2008)",
-    "chao_shen": "Chao & Shen, Environ. Ecol. Stat. 10 (2003) 429-443",
-    "jackknife": "Zahl, Ecology 58 (1977) 907-913; Efron & Stein, Ann. Stat. 9 (1981)",
-    "nsb": "Nemenman, Shafee & Bialek, NIPS 14 (2002); Archer, Park & Pillow, JMLR 15 (2014)",
-    "pym": "Archer, Park & Pillow, JMLR 15 (2014) 2833-2868",
-    "shrink": "Hausser & Strimmer, JMLR 10 (2009) 1469-1484",
-    "bonachela": "Bonachela, Hinrichsen & Munoz, J. Phys. A 41 (2008) 202001",
-}
-
-_DESCRIPTIONS = {
-    "plugin": "plug-in (maximum-likelihood) entropy of the empirical counts",
-    "miller_madow": "plug-in plus the Miller–Madow correction (K_obs - 1)/(2N)",
-    "grassberger": "Grassberger's digamma-series bias-corrected entropy",
-    "chao_shen": "Chao–Shen coverage-adjusted Horvitz–Thompson entropy",
-    "jackknife": "jackknife bias-corrected plug-in entropy",
-    "nsb": "Nemenman–Shafee–Bialek Bayesian entropy (posterior mean)",
-    "pym": "Pitman–Yor mixture Bayesian entropy (posterior mean, unbounded alphabet)",
-    "shrink": "James–Stein shrinkage entropy (towards the uniform pmf)",
-    "bonachela": "Bonachela–Hinrichsen–Muñoz balanced small-sample entropy",
-}
-
-
-def _check_counts(counts: Any, *, whole: bool = False) -> np.ndarray:
-    """Validated positive counts (float64): finite, non-negative, not all zero; with
-    ``whole`` also whole numbers (estimators built on a sampling model of integer counts)."""
-    arr = np.asarray(counts)
-    if arr.size == 0:
-        raise ValueError("counts are empty; at least one observation is needed.")
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(
-            f"counts must be an array of non-negative integers (occurrences of each symbol); "
-            f"got dtype {arr.dtype} with shape {arr.shape}."
-        )
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError("counts must be finite non-negative numbers (occurrences of each symbol).")
-    if whole and arr.dtype.kind == "f" and np.any(arr != np.round(arr)):
-        bad = arr[arr != np.round(arr)].ravel()[0]
-        raise ValueError(
-            f"counts must be whole numbers (occurrences of each symbol); got {bad!r}. "
-            "Round or pass integer counts; for probabilities use infolens.exact.entropy."
-        )
-    c = _prep(arr)
-    if c.size == 0:
-        raise ValueError("counts are all zero; at least one observation is needed.")
-    return c
 
 
 def entropy_from_counts(counts: Any, *, method: str = "plugin", **params: Any) -> float:
@@ -1006,16 +477,15 @@ def entropy_from_counts(counts: Any, *, method: str = "plugin", **params: Any) -
     >>> round(entropy_from_counts([5, 5]), 6)    # log 2
     0.693147
     """
-    if method not in ENTROPY_ESTIMATORS:
-        raise ValueError(f"method={method!r}: choose one of {sorted(ENTROPY_ESTIMATORS)}.")
-    c = _check_counts(counts, whole=method == "pym")
-    allowed = _PARAMS.get(method, {})
+    h = _from_counts(method)
+    c = check_counts(counts, whole=method == "pym")
+    allowed = get("entropy", method).params
     bad = set(params) - set(allowed)
     if bad:
         raise TypeError(
             f"{method} got unexpected parameter(s) {sorted(bad)}; it accepts {sorted(allowed)}."
         )
-    return ENTROPY_ESTIMATORS[method](c, **params)
+    return h(c, **params)
 
 
 # ------------------------------------------------------- quantities as entropy sums
@@ -1030,12 +500,12 @@ _TERMS = {
 
 def _term_params(method: str, quantity: str, params: dict[str, Any], variables: tuple[int, ...]):
     # alphabet_size describes the variable of an entropy; MI/CMI terms use the default
-    if method in ("nsb", "shrink") and quantity != "entropy":
+    if quantity != "entropy" and get("entropy", method).params:
         return {}
     return params
 
 
-def combine_from_table(
+def _combine_from_table(
     table: CountTable,
     quantity: str,
     method: str,
@@ -1055,7 +525,7 @@ def combine_from_table(
         Joint counts of 1, 2 or 3 variables (see :func:`count_table`).
     quantity : {"entropy", "mi", "cmi"}
     method : str
-        A key of :data:`ENTROPY_ESTIMATORS`.
+        A count-based estimator (:func:`_count_methods`).
     params : dict
         Estimator parameters (``alphabet_size`` applies to entropy only).
     counts : ndarray, optional
@@ -1068,7 +538,7 @@ def combine_from_table(
     float
         The estimate in nats.
     """
-    h = ENTROPY_ESTIMATORS[method]
+    h = _from_counts(method)
     c_all = table.counts if counts is None else counts
     total = 0.0
     for variables, sign in _TERMS[quantity]:
@@ -1084,41 +554,6 @@ def combine_from_table(
     return total
 
 
-def _make(quantity: str, method: str) -> Callable[..., float]:
-    params = dict(_PARAMS.get(method, {})) if quantity == "entropy" else {}
-    what = {
-        "entropy": "H(X)",
-        "mi": "I(X;Y) = H(X) + H(Y) - H(X,Y)",
-        "cmi": "I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)",
-    }[quantity]
-
-    def estimator(*args: np.ndarray, **kw: Any) -> float:
-        table = count_table(*args)
-        return combine_from_table(table, quantity, method, kw)
-
-    estimator.__name__ = f"{quantity}_{method}"
-    estimator.__qualname__ = estimator.__name__
-    estimator.__doc__ = (
-        f"{_DESCRIPTIONS[method]}: {what}, in nats, from discrete samples.\n\n"
-        f"Reference: {_REFERENCES[method]}."
-    )
-    estimator.count_based = True  # type: ignore[attr-defined]
-    register(
-        quantity,
-        method,
-        kinds=("discrete",),
-        params=params,
-        reference=_REFERENCES[method],
-        description=f"{_DESCRIPTIONS[method]} ({what})",
-    )(estimator)
-    return estimator
-
-
-for _q in ("entropy", "mi", "cmi"):
-    for _m in ENTROPY_ESTIMATORS:
-        _make(_q, _m)
-
-
 # ----------------------------------------------------------------------- KL plug-in
 
 
@@ -1130,7 +565,7 @@ for _q in ("entropy", "mi", "cmi"):
     reference="Cover & Thomas, Elements of Information Theory (2006), eq. 2.26",
     description="plug-in KL divergence D(p||q) of the empirical pmfs of two discrete samples",
 )
-def kl_plugin(x: np.ndarray, y: np.ndarray, *, pseudocount: float = 0.0) -> float:
+def _kl_plugin(x: np.ndarray, y: np.ndarray, *, pseudocount: float = 0.0) -> float:
     """Plug-in ``D(p||q) = sum p_i log(p_i / q_i)`` of the empirical pmfs, in nats.
 
     ``x`` are samples of ``p``, ``y`` samples of ``q`` (lengths may differ).  A symbol seen
@@ -1192,7 +627,7 @@ def completed_population(counts: Any) -> np.ndarray:
     Chao, A., Wang, Y. T. & Jost, L. (2013). Entropy and the species accumulation curve.
     *Methods in Ecology and Evolution* 4, 1091-1100.
     """
-    c = _prep(np.asarray(counts))
+    c = check_counts(counts, whole=True)
     n = c.sum()
     f1 = float(np.sum(c == 1))
     f2 = float(np.sum(c == 2))
@@ -1208,44 +643,3 @@ def completed_population(counts: Any) -> np.ndarray:
     detected = np.maximum(p * (1.0 - lam * np.exp(-c)), 0.0)
     pop = np.concatenate([detected, np.full(f0, (1.0 - coverage) / f0)])
     return pop / pop.sum()
-
-
-def _multinomial_hook(quantity: str, method: str):
-    def hook(
-        call: Any, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
-    ) -> Interval:
-        table = count_table(*call.arrays)
-        n = table.n
-        reps = np.empty(n_boot)
-        h = ENTROPY_ESTIMATORS[method]
-        if quantity == "entropy":
-            pop = completed_population(table.counts)
-            pivot = _h_plugin(pop[pop > 0])
-            for b in range(n_boot):
-                reps[b] = h(_prep(random_state.multinomial(n, pop)), **call.params)
-            # H <= log K: when the completed population adds no unseen symbols (no
-            # singletons: Good-Turing coverage 1) the observed alphabet bounds the
-            # entropy; otherwise only H >= 0 is imposed.
-            k_obs = int(np.count_nonzero(table.counts))
-            high = math.log(k_obs) if pop.size == k_obs else math.inf
-            lo, hi, kind = bounded_interval(value, reps, pivot, level, low=0.0, high=high)
-            scheme = f"multinomial bootstrap from the coverage-completed pmf ({kind})"
-            return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
-        groups = {v: table.group(v) for v, _ in _TERMS[quantity] if len(v) < len(table.ids)}
-        pivot = combine_from_table(table, quantity, "plugin", {}, groups=groups)
-        p = table.counts / n
-        for b in range(n_boot):
-            draw = random_state.multinomial(n, p)
-            reps[b] = combine_from_table(
-                table, quantity, method, call.params, counts=draw, groups=groups
-            )
-        scheme = "multinomial bootstrap (basic)"
-        lo, hi = basic_interval(value, reps, pivot, level)
-        return Interval(lo, hi, float(np.std(reps, ddof=1)), scheme, n_boot)
-
-    return hook
-
-
-for _q in ("entropy", "mi", "cmi"):
-    for _m in ENTROPY_ESTIMATORS:
-        register_interval(_q, _m)(_multinomial_hook(_q, _m))

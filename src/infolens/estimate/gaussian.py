@@ -77,15 +77,7 @@ from scipy.special import digamma, ndtri
 
 from ._registry import register
 
-__all__ = [
-    "gaussian_entropy",
-    "gaussian_mi",
-    "gaussian_cmi",
-    "gaussian_kl_divergence",
-    "gcmi_mi",
-    "gcmi_cmi",
-    "copula_normalize",
-]
+__all__: list[str] = []
 
 _LOG_2PI_E = math.log(2.0 * math.pi) + 1.0
 
@@ -220,7 +212,7 @@ def _entropy_from(data: np.ndarray, name: str) -> float:
     "entropy", "gaussian", kinds=("continuous",),
     reference="Misra, Singh & Demchuk (2005), J. Multivar. Anal. 92:324",
 )
-def gaussian_entropy(x: np.ndarray) -> float:
+def _gaussian_entropy(x: np.ndarray) -> float:
     r"""Differential entropy of a fitted Gaussian, bias-corrected (nats).
 
     .. math::
@@ -289,7 +281,7 @@ def _cmi_from(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, copula: bool = Fal
     "mi", "gaussian", kinds=("continuous",),
     reference="Ince et al. (2017), Hum. Brain Mapp. 38:1541; Misra et al. (2005)",
 )
-def gaussian_mi(x: np.ndarray, y: np.ndarray) -> float:
+def _gaussian_mi(x: np.ndarray, y: np.ndarray) -> float:
     r"""Mutual information of a fitted Gaussian, bias-corrected (nats).
 
     .. math::
@@ -327,7 +319,7 @@ def gaussian_mi(x: np.ndarray, y: np.ndarray) -> float:
     "cmi", "gaussian", kinds=("continuous",),
     reference="Ince et al. (2017), Hum. Brain Mapp. 38:1541; Misra et al. (2005)",
 )
-def gaussian_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
+def _gaussian_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
     r"""Conditional MI of a fitted Gaussian, bias-corrected (nats).
 
     .. math::
@@ -363,7 +355,7 @@ def gaussian_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
     "kl", "gaussian", kinds=("continuous",),
     reference="Gaussian KL with Wishart / inverse-Wishart moment corrections (Misra et al. 2005)",
 )
-def gaussian_kl_divergence(x: np.ndarray, y: np.ndarray) -> float:
+def _gaussian_kl_divergence(x: np.ndarray, y: np.ndarray) -> float:
     r"""KL divergence :math:`D(p\|q)` between Gaussians fitted to ``x`` ~ p and ``y`` ~ q (nats).
 
     .. math::
@@ -423,7 +415,7 @@ def gaussian_kl_divergence(x: np.ndarray, y: np.ndarray) -> float:
     )
 
 
-def copula_normalize(x: np.ndarray) -> np.ndarray:
+def _copula_normalize(x: np.ndarray) -> np.ndarray:
     r"""Map every column to standard-normal scores of its ranks, :math:`\Phi^{-1}(r/(n+1))`.
 
     Ties receive their average rank.  The result does not depend on the order of the
@@ -477,7 +469,7 @@ def _average_ranks(x: np.ndarray) -> np.ndarray:
     "mi", "gcmi", kinds=("continuous",),
     reference="Ince et al. (2017), Hum. Brain Mapp. 38:1541",
 )
-def gcmi_mi(x: np.ndarray, y: np.ndarray) -> float:
+def _gcmi_mi(x: np.ndarray, y: np.ndarray) -> float:
     r"""Gaussian-copula mutual information (Ince et al. 2017), nats.
 
     .. math::
@@ -517,20 +509,20 @@ def gcmi_mi(x: np.ndarray, y: np.ndarray) -> float:
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=(2000, 1))
     >>> y = x + rng.normal(size=(2000, 1))
-    >>> gcmi_mi(np.exp(x), y ** 3) == gcmi_mi(x, y)   # ranks are all it sees
+    >>> _gcmi_mi(np.exp(x), y ** 3) == _gcmi_mi(x, y)   # ranks are all it sees
     True
     """
-    return _mi_from(copula_normalize(x), copula_normalize(y), copula=True)
+    return _mi_from(_copula_normalize(x), _copula_normalize(y), copula=True)
 
 
 @register(
     "cmi", "gcmi", kinds=("continuous",),
     reference="Ince et al. (2017), Hum. Brain Mapp. 38:1541",
 )
-def gcmi_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
+def _gcmi_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
     r"""Gaussian-copula conditional mutual information (Ince et al. 2017), nats.
 
-    The Gaussian CMI (see :func:`gaussian_cmi`) of the copula-normalised columns.
+    The Gaussian CMI (see :func:`_gaussian_cmi`) of the copula-normalised columns.
 
     Parameters
     ----------
@@ -544,12 +536,12 @@ def gcmi_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> float:
     Raises
     ------
     ValueError
-        As :func:`gaussian_cmi`, on the normal scores (deterministic relations are
+        As :func:`_gaussian_cmi`, on the normal scores (deterministic relations are
         detected when they are monotone in each column).
 
     References
     ----------
     Ince et al. (2017), eq. (17).
     """
-    return _cmi_from(copula_normalize(x), copula_normalize(y), copula_normalize(z),
+    return _cmi_from(_copula_normalize(x), _copula_normalize(y), _copula_normalize(z),
                      copula=True)

@@ -121,19 +121,7 @@ from scipy.special import digamma, gammaln
 from .._validate import check_positive_int
 from ._registry import register
 
-__all__ = [
-    "DuplicateSamplesWarning",
-    "DeterministicRelationWarning",
-    "kl_entropy",
-    "ksg1_mi",
-    "ksg2_mi",
-    "fp_cmi",
-    "knn_kl_divergence",
-    "ross_mi",
-    "gao_mi",
-    "ksg_bc_mi",
-    "ensemble_mi",
-]
+__all__ = ["DuplicateSamplesWarning", "DeterministicRelationWarning"]
 
 _DUPLICATE_MODES = ("unique", "keep")
 
@@ -563,7 +551,7 @@ def _metric_p(metric: str) -> float:
     reference="Kozachenko & Leonenko (1987), Probl. Inf. Transm. 23:95; Kraskov et al. (2004) eq. 20",
     scale="covariant",
 )
-def kl_entropy(
+def _kl_entropy(
     x: np.ndarray, *, k: int = 3, metric: str = "chebyshev", duplicates: str = "unique"
 ) -> float:
     r"""Kozachenko--Leonenko k-nearest-neighbour estimate of differential entropy (nats).
@@ -607,7 +595,7 @@ def kl_entropy(
     --------
     >>> import numpy as np
     >>> x = np.random.default_rng(0).normal(size=(5000, 2))
-    >>> bool(abs(kl_entropy(x) - np.log(2 * np.pi * np.e)) < 0.1)   # h(N(0, I_2))
+    >>> bool(abs(_kl_entropy(x) - np.log(2 * np.pi * np.e)) < 0.1)   # h(N(0, I_2))
     True
     """
     p = _metric_p(metric)
@@ -642,7 +630,7 @@ def kl_entropy(
     reference="Kraskov, Stögbauer & Grassberger (2004), Phys. Rev. E 69:066138, eq. 8",
     scale="invariant",
 )
-def ksg1_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "unique") -> float:
+def _ksg1_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "unique") -> float:
     r"""KSG estimator of mutual information, algorithm 1 (nats).
 
     .. math::
@@ -686,7 +674,7 @@ def ksg1_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=(5000, 1))
     >>> y = 0.6 * x + 0.8 * rng.normal(size=(5000, 1))   # I = -log(0.8) = 0.223 nats
-    >>> abs(ksg1_mi(x, y, k=3) - 0.2231) < 0.05
+    >>> abs(_ksg1_mi(x, y, k=3) - 0.2231) < 0.05
     True
     """
     duplicates = _check_duplicates(duplicates)
@@ -720,7 +708,7 @@ def _marginal_radii(block: np.ndarray, idx: np.ndarray, k: int) -> np.ndarray:
     reference="Kraskov, Stögbauer & Grassberger (2004), Phys. Rev. E 69:066138, eq. 9",
     scale="invariant",
 )
-def ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "unique") -> float:
+def _ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "unique") -> float:
     r"""KSG estimator of mutual information, algorithm 2 (nats).
 
     .. math::
@@ -748,7 +736,7 @@ def ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
     Warns
     -----
     DeterministicRelationWarning
-        As :func:`ksg1_mi`.
+        As :func:`_ksg1_mi`.
 
     References
     ----------
@@ -778,7 +766,7 @@ def ksg2_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3, duplicates: str = "uniq
     reference="Frenzel & Pompe (2007), Phys. Rev. Lett. 99:204101",
     scale="invariant",
 )
-def fp_cmi(
+def _fp_cmi(
     x: np.ndarray, y: np.ndarray, z: np.ndarray, *, k: int = 3, duplicates: str = "unique"
 ) -> float:
     r"""Frenzel--Pompe k-NN estimate of conditional mutual information (nats).
@@ -837,7 +825,7 @@ def fp_cmi(
     reference="Wang, Kulkarni & Verdú (2009), IEEE Trans. Inf. Theory 55:2392",
     scale="invariant",
 )
-def knn_kl_divergence(
+def _knn_kl_divergence(
     x: np.ndarray, y: np.ndarray, *, k: int = 1, duplicates: str = "unique"
 ) -> float:
     r"""k-NN estimate of the KL divergence :math:`D(p\,\|\,q)` from samples (nats).
@@ -942,7 +930,7 @@ def _split_mixed(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     reference="Ross (2014), PLoS ONE 9:e87357; ties as in Gao et al. (2017)",
     scale="invariant",
 )
-def ross_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3) -> float:
+def _ross_mi(x: np.ndarray, y: np.ndarray, *, k: int = 3) -> float:
     r"""Mutual information between a continuous and a discrete variable (Ross 2014), nats.
 
     .. math::
@@ -1050,7 +1038,7 @@ def _ross_with_repeats(cont: np.ndarray, codes: np.ndarray, counts: np.ndarray, 
             mult[:, 0] = wc[rest] - 1  # column 0 is the row itself
             pos = np.argmax(np.cumsum(mult, axis=1) >= kc, axis=1)
             d[rows[rest]] = dist[np.arange(rest.size), pos]
-            # tied neighbours at the k-th distance all count (see ross_mi)
+            # tied neighbours at the k-th distance all count (see _ross_mi)
             kk[rows[rest]] = np.maximum(
                 _weighted_count(ucont[rows], wc.astype(np.float64), ucont[rows[rest]],
                                 d[rows[rest]], strict=False) - 1.0,
@@ -1079,7 +1067,7 @@ def _numeric(a: np.ndarray) -> np.ndarray:
     reference="Gao, Kannan, Oh & Viswanath (2017), NeurIPS 30",
     scale="invariant",
 )
-def gao_mi(x: np.ndarray, y: np.ndarray, *, k: int = 5) -> float:
+def _gao_mi(x: np.ndarray, y: np.ndarray, *, k: int = 5) -> float:
     r"""Mutual information of discrete--continuous mixtures (Gao et al. 2017), nats.
 
     .. math::
@@ -1121,7 +1109,7 @@ def gao_mi(x: np.ndarray, y: np.ndarray, *, k: int = 5) -> float:
     Warns
     -----
     DeterministicRelationWarning
-        On continuous data without repeated rows, as :func:`ksg1_mi`.  (Repeated rows are
+        On continuous data without repeated rows, as :func:`_ksg1_mi`.  (Repeated rows are
         atoms, whose MI is finite and estimated by the plug-in part.)
 
     References
@@ -1217,7 +1205,7 @@ def _gao_with_repeats(x: np.ndarray, y: np.ndarray, z: np.ndarray, k: int) -> fl
     reference="Kraskov et al. (2004) on Gaussian-copula scores (Ince et al. 2017) with a "
     "parametric-bootstrap bias correction (Efron & Tibshirani 1993, ch. 10)",
 )
-def ksg_bc_mi(
+def _ksg_bc_mi(
     x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates: int = 1,
     random_state: np.random.Generator | None = None,
 ) -> float:
@@ -1256,7 +1244,7 @@ def ksg_bc_mi(
     ValueError
         A constant column, or normal scores of ``x`` and ``y`` that are collinear to
         working precision (a monotone deterministic relation: infinite MI), as
-        :func:`infolens.estimate.gaussian.gcmi_mi`; the surrogates need a non-singular
+        :func:`infolens.estimate.gaussian._gcmi_mi`; the surrogates need a non-singular
         correlation.
 
     References
@@ -1266,11 +1254,11 @@ def ksg_bc_mi(
     Bootstrap*, ch. 10 (bias estimation).
     """
     from ..exact.gaussian import mutual_information as gauss_mi
-    from .gaussian import _logdet_joint, _logdet_unbiased, copula_normalize
+    from .gaussian import _copula_normalize, _logdet_joint, _logdet_unbiased
 
     b = check_positive_int(n_surrogates, "n_surrogates")
     rng = np.random.default_rng() if random_state is None else random_state
-    xc, yc = copula_normalize(x), copula_normalize(y)
+    xc, yc = _copula_normalize(x), _copula_normalize(y)
     dx = xc.shape[1]
     n = xc.shape[0]
     both = np.hstack([xc, yc])
@@ -1288,12 +1276,12 @@ def ksg_bc_mi(
     _logdet_unbiased(corr[dx:, dx:], n, "y")
     _logdet_joint(corr, n, "(x, y)", True)
     chol = np.linalg.cholesky(corr)
-    raw = ksg1_mi(xc, yc, k=k)
+    raw = _ksg1_mi(xc, yc, k=k)
     truth = gauss_mi(corr, list(range(dx)), list(range(dx, corr.shape[0])))
     bias = 0.0
     for _ in range(b):  # loop over surrogates
         g = rng.standard_normal((n, corr.shape[0])) @ chol.T
-        bias += (ksg1_mi(g[:, :dx], g[:, dx:], k=k) - truth) / b
+        bias += (_ksg1_mi(g[:, :dx], g[:, dx:], k=k) - truth) / b
     return float(raw - bias)
 
 
@@ -1301,7 +1289,7 @@ def ksg_bc_mi(
     "mi", "ensemble", kinds=("continuous",), params={"k": 3, "n_surrogates": 1}, random=True,
     reference="max of GCMI (Ince et al. 2017) and ksg-bc; see infolens.estimate.auto",
 )
-def ensemble_mi(
+def _ensemble_mi(
     x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates: int = 1,
     random_state: np.random.Generator | None = None,
 ) -> float:
@@ -1334,7 +1322,7 @@ def ensemble_mi(
     ------
     ValueError
         From either part: a monotone deterministic relation between ``x`` and ``y``
-        (infinite MI), see :func:`infolens.estimate.gaussian.gcmi_mi`.
+        (infinite MI), see :func:`infolens.estimate.gaussian._gcmi_mi`.
 
     References
     ----------
@@ -1342,9 +1330,9 @@ def ensemble_mi(
     (2015), Efficient estimation of mutual information for strongly dependent
     variables, *AISTATS*.
     """
-    from .gaussian import gcmi_mi
+    from .gaussian import _gcmi_mi
 
     return max(
-        gcmi_mi(x, y),
-        ksg_bc_mi(x, y, k=k, n_surrogates=n_surrogates, random_state=random_state),
+        _gcmi_mi(x, y),
+        _ksg_bc_mi(x, y, k=k, n_surrogates=n_surrogates, random_state=random_state),
     )

@@ -117,7 +117,7 @@ from .._validate import (
 )
 from ..result import Estimate
 from ..units import Base, unit_name
-from ._intervals import Interval, register_interval
+from ._intervals import Interval
 from ._registry import register
 
 __all__ = ["METHODS", "NeuralCritic", "train_critic"]
@@ -733,18 +733,16 @@ def _make(method: str, reference: str, summary: str):
         f"{summary}\n\n    Neural estimator ``{method!r}``; protocol, options and interval in "
         ":mod:`infolens.estimate.neural`.\n    "
     )
-    register(
-        "mi", method, kinds=("continuous",), params={**_DEFAULTS, **_EXTRA.get(method, {})},
-        reference=reference, random=True,
-    )(estimator)
-
-    @register_interval("mi", method)
     def _interval(call: Any, value: float, *, level: float, n_boot: int, random_state: Any) -> Interval:
         terms = getattr(value, "terms", None)
         if terms is None:  # the value did not come from this module's estimator
             raise RuntimeError(f"the {method!r} interval needs the held-out terms of its estimate.")
         return _normal_interval(float(value), terms, level)
 
+    register(
+        "mi", method, kinds=("continuous",), params={**_DEFAULTS, **_EXTRA.get(method, {})},
+        reference=reference, random=True, interval=_interval,
+    )(estimator)
     return estimator
 
 

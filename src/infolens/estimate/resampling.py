@@ -2,11 +2,11 @@
 
 Interval schemes (chosen per estimator by :func:`confidence_interval`)
 --------------------------------------------------------------------
-1. **An estimator's own scheme.**  A module can attach one to a registered estimator
-   with :func:`register_interval` (defined in :mod:`infolens.estimate._intervals`, below
-   the estimator modules, and re-exported here); it is used first.  The count-based
-   discrete estimators of :mod:`infolens.estimate.discrete` register the *multinomial
-   bootstrap* below.
+1. **An estimator's own scheme.**  A registry record can carry one (``interval=`` of
+   :func:`infolens.estimate._registry.register`, declared next to the estimator); it is
+   used first.  The count-based discrete estimators of :mod:`infolens.estimate.discrete`
+   declare the *multinomial bootstrap* below, the neural estimators a normal interval
+   from their held-out terms.
 2. **Multinomial bootstrap (count-based discrete estimators).**  Joint cell counts are
    resampled as ``c* ~ Multinomial(N, q)`` — the row bootstrap of Efron (1979) done on
    the counts — and the estimator is recomputed from the re-marginalised counts.  The
@@ -69,19 +69,23 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from .._validate import check_base, check_positive_int, check_probability, check_random_state
 from ..result import Estimate
 from ..units import unit_name
 from ._call import Call, prepare
-from ._intervals import _HOOKS, Interval, basic_interval, bounded_interval, register_interval
+from ._intervals import (
+    Interval,
+    basic_interval,
+    bounded_interval,
+    normal_interval,
+    row_replicates,
+)
 
 __all__ = [
     "Interval",
     "PermutationResult",
     "confidence_interval",
-    "register_interval",
     "basic_interval",
     "bounded_interval",
     "half_sampling",
@@ -99,11 +103,9 @@ def row_bootstrap(
     call: Call, value: float, *, level: float, n_boot: int, random_state: np.random.Generator
 ) -> Interval:
     """Row bootstrap (resampling with replacement), basic interval around ``value``."""
-    n = call.n
-    reps = np.empty(n_boot)
-    for b in range(n_boot):
-        idx = random_state.integers(0, n, n)
-        reps[b] = call.run(tuple(a[idx] for a in call.arrays), rng=random_state)
+    reps = row_replicates(
+        lambda *a: call.run(a, rng=random_state), call.arrays, n_boot, random_state
+    )
     lo, hi = basic_interval(value, reps, value, level)
     return Interval(lo, hi, _finite_std(reps), "row bootstrap (basic)", n_boot)
 
@@ -128,10 +130,8 @@ def half_sampling(
         idx = random_state.choice(n, m, replace=False)
         reps[b] = call.run(tuple(a[idx] for a in call.arrays), rng=random_state)
     se = _finite_std(reps)
-    z = float(special.ndtri(0.5 + level / 2.0))
-    return Interval(
-        value - z * se, value + z * se, se, "half-sampling (delete-n/2 jackknife)", n_boot
-    )
+    lo, hi = normal_interval(value, se, level)
+    return Interval(lo, hi, se, "half-sampling (delete-n/2 jackknife)", n_boot)
 
 
 def confidence_interval(
@@ -163,8 +163,8 @@ def confidence_interval(
     if call.quantity == "kl":
         # two independent samples: resample each within itself
         iv = _two_sample(call, value, level=level, n_boot=n_boot, random_state=rng)
-    elif (hook := _HOOKS.get((call.quantity, call.info.name))) is not None:
-        iv = hook(call, value, level=level, n_boot=n_boot, random_state=rng)
+    elif call.info.interval is not None:
+        iv = call.info.interval(call, value, level=level, n_boot=n_boot, random_state=rng)
     elif all(k == "discrete" for k in call.info.kinds):
         iv = row_bootstrap(call, value, level=level, n_boot=n_boot, random_state=rng)
     else:
@@ -235,8 +235,8 @@ def _two_sample(
         lo, hi = basic_interval(value, reps, value, level)
         return Interval(lo, hi, _finite_std(reps), "two-sample bootstrap (basic)", n_boot)
     se = _finite_std(reps)
-    z = float(special.ndtri(0.5 + level / 2.0))
-    return Interval(value - z * se, value + z * se, se, "two-sample half-sampling", n_boot)
+    lo, hi = normal_interval(value, se, level)
+    return Interval(lo, hi, se, "two-sample half-sampling", n_boot)
 
 
 # -------------------------------------------------------------------- permutation test

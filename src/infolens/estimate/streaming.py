@@ -37,15 +37,9 @@ from scipy import special
 from .._validate import check_base, check_samples
 from ..result import Estimate
 from ..units import Base, unit_name
-from .discrete import (
-    ENTROPY_ESTIMATORS,
-    CountTable,
-    _column_codes,
-    _combine,
-    _count,
-    combine_from_table,
-    encode,
-)
+from ._counting import CountTable, cells, column_codes, encode
+from .binning import _range_codes, _width_codes
+from .discrete import _combine_from_table, _count_methods
 
 __all__ = ["DiscreteCounter", "BinnedCounter", "MomentAccumulator"]
 
@@ -139,7 +133,7 @@ def _merge_pair(a: _Accumulator, b: _Accumulator) -> _Accumulator:
 
 def _codes_lookup(col: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     """Codes of a column plus the value of each code (``lookup[code] == value``)."""
-    codes, radix = _column_codes(col)
+    codes, radix = column_codes(col)
     if col.dtype.kind == "b":
         return codes, 2, np.array([False, True])
     if col.dtype.kind in "iu":
@@ -153,20 +147,7 @@ def _codes_lookup(col: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
 def _tabulate(columns: list[np.ndarray], weights: np.ndarray | None = None):
     """Distinct rows of the given columns (as value arrays) and their (weighted) counts."""
     parts = [_codes_lookup(c) for c in columns]
-    codes = [p[0] for p in parts]
-    joint, radix, exact = _combine(codes, [p[1] for p in parts])
-    if exact:
-        cells, counts = _count(joint, radix, weights)
-        ids, rest = [], cells
-        for _, r, _ in reversed(parts[1:]):
-            rest, idv = np.divmod(rest, np.int64(r))
-            ids.append(idv)
-        ids.append(rest)
-        ids = ids[::-1]
-    else:
-        _, first, inv = np.unique(joint, return_index=True, return_inverse=True)
-        counts = np.bincount(inv.reshape(-1), weights=weights)
-        ids = [c[first] for c in codes]
+    ids, counts = cells([p[0] for p in parts], [p[1] for p in parts], weights)
     values = [p[2][i] for p, i in zip(parts, ids, strict=True)]
     return values, np.rint(counts).astype(np.int64)
 
@@ -245,7 +226,7 @@ class DiscreteCounter(_Accumulator):
         return self
 
     def table(self) -> CountTable:
-        """The accumulated counts as a :class:`~infolens.estimate.discrete.CountTable`."""
+        """The accumulated counts as a :class:`~infolens.estimate._counting.CountTable`."""
         if self._cells is None:
             raise ValueError("the counter is empty; call update(...) with data first.")
         ids, radices, start = [], [], 0
@@ -282,11 +263,11 @@ class DiscreteCounter(_Accumulator):
             accumulated; ``n`` is the total number of samples.
         """
         lb = check_base(base)
-        if method not in ENTROPY_ESTIMATORS:
-            raise ValueError(f"method={method!r}: choose one of {sorted(ENTROPY_ESTIMATORS)}.")
+        if method not in _count_methods():
+            raise ValueError(f"method={method!r}: choose one of {_count_methods()}.")
         table = self.table()
         k = len(self._dims)
-        value = combine_from_table(table, _QUANTITY[k], method, params)
+        value = _combine_from_table(table, _QUANTITY[k], method, params)
         return Estimate(
             value / lb,
             unit=unit_name(base),
@@ -381,9 +362,8 @@ class BinnedCounter(_Accumulator):
                     f"{name} has {int(bad.sum())} value(s) outside range={self._range} (observed "
                     f"[{a.min():.6g}, {a.max():.6g}]); values are never clipped: widen the range."
                 )
-            codes = np.floor((a - lo) / self._width).astype(np.int64)
-            return np.minimum(codes, self._bins - 1)  # x == high belongs to the last, closed bin
-        return np.floor(a / self._width).astype(np.int64)
+            return _range_codes(a, self._bins, lo, hi)  # x == high: the last, closed bin
+        return _width_codes(a, self._width, name)
 
     def _update_arrays(self, arrays: list[np.ndarray]) -> None:
         cont = tuple(a.dtype.kind in "fc" for a in arrays)

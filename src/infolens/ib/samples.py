@@ -35,6 +35,8 @@ from .._validate import (
     check_samples,
     is_discrete,
 )
+from ..estimate._counting import dense_codes, row_codes
+from ..estimate.binning import _uniform_codes
 from ..units import Base
 from .closed_form import gaussian_curve
 from .curves import IBCurve, curve
@@ -83,25 +85,17 @@ def _symbols(a: np.ndarray, bins: int, name: str) -> tuple[np.ndarray, str]:
     for j in range(a.shape[1]):
         col = a[:, j]
         if is_discrete(a):
-            _, codes = np.unique(col, return_inverse=True)
-            cols.append(codes.ravel())
+            cols.append(dense_codes(col)[0])
             continue
-        v = col.astype(np.float64)
-        lo, hi = float(v.min()), float(v.max())
-        if hi == lo:
-            codes = np.zeros(len(v), dtype=np.int64)
-        else:
-            w = (hi - lo) / bins
-            codes = np.minimum(np.floor((v - lo) / w).astype(np.int64), bins - 1)
-        cols.append(codes)
+        cols.append(_uniform_codes(col.astype(np.float64), bins))
         desc.append(j)
-    _, sym = np.unique(np.column_stack(cols), axis=0, return_inverse=True)
+    sym = row_codes(np.column_stack(cols))
     text = (
         f"{name}: {len(desc)} float column(s) cut into {bins} equal-width bins over their "
         f"observed [min, max], {a.shape[1] - len(desc)} discrete column(s) used as is; "
         f"{int(sym.max()) + 1} distinct row symbols"
     )
-    return sym.ravel(), text
+    return sym, text
 
 
 def _joint(sx: np.ndarray, sy: np.ndarray, kx: int, ky: int) -> np.ndarray:

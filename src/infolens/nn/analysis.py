@@ -39,6 +39,8 @@ from .._validate import (
     check_random_state,
     check_samples,
 )
+from ..estimate._counting import plugin_entropy, plugin_mi, row_codes
+from ..estimate.binning import _uniform_codes
 from ..result import Estimate
 from ..units import unit_name
 
@@ -364,9 +366,7 @@ class WeightEntropy:
 
 
 def _entropy_bits(codes: np.ndarray) -> float:
-    _, counts = np.unique(codes, return_counts=True)
-    p = counts / counts.sum()
-    return float(-(p * np.log2(p)).sum()) + 0.0
+    return plugin_entropy(np.unique(codes, return_counts=True)[1]) / math.log(2)
 
 
 def weight_entropy(
@@ -423,12 +423,7 @@ def weight_entropy(
         w = p.detach().cpu().double().numpy().reshape(-1)
         if not np.isfinite(w).all():
             raise ValueError(f"parameter {name!r} holds NaN or infinity.")
-        lo, hi = float(w.min()), float(w.max())
-        if hi > lo:
-            idx = np.minimum(((w - lo) / (hi - lo) * bins).astype(np.int64), bins - 1)
-        else:
-            idx = np.zeros(w.size, dtype=np.int64)
-        h_hist = _entropy_bits(idx)
+        h_hist = _entropy_bits(_uniform_codes(w, bins))
         bpw = _entropy_bits(np.rint(w / precision).astype(np.int64))
         rows.append({"name": name, "n_weights": int(w.size), "histogram_entropy": h_hist,
                      "bits_per_weight": bpw, "description_length": bpw * w.size})
@@ -521,10 +516,7 @@ def dropout_information(
             out = drop(t)
     if not scale:
         out = out * (1.0 - p)
-    codes = np.unique(out.numpy(), axis=0, return_inverse=True)[1].reshape(-1)
-    joint = codes * 2 + y
-    h = [_entropy_bits(a) * math.log(2) for a in (codes, y, joint)]
-    mi = max(h[0] + h[1] - h[2], 0.0)  # >= 0 up to float rounding
+    mi = plugin_mi(row_codes(out.numpy()), y)
     h_y = -(prior * math.log(prior) + (1 - prior) * math.log(1 - prior))
     measured = Estimate(mi / lb, unit=unit_name(base), method="plugin", n=n_samples,
                         params={"p": p, "n_copies": n_copies, "scale": scale},

@@ -54,7 +54,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from scipy import stats
 from torch import nn
 
 from .._validate import (
@@ -65,6 +64,9 @@ from .._validate import (
     check_random_state,
     check_samples,
 )
+from ..estimate._counting import plugin_mi, row_codes
+from ..estimate._intervals import normal_interval, row_replicates
+from ..estimate.binning import _quantile_codes, _range_codes, _width_codes
 from ..result import Estimate
 from ..units import unit_name
 from .activations import _default_device, _preserved_modes, capture, select_layers
@@ -131,58 +133,23 @@ def log_schedule(n_epochs: int, n_points: int) -> list[int]:
 # --------------------------------------------------------------------------- codes
 
 
-def _row_codes(idx: np.ndarray) -> np.ndarray:
-    """Map integer rows to dense codes 0..K-1 (equal rows <-> equal codes), vectorised."""
-    idx = np.asarray(idx)
-    if idx.ndim == 1:
-        idx = idx[:, None]
-    lo = idx.min(axis=0)
-    # span in float64: for int64 bit patterns of floats, max - min would overflow int64
-    span_f = idx.max(axis=0).astype(np.float64) - lo.astype(np.float64) + 1
-    if np.sum(np.log2(span_f)) < 62:  # the mixed-radix code fits in int64
-        span = (idx.max(axis=0) - lo + 1).astype(np.int64)
-        radix = np.cumprod(np.r_[1, span[:-1]]).astype(np.int64)
-        flat = (idx - lo).astype(np.int64) @ radix
-        return np.unique(flat, return_inverse=True)[1].reshape(-1)
-    a = np.ascontiguousarray(idx.astype(np.int64))
-    view = a.view(np.dtype((np.void, a.dtype.itemsize * a.shape[1]))).reshape(-1)
-    return np.unique(view, return_inverse=True)[1].reshape(-1)
-
-
-def _entropy_of_codes(codes: np.ndarray) -> float:
-    counts = np.bincount(codes)
-    counts = counts[counts > 0]
-    n = counts.sum()
-    return float(np.log(n) - (counts * np.log(counts)).sum() / n)
-
-
-def _plugin_mi(a: np.ndarray, b: np.ndarray) -> float:
-    """Plug-in I(A;B) in nats from dense codes."""
-    joint = a.astype(np.int64) * (int(b.max()) + 1) + b
-    val = _entropy_of_codes(a) + _entropy_of_codes(b) - _entropy_of_codes(_row_codes(joint))
-    # H(A) + H(B) - H(A,B) >= 0 exactly; only float rounding (~1e-15) can make it negative
-    return val if val > 0 else 0.0
-
-
 def _bootstrap_ci(a, b, n_boot, level, rng) -> tuple[float, float] | None:
     if n_boot <= 0:
         return None
-    n = len(a)
-    vals = np.empty(n_boot)
-    for k in range(n_boot):
-        i = rng.integers(0, n, size=n)
-        vals[k] = _plugin_mi(_row_codes(a[i]), _row_codes(b[i]))
+    vals = row_replicates(lambda ra, rb: plugin_mi(row_codes(ra), row_codes(rb)), (a, b),
+                          n_boot, rng)
     # normal interval est +- z * sd(bootstrap): it reflects the sampling variability of the
     # plug-in value.  Percentile intervals are not used: a resample duplicates rows, which
     # biases plug-in MI upwards, and can leave the estimate outside its own interval.  The
     # plug-in bias itself (~ (K_a - 1)(K_b - 1) / 2N nats) is not in this interval.
-    est = _plugin_mi(a, b)
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    sd = float(vals.std(ddof=1))
-    return max(est - z * sd, 0.0), est + z * sd  # I >= 0: a negative lower end means 0
+    lo, hi = normal_interval(plugin_mi(a, b), float(vals.std(ddof=1)), level)
+    return max(lo, 0.0), hi  # I >= 0: a negative lower end means 0
 
 
 # --------------------------------------------------------------------------- estimators
+
+
+_BY_NAME: dict[str, type] = {}
 
 
 class LayerEstimator:
@@ -196,11 +163,21 @@ class LayerEstimator:
     name = "layer-estimator"
     quantities: tuple[str, str] = ("I(X;T)", "I(T;Y)")
     needs_model = False
+    #: other names that :func:`make_layer_estimator` accepts for this class
+    aliases: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        # a class of this module that states its own ``name`` can be built by name:
+        # declared where the class is defined, not in a table beside it
+        super().__init_subclass__(**kw)
+        if "name" in cls.__dict__ and cls.__module__ == __name__:
+            for n in (cls.name, *cls.aliases):
+                _BY_NAME[n] = cls
 
     def prepare(self, x: np.ndarray, y: np.ndarray) -> None:
         """Store what is reused at every epoch (codes of X and Y)."""
-        self._x_codes = _row_codes(_discrete_view(x))
-        self._y_codes = _row_codes(y)
+        self._x_codes = row_codes(_discrete_view(x))
+        self._y_codes = row_codes(y)
         self._n = len(y)
 
     def params(self) -> dict[str, Any]:
@@ -264,10 +241,10 @@ class _Binning(LayerEstimator):
 
     def estimate(self, t: np.ndarray, *, layer: str = "") -> tuple[Estimate, Estimate]:
         _check_finite_layer(t, layer)
-        codes = _row_codes(self._bin(t, layer))
+        codes = row_codes(self._bin(t, layer))
         n = len(codes)
-        ixt = _plugin_mi(self._x_codes, codes)
-        ity = _plugin_mi(codes, self._y_codes)
+        ixt = plugin_mi(self._x_codes, codes)
+        ity = plugin_mi(codes, self._y_codes)
         n_bins_used = int(codes.max()) + 1
         if n_bins_used == n:
             self._warn_once(
@@ -326,6 +303,7 @@ class RangeBinning(_Binning):
     """
 
     name = "binning-range"
+    aliases = ("binning",)
 
     def __init__(self, bins: int = 30, range: tuple[float, float] = (-1.0, 1.0), *,  # noqa: A002
                  outside: str = "clip", **kw: Any) -> None:
@@ -362,10 +340,7 @@ class RangeBinning(_Binning):
                 "activations.",
                 BinRangeWarning,
             )
-        # clip in float64 before the cast: a far outlier (e.g. 1e37) would overflow int64
-        # and land in an arbitrary bin instead of the edge bin on its side
-        idx = np.floor((t.astype(np.float64) - lo) / (hi - lo) * self.bins)
-        return np.clip(idx, 0, self.bins - 1).astype(np.int64)  # top edge, (warned) outliers
+        return _range_codes(t, self.bins, lo, hi)  # top edge and (warned) outliers: edge bins
 
 
 class WidthBinning(_Binning):
@@ -393,21 +368,7 @@ class WidthBinning(_Binning):
         return {"width": self.width}
 
     def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            q = np.floor(t.astype(np.float64) / self.width)
-        if not np.isfinite(q).all():
-            raise ValueError(
-                f"layer {layer!r}: activations up to |t| = {float(np.abs(t).max()):.3g} divided "
-                f"by width={self.width:g} overflow float64; use a larger width= (relative to "
-                "the activation scale) or rescale the layer."
-            )
-        q += 0.0  # -0.0 becomes 0.0, so equal bins have equal bit patterns below
-        if np.abs(q).max(initial=0.0) < 2.0**62:
-            return q.astype(np.int64)
-        # bin indices beyond int64 (e.g. activations near 1e37): they are exact integers in
-        # float64, so their bit patterns code them exactly (the cast would overflow and put
-        # every row into one bin)
-        return q.view(np.int64)
+        return _width_codes(t, self.width, f"layer {layer!r}: activations")
 
 
 class QuantileBinning(_Binning):
@@ -433,12 +394,7 @@ class QuantileBinning(_Binning):
         return {"bins": self.bins}
 
     def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
-        qs = np.linspace(0, 1, self.bins + 1)[1:-1]
-        edges = np.quantile(t, qs, axis=0)  # (bins-1, d)
-        idx = np.empty(t.shape, dtype=np.int64)
-        for j in range(t.shape[1]):
-            idx[:, j] = np.searchsorted(np.unique(edges[:, j]), t[:, j], side="right")
-        return idx
+        return _quantile_codes(t, self.bins)
 
 
 #: Largest round-off error (nats, as estimated by :func:`_centered_for_kde`) accepted in
@@ -738,16 +694,6 @@ class NoisyNetwork(LayerEstimator):
         return out
 
 
-_NAMED: dict[str, Callable[..., LayerEstimator]] = {
-    "binning": RangeBinning,
-    "binning-range": RangeBinning,
-    "binning-width": WidthBinning,
-    "binning-quantile": QuantileBinning,
-    "kde": KDEBounds,
-    "noisy-network": NoisyNetwork,
-}
-
-
 def make_layer_estimator(estimator: str | LayerEstimator = "binning", **options: Any
                          ) -> LayerEstimator:
     """Build a layer estimator from a name (options passed on) or return the given one.
@@ -764,8 +710,8 @@ def make_layer_estimator(estimator: str | LayerEstimator = "binning", **options:
         raise TypeError(
             f"estimator must be a name or a LayerEstimator; got {type(estimator).__name__}."
         )
-    if estimator in _NAMED:
-        return _NAMED[estimator](**options)
+    if estimator in _BY_NAME:
+        return _BY_NAME[estimator](**options)
     from ..estimate import _registry
     from ..estimate import api as _api  # noqa: F401  (importing it registers every estimator)
 
@@ -857,7 +803,7 @@ class InformationPlane:
         self._x = xt
         ya = check_samples(y, "y", kind="discrete")
         check_consistent_length(x=xt, y=ya)
-        self._y = _row_codes(ya)
+        self._y = row_codes(ya)
         self._lb = check_base(base)
         self.unit = unit_name(base)
         self.estimator = make_layer_estimator(estimator, **(estimator_options or {}))

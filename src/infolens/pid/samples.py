@@ -51,12 +51,13 @@ def _codes(arr: np.ndarray, name: str, bins: Any, rule: str) -> tuple[np.ndarray
         d = _disc(arr, bins=bins, rule=rule)
         arr = d.codes
         binning = {"bins": bins, "rule": rule, "edges": d.edges}
+    from ..estimate._counting import dense_codes
+
     codes = np.empty(arr.shape, dtype=np.int64)
     sizes = []
     for j in range(arr.shape[1]):
-        _, inv = np.unique(arr[:, j], return_inverse=True)
-        codes[:, j] = inv.ravel()
-        sizes.append(int(inv.max()) + 1)
+        codes[:, j], k = dense_codes(arr[:, j])
+        sizes.append(k)
     return codes, sizes, binning
 
 
