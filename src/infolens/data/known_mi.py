@@ -50,9 +50,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import digamma, gammaln, ndtr
+from scipy.special import ndtr
 
 from .._validate import check_positive_int, check_random_state
+from ..exact.elliptical import student_t_mutual_information
 from ..exact.gaussian import mutual_information as _gauss_mi
 
 __all__ = ["KnownMITask", "known_mi_tasks", "student_t_mi"]
@@ -183,12 +184,7 @@ def student_t_mi(cov: np.ndarray, dim_x: int, nu: float) -> float:
     if not nu > 0:
         raise ValueError(f"nu={nu} must be > 0.")
 
-    def g(k: int) -> float:
-        a = 0.5 * (nu + k)
-        return float(gammaln(0.5 * nu) - gammaln(a) + a * (digamma(a) - digamma(0.5 * nu)))
-
-    gauss = _gauss_mi(cov, list(range(dim_x)), list(range(dim_x, d)))
-    return gauss + g(dim_x) + g(d - dim_x) - g(d)
+    return student_t_mutual_information(cov, list(range(dim_x)), list(range(dim_x, d)), nu)
 
 
 def _uniform_noise_sampler(m: int, eps: float) -> Sampler:

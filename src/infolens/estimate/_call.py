@@ -40,6 +40,7 @@ import numpy as np
 from .._validate import check_consistent_length, check_samples, is_discrete
 from . import _counting, _registry, auto, discrete  # noqa: F401  (discrete registers itself)
 from . import binning as _binning  # noqa: F401  (registers "binning")
+from . import copula as _copula  # noqa: F401  (registers "tcopula")
 from . import gaussian as _gaussian  # noqa: F401  (registers "gaussian", "gcmi")
 from . import knn as _knn  # noqa: F401  (registers the k-NN family)
 from . import neural as _neural  # noqa: F401  (registers the neural family; torch lazily)

@@ -1287,24 +1287,26 @@ def _ksg_bc_mi(
 
 @register(
     "mi", "ensemble", kinds=("continuous",), params={"k": 3, "n_surrogates": 1}, random=True,
-    reference="max of GCMI (Ince et al. 2017) and ksg-bc; see infolens.estimate.auto",
+    reference="max of the t-copula MI (Demarta & McNeil 2005) and ksg-bc; see infolens.estimate.auto",
 )
 def _ensemble_mi(
     x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates: int = 1,
     random_state: np.random.Generator | None = None,
 ) -> float:
-    r"""The larger of the Gaussian-copula MI and the bias-corrected KSG (nats).
+    r"""The larger of the copula-model MI and the bias-corrected KSG (nats).
 
     .. math::
-        \hat I = \max\big(\hat I_{gcmi},\ \hat I_{ksg\text{-}bc}\big)
+        \hat I = \max\big(\hat I_{tcopula},\ \hat I_{ksg\text{-}bc}\big)
 
-    Both estimators err mainly downwards: GCMI measures only the Gaussian-copula part of
-    the dependence (for scalar variables it is a lower bound on the MI; Ince et al.
-    2017), and k-NN estimators are negatively biased for strong dependence in several
-    dimensions (Gao, Ver Steeg & Galstyan 2015), a bias ``ksg-bc`` reduces but does
-    not remove for non-Gaussian copulas.  Where the copula is Gaussian both are
-    unbiased and the maximum adds an upward error of the order of their standard
-    deviations.
+    ``tcopula`` (:mod:`infolens.estimate.copula`) is the Gaussian-copula MI (GCMI) unless
+    a likelihood-ratio test at level 0.01 prefers a t-copula, whose closed-form MI then
+    includes the tail dependence GCMI cannot see (a multivariate Student-t with identity
+    scatter has GCMI near 0).  Both parts err mainly downwards away from their model:
+    the copula model sees only the elliptical part of the dependence, and k-NN estimators
+    are negatively biased for strong dependence in several dimensions (Gao, Ver Steeg &
+    Galstyan 2015), a bias ``ksg-bc`` reduces but does not remove for non-Gaussian
+    copulas.  Where the copula is Gaussian both are unbiased and the maximum adds an
+    upward error of the order of their standard deviations.
 
     Parameters
     ----------
@@ -1330,9 +1332,9 @@ def _ensemble_mi(
     (2015), Efficient estimation of mutual information for strongly dependent
     variables, *AISTATS*.
     """
-    from .gaussian import _gcmi_mi
+    from .copula import _tcopula_mi
 
     return max(
-        _gcmi_mi(x, y),
+        float(_tcopula_mi(x, y)),
         _ksg_bc_mi(x, y, k=k, n_surrogates=n_surrogates, random_state=random_state),
     )

@@ -3,6 +3,7 @@
 - :mod:`infolens.exact.discrete` — pmf arrays, one axis per variable.
 - :mod:`infolens.exact.gaussian` — covariance matrices.
 - :mod:`infolens.exact.channels` — channel matrices and capacities.
+- :mod:`infolens.exact.elliptical` — the multivariate Student-t (scatter matrix and degrees of freedom).
 
 Each submodule is imported on first use.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from .._lazy import attach
 
-_SUBMODULES = ("discrete", "gaussian", "channels")
+_SUBMODULES = ("discrete", "gaussian", "channels", "elliptical")
 
 __all__ = list(_SUBMODULES)
 
