@@ -73,72 +73,10 @@ def to_probabilistic(
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module; got {type(model).__name__}.")
-    if isinstance(prior, str):
-        if prior != "zero":
-            raise ValueError(
-                f"prior must be 'zero' or a torch.nn.Module with the same architecture; got {prior!r}. "
-                "For a prior centred at initialisation pass a copy of the network made before training."
-            )
-        prior_model = None
-        kind = "zero-mean isotropic"
-    elif isinstance(prior, nn.Module):
-        prior_model = prior
-        kind = (
-            "data-dependent (learned on a prior split)" if prior_indices is not None else "centred"
-        )
-    else:
-        raise TypeError(f"prior must be 'zero' or a torch.nn.Module; got {type(prior).__name__}.")
+    prior_model, kind = _resolve_prior(prior, prior_indices)
     new = copy.deepcopy(model)
     prior_modules = dict(prior_model.named_modules()) if prior_model is not None else {}
-
-    def convert(parent: nn.Module, prefix: str) -> None:
-        for name, child in list(parent.named_children()):
-            full = f"{prefix}.{name}" if prefix else name
-            if isinstance(child, (nn.Linear, nn.Conv2d)):
-                pm = prior_modules.get(full)
-                if prior_model is not None and (pm is None or type(pm) is not type(child)):
-                    raise ValueError(
-                        f"prior has no {type(child).__name__} at {full!r}; the prior network must "
-                        "have the same architecture as the model."
-                    )
-                pw = pm.weight.data if pm is not None else torch.zeros_like(child.weight.data)
-                has_b = child.bias is not None
-                pb = None
-                if has_b:
-                    pb = pm.bias.data if pm is not None else torch.zeros_like(child.bias.data)
-                common = dict(
-                    prior_sigma=prior_sigma,
-                    sigma_init=sigma_init,
-                    parameterization=parameterization,
-                    weight_mu=child.weight.data,
-                    bias_mu=child.bias.data if has_b else None,
-                    prior_weight_mu=pw,
-                    prior_bias_mu=pb,
-                )
-                if isinstance(child, nn.Linear):
-                    layer = ProbLinear(child.in_features, child.out_features, has_b, **common)
-                else:
-                    layer = ProbConv2d(
-                        child.in_channels,
-                        child.out_channels,
-                        child.kernel_size,
-                        child.stride,
-                        child.padding,
-                        child.dilation,
-                        child.groups,
-                        has_b,
-                        **common,
-                    )
-                setattr(parent, name, layer)
-            else:
-                if any(True for _ in child.parameters(recurse=False)):
-                    raise TypeError(
-                        f"module {full!r} ({type(child).__name__}) has parameters that are neither "
-                        "Linear nor Conv2d; they would be fitted to the data without being paid for "
-                        "in the KL. Remove or freeze it into a fixed function first."
-                    )
-                convert(child, full)
-
+    settings = dict(prior_sigma=prior_sigma, sigma_init=sigma_init, parameterization=parameterization)
     if any(True for _ in model.parameters(recurse=False)) and not isinstance(
         model, (nn.Linear, nn.Conv2d)
     ):
@@ -149,12 +87,90 @@ def to_probabilistic(
         if prior_model is not None:
             prior_modules = {"0": prior_model}
         holder = nn.Sequential(new)
-        convert(holder, "")
+        _convert_children(holder, "", prior_modules, prior_model is not None, settings)
         new = holder
     else:
-        convert(new, "")
+        _convert_children(new, "", prior_modules, prior_model is not None, settings)
     new.pacbayes_prior_kind = kind
     new.pacbayes_prior_indices = (
         None if prior_indices is None else np.unique(np.asarray(prior_indices))
     )
     return new
+
+
+def _resolve_prior(prior: Any, prior_indices: Any) -> tuple[nn.Module | None, str]:
+    """The prior network (None for the zero-mean prior) and the kind of prior it makes."""
+    if isinstance(prior, str):
+        if prior != "zero":
+            raise ValueError(
+                f"prior must be 'zero' or a torch.nn.Module with the same architecture; got {prior!r}. "
+                "For a prior centred at initialisation pass a copy of the network made before training."
+            )
+        return None, "zero-mean isotropic"
+    if isinstance(prior, nn.Module):
+        kind = (
+            "data-dependent (learned on a prior split)" if prior_indices is not None else "centred"
+        )
+        return prior, kind
+    raise TypeError(f"prior must be 'zero' or a torch.nn.Module; got {type(prior).__name__}.")
+
+
+def _convert_children(
+    parent: nn.Module,
+    prefix: str,
+    prior_modules: dict[str, nn.Module],
+    has_prior: bool,
+    settings: dict[str, Any],
+) -> None:
+    """Replace, in place and recursively, every Linear/Conv2d child of ``parent`` by its
+    probabilistic version; refuse any other module holding parameters."""
+    for name, child in list(parent.named_children()):
+        full = f"{prefix}.{name}" if prefix else name
+        if isinstance(child, (nn.Linear, nn.Conv2d)):
+            pm = prior_modules.get(full)
+            if has_prior and (pm is None or type(pm) is not type(child)):
+                raise ValueError(
+                    f"prior has no {type(child).__name__} at {full!r}; the prior network must "
+                    "have the same architecture as the model."
+                )
+            setattr(parent, name, _prob_version(child, pm, settings))
+        else:
+            if any(True for _ in child.parameters(recurse=False)):
+                raise TypeError(
+                    f"module {full!r} ({type(child).__name__}) has parameters that are neither "
+                    "Linear nor Conv2d; they would be fitted to the data without being paid for "
+                    "in the KL. Remove or freeze it into a fixed function first."
+                )
+            _convert_children(child, full, prior_modules, has_prior, settings)
+
+
+def _prob_version(
+    child: nn.Linear | nn.Conv2d, pm: nn.Module | None, settings: dict[str, Any]
+) -> ProbLinear | ProbConv2d:
+    """The probabilistic layer whose posterior means are ``child``'s weights and whose prior
+    means are ``pm``'s (zero without a prior layer)."""
+    pw = pm.weight.data if pm is not None else torch.zeros_like(child.weight.data)
+    has_b = child.bias is not None
+    pb = None
+    if has_b:
+        pb = pm.bias.data if pm is not None else torch.zeros_like(child.bias.data)
+    common = dict(
+        **settings,
+        weight_mu=child.weight.data,
+        bias_mu=child.bias.data if has_b else None,
+        prior_weight_mu=pw,
+        prior_bias_mu=pb,
+    )
+    if isinstance(child, nn.Linear):
+        return ProbLinear(child.in_features, child.out_features, has_b, **common)
+    return ProbConv2d(
+        child.in_channels,
+        child.out_channels,
+        child.kernel_size,
+        child.stride,
+        child.padding,
+        child.dilation,
+        child.groups,
+        has_b,
+        **common,
+    )

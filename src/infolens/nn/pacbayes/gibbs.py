@@ -192,6 +192,35 @@ def gibbs_certificate(
     n = x.shape[0]
     if not prob_layers(model):
         raise ValueError("model has no probabilistic layer; call to_probabilistic first.")
+    _check_gibbs_settings(catoni_c, prior_samples, random_state)
+    prior_idx = _check_split(model, indices, n)
+    batch = n if eval_batch_size is None else int(eval_batch_size)
+    prior_samples = int(prior_samples)
+    seeds = _draw_seeds(int(random_state), prior_samples)
+    risks, ho_err = _prior_draw_risks(model, x, y, seeds, batch, holdout_model, prior_idx is not None)
+    b = gibbs_posterior_bound(np.minimum(risks, 1.0), n, delta=delta, c=float(catoni_c))
+    hd = delta if holdout_delta is None else holdout_delta
+    hb = None if ho_err is None else holdout_bound(ho_err, n, delta=hd)
+    return GibbsCertificate(
+        risk_01=b.value,
+        kl=float(b.kl),
+        n=n,
+        empirical_risk_01=b.empirical_risk,
+        prior_mean_risk=b.terms["prior_mean_risk"],
+        prior_samples=prior_samples,
+        delta=b.delta,
+        catoni_c=float(catoni_c),
+        weights=b.terms["weights"],
+        seeds=seeds,
+        risks=risks,
+        holdout=hb,
+        bound=b,
+    )
+
+
+def _check_gibbs_settings(catoni_c: Any, prior_samples: Any, random_state: Any) -> None:
+    """Catoni's constant > 0, a positive number of draws and an integer seed (it names the
+    draws, so that :func:`gibbs_network` can rebuild them)."""
     if (
         isinstance(catoni_c, bool)
         or not isinstance(catoni_c, numbers.Real)
@@ -211,11 +240,21 @@ def gibbs_certificate(
             f"random_state must be an int (it names the draws, so that they can be rebuilt); "
             f"got {random_state!r}."
         )
-    prior_idx = _check_split(model, indices, n)
-    batch = n if eval_batch_size is None else int(eval_batch_size)
-    prior_samples = int(prior_samples)
-    seeds = _draw_seeds(int(random_state), prior_samples)
-    risks = np.empty(prior_samples)
+
+
+def _prior_draw_risks(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    seeds: np.ndarray,
+    batch: int,
+    holdout_model: nn.Module | None,
+    prior_mean_holdout: bool,
+) -> tuple[np.ndarray, float | None]:
+    """0-1 risk of the prior draw of each seed on (x, y), and the 0-1 error of the hold-out
+    predictor (``holdout_model``, else the prior-mean network when ``prior_mean_holdout``,
+    else None).  The model is left as it was."""
+    risks = np.empty(seeds.size)
     with _certifying(model, None):
         model.eval()
         for i, sd in enumerate(seeds):
@@ -224,27 +263,10 @@ def gibbs_certificate(
         ho_err = None
         if holdout_model is not None:
             ho_err, _ = _errors(holdout_model, x, y, 1e-4, batch)
-        elif prior_idx is not None:
+        elif prior_mean_holdout:
             set_mode(model, "prior_mean")
             ho_err, _ = _errors(model, x, y, 1e-4, batch)
-    b = gibbs_posterior_bound(np.minimum(risks, 1.0), n, delta=delta, c=float(catoni_c))
-    hd = delta if holdout_delta is None else holdout_delta
-    hb = None if ho_err is None else holdout_bound(ho_err, n, delta=hd)
-    return GibbsCertificate(
-        risk_01=b.value,
-        kl=float(b.kl),
-        n=n,
-        empirical_risk_01=b.empirical_risk,
-        prior_mean_risk=b.terms["prior_mean_risk"],
-        prior_samples=prior_samples,
-        delta=b.delta,
-        catoni_c=float(catoni_c),
-        weights=b.terms["weights"],
-        seeds=seeds,
-        risks=risks,
-        holdout=hb,
-        bound=b,
-    )
+    return risks, ho_err
 
 
 @torch.no_grad()

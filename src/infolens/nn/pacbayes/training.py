@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -93,6 +94,35 @@ def pac_bayes_train(
     n = x.shape[0]
     if not prob_layers(model):
         raise ValueError("model has no probabilistic layer; call to_probabilistic first.")
+    _check_objective(objective, delta, kl_penalty)
+    gen = torch.Generator().manual_seed(0 if random_state is None else int(random_state))
+    set_mode(model, "sample")
+    opt = _make_optimizer(model, optimizer, lr, momentum)
+
+    def loss_of(risk: torch.Tensor, kl: torch.Tensor) -> torch.Tensor:
+        if objective == "bbb":
+            return risk + kl_penalty * kl / n
+        return bound_objective(risk, kl, n, delta=delta, kind=objective)
+
+    def check(loss: torch.Tensor, epoch: int) -> None:
+        if not torch.isfinite(loss):
+            raise FloatingPointError(
+                f"the {objective!r} objective became {loss.item()} at epoch {epoch}; "
+                f"lower lr (now {lr}) or use optimizer='adam' (the KL's curvature in the "
+                "means is 1/prior_sigma**2)."
+            )
+
+    history: list[dict[str, float]] = []
+    with _draws_from(model, _weight_generator(model, random_state)):
+        for epoch in range(int(epochs)):
+            batches = _batches(n, batch_size, gen)
+            history.append(_train_epoch(model, x, y, batches, opt, loss_of, check, epoch, p_min))
+    return history
+
+
+def _check_objective(objective: str, delta: float, kl_penalty: float | None) -> None:
+    """``objective`` is a bound kind (then ``kl_penalty`` must be absent) or ``"bbb"``
+    (then ``kl_penalty`` > 0 is required)."""
     if objective == "bbb":
         if kl_penalty is None or not (math.isfinite(kl_penalty) and kl_penalty > 0):
             raise ValueError(
@@ -104,38 +134,44 @@ def pac_bayes_train(
                 f"kl_penalty is only used by objective='bbb'; got objective={objective!r}."
             )
         _check_bound_kind(objective, delta, name="objective", also=("bbb",))
-    gen = torch.Generator().manual_seed(0 if random_state is None else int(random_state))
-    set_mode(model, "sample")
+
+
+def _make_optimizer(
+    model: nn.Module, optimizer: str, lr: float, momentum: float
+) -> torch.optim.Optimizer:
+    """SGD with momentum or Adam over the trainable parameters of ``model``."""
     params = [p for p in model.parameters() if p.requires_grad]
     if optimizer == "sgd":
-        opt = torch.optim.SGD(params, lr=lr, momentum=momentum)
-    elif optimizer == "adam":
-        opt = torch.optim.Adam(params, lr=lr)
-    else:
-        raise ValueError(f"optimizer must be 'sgd' or 'adam'; got {optimizer!r}.")
-    history = []
-    with _draws_from(model, _weight_generator(model, random_state)):
-        for _ in range(int(epochs)):
-            tot, tot_risk, tot_kl, nb = 0.0, 0.0, 0.0, 0
-            for idx in _batches(n, batch_size, gen):
-                risk = bounded_cross_entropy(model(x[idx]), y[idx], p_min=p_min).mean()
-                kl = posterior_kl(model)
-                if objective == "bbb":
-                    loss = risk + kl_penalty * kl / n
-                else:
-                    loss = bound_objective(risk, kl, n, delta=delta, kind=objective)
-                if not torch.isfinite(loss):
-                    raise FloatingPointError(
-                        f"the {objective!r} objective became {loss.item()} at epoch {len(history)}; "
-                        f"lower lr (now {lr}) or use optimizer='adam' (the KL's curvature in the "
-                        "means is 1/prior_sigma**2)."
-                    )
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-                tot += loss.item()
-                tot_risk += risk.item()
-                tot_kl += kl.item()
-                nb += 1
-            history.append({"objective": tot / nb, "empirical_risk": tot_risk / nb, "kl": tot_kl / nb})
-    return history
+        return torch.optim.SGD(params, lr=lr, momentum=momentum)
+    if optimizer == "adam":
+        return torch.optim.Adam(params, lr=lr)
+    raise ValueError(f"optimizer must be 'sgd' or 'adam'; got {optimizer!r}.")
+
+
+def _train_epoch(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    batches: Iterator[torch.Tensor],
+    opt: torch.optim.Optimizer,
+    loss_of: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    check: Callable[[torch.Tensor, int], None],
+    epoch: int,
+    p_min: float,
+) -> dict[str, float]:
+    """One pass over ``batches`` (one weight draw per batch); the batch averages of the
+    objective, the bounded cross-entropy and the KL."""
+    tot, tot_risk, tot_kl, nb = 0.0, 0.0, 0.0, 0
+    for idx in batches:
+        risk = bounded_cross_entropy(model(x[idx]), y[idx], p_min=p_min).mean()
+        kl = posterior_kl(model)
+        loss = loss_of(risk, kl)
+        check(loss, epoch)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        tot += loss.item()
+        tot_risk += risk.item()
+        tot_kl += kl.item()
+        nb += 1
+    return {"objective": tot / nb, "empirical_risk": tot_risk / nb, "kl": tot_kl / nb}
