@@ -101,3 +101,17 @@ def test_curve_argument_errors(rng):
         ib.curve(p, [1.0], lagrangian="cubic")
     with pytest.raises(ValueError, match="betas"):
         ib.curve(p, [1.0, -2.0])
+
+
+def test_curve_refuses_a_flag_of_another_variant(rng):
+    # issue 18 item 5: eta is the rate of the exponential cost; the plain and squared
+    # Lagrangians used to ignore it silently.  The convex one still defaults it to 1.0.
+    p = rng.dirichlet(np.ones(6)).reshape(3, 2)
+    for lagrangian in ("plain", "squared"):
+        with pytest.raises(ValueError, match="only used by lagrangian='convex'"):
+            ib.curve(p, [1.0, 2.0], lagrangian=lagrangian, eta=2.0)
+    default = ib.curve(p, [1.0, 2.0], lagrangian="convex", random_state=0)
+    explicit = ib.curve(p, [1.0, 2.0], lagrangian="convex", eta=1.0, random_state=0)
+    np.testing.assert_array_equal(default.all_i_ty, explicit.all_i_ty)
+    with pytest.raises(ValueError, match="eta must be > 0"):
+        ib.curve(p, [1.0], lagrangian="convex", eta=0.0)

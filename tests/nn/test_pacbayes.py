@@ -490,3 +490,31 @@ def test_random_state_does_not_reseed_torchs_global_generator():
     assert torch.equal(torch.rand(3), expected)
     torch.manual_seed(999)  # a different global state changes nothing seeded
     assert certificate(p, (x, y), mc_samples=6, random_state=3) == c1
+
+
+def test_certificate_options_object_equals_keywords():
+    # issue 18 item 5: the settings of certificate() grouped in CertificateOptions; the
+    # keyword form, the object form and object + keyword override give the same draws and
+    # the same certificate (same seed), and a misspelt setting is refused by name.
+    from infolens.nn.pacbayes import CertificateOptions
+
+    x, y = _toy(150, seed=9)
+    net = nn.Sequential(nn.Linear(6, 4), nn.ReLU(), nn.Linear(4, 2))
+    p = to_probabilistic(net, prior=net, prior_sigma=0.05)
+    kw = dict(mc_samples=12, random_state=5, bound="catoni", catoni_c=2.0, mc_method="best")
+    by_keywords = certificate(p, (x, y), **kw)
+    by_object = certificate(p, (x, y), CertificateOptions(**kw))
+    assert by_object == by_keywords
+    base = CertificateOptions(mc_samples=12, random_state=5)
+    overridden = certificate(p, (x, y), base, bound="catoni", catoni_c=2.0, mc_method="best")
+    assert overridden == by_keywords
+    assert base.bound == "kl"  # the object given is not changed
+    with pytest.raises(TypeError, match="mc_sample"):
+        certificate(p, (x, y), mc_sample=12)
+    with pytest.raises(TypeError, match="CertificateOptions"):
+        certificate(p, (x, y), {"mc_samples": 12})
+    # the checks run when the object is made, with the messages of the keyword form
+    with pytest.raises(ValueError, match="only used by bound='catoni'"):
+        CertificateOptions(catoni_c=1.0)
+    with pytest.raises(ValueError, match="needs mc_samples >= 2"):
+        CertificateOptions(mc_samples=1, mc_method="bernstein")

@@ -5,7 +5,10 @@ Pure NumPy/SciPy (the torch side lives in :mod:`infolens.nn.pacbayes`).
 - :mod:`.kl`: ``binary_kl``, ``kl_inv_upper``, ``kl_inv_lower``.
 - :mod:`.pac_bayes`: ``kl_bound`` (Seeger/Maurer), ``maurer_xi``, ``mcallester_bound``, ``classic_bound``,
   ``catoni_bound``, ``gibbs_posterior_bound``, ``lambda_bound``, ``quad_bound``, ``mc_sampling_bound``,
-  ``holdout_bound``, ``stochastic_risk_certificate``, result type ``BoundResult``.
+  ``holdout_bound``, ``stochastic_risk_certificate``, result type ``BoundResult``; a package:
+  ``base`` (the result type and argument checks), ``relaxations`` (the kl bound and the
+  bounds that relax it), ``catoni`` (Catoni's bound, Gibbs posterior), ``certificates``
+  (Monte-Carlo, hold-out, two-step certificate).
 - :mod:`.fano`: ``fano_lower_bound``, ``hellman_raviv_upper_bound``,
   ``feder_merhav_upper_bound``, ``bayes_error_bounds``.
 - :mod:`.mixtures`: exact Bayes error and H(Y|X) of Gaussian mixtures.

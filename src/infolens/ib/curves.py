@@ -38,6 +38,7 @@ Math. 28(1), 1975 (maximal correlation as a singular value).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,14 +214,170 @@ def upper_concave_envelope(c: Any, r: Any, *, atol: float = 1e-10) -> np.ndarray
     return np.asarray(hull[: stop + 1], dtype=np.int64)
 
 
-def _default_betas(prob: _Problem, kind: str, eta: float, rho: float) -> np.ndarray:
-    onset = 1.0 / max(rho**2, 1e-12)
-    if kind == "plain":
-        return np.geomspace(0.5, max(200.0 * onset, 10.0), 50)
-    if kind == "squared":
-        lo = 0.02 * max(prob.i_xy, 1e-6)
-        return np.geomspace(lo, 2.0 * max(prob.h_x, 1e-6) * 100.0 * onset, 50)
+
+# ---------------------------------------------------------------- the variants' settings
+
+
+def _alpha_for(method: Any, alpha: float | None) -> float:
+    """The alpha of ``method``: 1 for the IB, 0 for the DIB, the given one for the GIB
+    (required there and refused elsewhere)."""
+    if not isinstance(method, str) or method not in ("ib", "dib", "gib"):
+        raise ValueError(f"method={method!r} is not one of 'ib', 'dib', 'gib'.")
+    if method == "gib":
+        if alpha is None:
+            raise ValueError("method='gib' needs alpha in [0, 1], e.g. alpha=0.5.")
+        return alpha
+    if alpha is not None:
+        raise ValueError(f"alpha is set by method={method!r}; pass method='gib' to choose alpha.")
+    return _METHODS[method]
+
+
+def _objective_for(lagrangian: Any, eta: float | None) -> _Objective:
+    """The compression cost u of ``lagrangian``; ``eta`` is the rate of the exponential
+    cost (default 1.0) and is refused by the other two, which would ignore it."""
+    if lagrangian not in _LAGRANGIANS:
+        raise ValueError(f"lagrangian={lagrangian!r} is not one of {_LAGRANGIANS}.")
+    if lagrangian != "convex":
+        if eta is not None:
+            raise ValueError(
+                f"eta={eta!r} is the rate of the exponential cost and is only used by "
+                f"lagrangian='convex'; lagrangian={lagrangian!r} has no rate: drop eta."
+            )
+        return _Objective(lagrangian, 1.0)
+    eta = _check_nonneg(1.0 if eta is None else eta, "eta")
+    if eta == 0:
+        raise ValueError("eta must be > 0 (rate of the exponential cost).")
+    return _Objective(lagrangian, eta)
+
+
+def _plain_betas(prob: _Problem, eta: float, onset: float) -> np.ndarray:
+    """0.5 to 200/rho_m^2: past the onset of the plain Lagrangian (at most 1/rho_m^2)."""
+    return np.geomspace(0.5, max(200.0 * onset, 10.0), 50)
+
+
+def _squared_betas(prob: _Problem, eta: float, onset: float) -> np.ndarray:
+    """0.02 I(X;Y) to 200 H(X)/rho_m^2 (u'(r) = 2r ranges over [0, 2 H(X)])."""
+    lo = 0.02 * max(prob.i_xy, 1e-6)
+    return np.geomspace(lo, 2.0 * max(prob.h_x, 1e-6) * 100.0 * onset, 50)
+
+
+def _convex_betas(prob: _Problem, eta: float, onset: float) -> np.ndarray:
+    """eta to 100 eta e^{eta H(X)}/rho_m^2 (u'(r) = eta e^{eta r} ranges over that)."""
     return np.geomspace(eta, eta * np.exp(eta * prob.h_x) * 100.0 * onset, 50)
+
+
+_DEFAULT_BETAS = {"plain": _plain_betas, "squared": _squared_betas, "convex": _convex_betas}
+
+
+def _default_betas(prob: _Problem, kind: str, eta: float, rho: float) -> np.ndarray:
+    """50 log-spaced betas covering the curve of the ``kind`` Lagrangian."""
+    return _DEFAULT_BETAS[kind](prob, eta, 1.0 / max(rho**2, 1e-12))
+
+
+def _beta_grid(betas: Any, prob: _Problem, objective: _Objective, rho: float) -> np.ndarray:
+    """The sorted betas: the given ones (checked >= 0) or the Lagrangian's default grid."""
+    if betas is None:
+        b = _default_betas(prob, objective.kind, objective.eta, rho)
+    else:
+        b = np.asarray(betas, dtype=np.float64)
+        if b.ndim != 1 or b.size == 0:
+            raise ValueError(f"betas must be a non-empty 1-D array; got shape {b.shape}.")
+        for v in b:
+            _check_nonneg(float(v), "betas")
+    return np.sort(b)
+
+
+# ---------------------------------------------------------------- the annealing sweeps
+
+_Solve = Callable[[float, np.ndarray], IBSolution]
+
+
+def _sweep_down(
+    prob: _Problem, b: np.ndarray, solve: _Solve, k: int, r: int, a: float, rng: np.random.Generator
+) -> list[IBSolution]:
+    """(i) From the largest beta down, each solve started from the previous solution and
+    ``r`` random encoders (the DIB also from the best level of the merge tree; the first
+    solve of the IB from the finest clustering when it fits, the last start being the
+    trivial encoder)."""
+    down: list[IBSolution | None] = [None] * len(b)
+    prev = None
+    for j in range(len(b) - 1, -1, -1):
+        starts = _initial(prob, k, r, a, rng, None)
+        if a == 0.0:
+            tree = _tree_start(prob, float(b[j]), a, k)
+            if tree is not None:
+                starts = np.concatenate([tree, starts], axis=0)
+        if prev is not None:
+            starts = np.concatenate([prev.encoder[None], starts], axis=0)
+        elif k >= prob.n_x and a > 0:
+            ident = np.zeros((1, prob.n_x, k))
+            ident[0, np.arange(prob.n_x), np.arange(prob.n_x)] = 1.0
+            starts = np.concatenate([ident, starts], axis=0)
+        down[j] = prev = solve(b[j], starts)
+    return down  # type: ignore[return-value]
+
+
+def _sweep_up(
+    prob: _Problem,
+    b: np.ndarray,
+    down: list[IBSolution],
+    solve: _Solve,
+    k: int,
+    a: float,
+    rng: np.random.Generator,
+) -> list[IBSolution]:
+    """(ii) From the smallest beta up, started from the previous solution (perturbed
+    towards a random encoder when ``a > 0``, so that clusters can split); per beta the
+    lower Lagrangian of the two sweeps is kept."""
+    best: list[IBSolution] = []
+    prev = None
+    for j in range(len(b)):
+        cand = down[j]
+        assert cand is not None
+        if prev is not None:
+            warm = prev.encoder
+            if a > 0:
+                noise = rng.dirichlet(np.ones(k), size=prob.n_x)
+                warm = 0.98 * warm + 0.02 * noise
+            up = solve(b[j], warm[None])
+            if up.lagrangian < cand.lagrangian:
+                cand = up
+        best.append(cand)
+        prev = cand
+    return best
+
+
+# ---------------------------------------------------------------- the envelope
+
+
+def _slope_at_origin(env_c: np.ndarray, env_r: np.ndarray, tiny: float) -> float | None:
+    """Slope of the first envelope chord that reaches a non-trivial relevance, from the
+    envelope point before it (or from (0, 0)); None without such a point."""
+    nontriv = np.flatnonzero(env_r > tiny)
+    if not nontriv.size:
+        return None
+    j0 = nontriv[0]
+    c0 = env_c[j0 - 1] if j0 > 0 else 0.0
+    r0 = env_r[j0 - 1] if j0 > 0 else 0.0
+    if env_c[j0] - c0 > 0:
+        return float((env_r[j0] - r0) / (env_c[j0] - c0))
+    return None
+
+
+def _envelope(cx: np.ndarray, ity: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Indices of the upper concave envelope of (cx, ity), the mask of envelope points and
+    the number of points strictly below it (local optima)."""
+    scale = max(float(cx.max(initial=0.0)), float(ity.max(initial=0.0)), 1e-300)
+    idx = upper_concave_envelope(cx, ity, atol=1e-9 * scale)
+    on = np.zeros(cx.size, dtype=bool)
+    on[idx] = True
+    # points that coincide with an envelope point (same beta regime) are not local optima
+    env_c, env_r = cx[idx], ity[idx]
+    below = ~on & (np.interp(cx, env_c, env_r, right=env_r[-1]) - ity > 1e-7 * scale)
+    return idx, on, int(below.sum())
+
+
+# ---------------------------------------------------------------- the dispatcher
 
 
 def curve(
@@ -230,7 +387,7 @@ def curve(
     method: str = "ib",
     alpha: float | None = None,
     lagrangian: str = "plain",
-    eta: float = 1.0,
+    eta: float | None = None,
     n_clusters: int | None = None,
     restarts: int = 3,
     tol: float = 1e-9,
@@ -269,8 +426,9 @@ def curve(
         al. 2020); minimised is :math:`u(C) - \beta I(T;Y)` with C in nats.  Non-linear
         costs are solved by the self-consistent update with the local multiplier
         :math:`\beta / u'(C)` recomputed at each step.
-    eta : float > 0
-        Rate of the exponential cost (``lagrangian="convex"``).
+    eta : float > 0, optional
+        Rate of the exponential cost; only with ``lagrangian="convex"`` (default 1.0
+        there), and an error with the other Lagrangians, which have no such rate.
     n_clusters : int, optional
         Number of values of T (default ``n_x``).
     restarts : int, default 3
@@ -287,6 +445,13 @@ def curve(
     Returns
     -------
     IBCurve
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``method``, ``lagrangian`` or ``plane``, ``alpha`` without
+        ``method="gib"`` (or missing with it), ``eta`` without ``lagrangian="convex"``, or
+        negative betas.
 
     Notes
     -----
@@ -309,21 +474,8 @@ def curve(
     >>> bool(np.all(np.diff(c.i_ty) >= 0)), round(float(c.i_ty[-1]), 3) == round(c.i_xy, 3)
     (True, True)
     """
-    if not isinstance(method, str) or method not in ("ib", "dib", "gib"):
-        raise ValueError(f"method={method!r} is not one of 'ib', 'dib', 'gib'.")
-    if method == "gib":
-        if alpha is None:
-            raise ValueError("method='gib' needs alpha in [0, 1], e.g. alpha=0.5.")
-        a_in = alpha
-    else:
-        if alpha is not None:
-            raise ValueError(f"alpha is set by method={method!r}; pass method='gib' to choose alpha.")
-        a_in = _METHODS[method]
-    if lagrangian not in _LAGRANGIANS:
-        raise ValueError(f"lagrangian={lagrangian!r} is not one of {_LAGRANGIANS}.")
-    eta = _check_nonneg(eta, "eta")
-    if eta == 0:
-        raise ValueError("eta must be > 0 (rate of the exponential cost).")
+    a_in = _alpha_for(method, alpha)
+    objective = _objective_for(lagrangian, eta)
     if plane not in ("auto", "ixt", "ht"):
         raise ValueError(f"plane={plane!r} is not one of 'auto', 'ixt', 'ht'.")
     p, _, a, k, r, t, m = _check_common(pxy, 0.0, a_in, n_clusters, restarts, tol, max_iter)
@@ -332,76 +484,19 @@ def curve(
     rng = check_random_state(random_state)
     prob = _Problem(p)
     rho = maximal_correlation(p)
-    objective = _Objective(lagrangian, eta)
-    if betas is None:
-        b = _default_betas(prob, lagrangian, eta, rho)
-    else:
-        b = np.asarray(betas, dtype=np.float64)
-        if b.ndim != 1 or b.size == 0:
-            raise ValueError(f"betas must be a non-empty 1-D array; got shape {b.shape}.")
-        for v in b:
-            _check_nonneg(float(v), "betas")
-    b = np.sort(b)
-    n_b = len(b)
+    b = _beta_grid(betas, prob, objective, rho)
 
     def solve(beta: float, starts: np.ndarray) -> IBSolution:
         return _solve_prepared(prob, starts, float(beta), a, objective, t, m, lb, unit)
 
-    # (i) downward sweep with random starts (the first start of the first solve is the
-    # finest clustering when it fits, the last one the trivial encoder)
-    down: list[IBSolution | None] = [None] * n_b
-    prev = None
-    for j in range(n_b - 1, -1, -1):
-        starts = _initial(prob, k, r, a, rng, None)
-        if a == 0.0:
-            tree = _tree_start(prob, float(b[j]), a, k)
-            if tree is not None:
-                starts = np.concatenate([tree, starts], axis=0)
-        if prev is not None:
-            starts = np.concatenate([prev.encoder[None], starts], axis=0)
-        elif k >= prob.n_x and a > 0:
-            ident = np.zeros((1, prob.n_x, k))
-            ident[0, np.arange(prob.n_x), np.arange(prob.n_x)] = 1.0
-            starts = np.concatenate([ident, starts], axis=0)
-        down[j] = prev = solve(b[j], starts)
-    # (ii) upward sweep from the previous solution, perturbed so that clusters can split
-    best: list[IBSolution] = []
-    prev = None
-    for j in range(n_b):
-        cand = down[j]
-        assert cand is not None
-        if prev is not None:
-            warm = prev.encoder
-            if a > 0:
-                noise = rng.dirichlet(np.ones(k), size=prob.n_x)
-                warm = 0.98 * warm + 0.02 * noise
-            up = solve(b[j], warm[None])
-            if up.lagrangian < cand.lagrangian:
-                cand = up
-        best.append(cand)
-        prev = cand
-
+    best = _sweep_up(prob, b, _sweep_down(prob, b, solve, k, r, a, rng), solve, k, a, rng)
     all_ixt = np.array([s.i_xt for s in best])
     all_ity = np.array([s.i_ty for s in best])
     all_ht = np.array([s.h_t for s in best])
     use_ht = plane == "ht" or (plane == "auto" and method == "dib")
     cx = all_ht if use_ht else all_ixt
-    scale = max(float(cx.max(initial=0.0)), float(all_ity.max(initial=0.0)), 1e-300)
-    idx = upper_concave_envelope(cx, all_ity, atol=1e-9 * scale)
-    on = np.zeros(n_b, dtype=bool)
-    on[idx] = True
-    # points that coincide with an envelope point (same beta regime) are not local optima
-    env_c, env_r = cx[idx], all_ity[idx]
-    below = ~on & (np.interp(cx, env_c, env_r, right=env_r[-1]) - all_ity > 1e-7 * scale)
-    slope = None
+    idx, on, n_below = _envelope(cx, all_ity)
     tiny = 1e-9 / lb
-    nontriv = np.flatnonzero(env_r > tiny)
-    if nontriv.size:
-        j0 = nontriv[0]
-        c0 = env_c[j0 - 1] if j0 > 0 else 0.0
-        r0 = env_r[j0 - 1] if j0 > 0 else 0.0
-        if env_c[j0] - c0 > 0:
-            slope = float((env_r[j0] - r0) / (env_c[j0] - c0))
     onset_idx = np.flatnonzero(all_ity > tiny)
     return IBCurve(
         betas=b[idx],
@@ -415,8 +510,8 @@ def curve(
         all_i_ty=all_ity,
         all_h_t=all_ht,
         on_envelope=on,
-        n_discarded=int(below.sum()),
-        slope_at_origin=slope,
+        n_discarded=n_below,
+        slope_at_origin=_slope_at_origin(cx[idx], all_ity[idx], tiny),
         onset_beta=float(b[onset_idx[0]]) if onset_idx.size else None,
         h_x=prob.h_x / lb,
         i_xy=prob.i_xy / lb,

@@ -78,6 +78,7 @@ _EXPORTS = {
     "pac_bayes_train": "pacbayes",
     "split_indices": "pacbayes",
     "certificate": "pacbayes",
+    "CertificateOptions": "pacbayes",
     "PACBayesCertificate": "pacbayes",
     "gibbs_certificate": "pacbayes",
     "gibbs_network": "pacbayes",

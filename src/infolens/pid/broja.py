@@ -168,8 +168,132 @@ def broja_solve(P: np.ndarray, *, tol: float = 1e-9, max_newton: int = 400) -> B
 
 
 def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution:
-    from scipy import linalg  # imported here: keeps `import infolens.pid` light
+    r"""Minimise :math:`-H_Q(S|X,Y)` over the distributions with the pair marginals of ``P``.
+
+    The BROJA program (Bertschinger et al. 2014) is
+
+    .. math:: \min_{Q \in \Delta_P} F(Q), \quad F(Q) = \sum_{x,y,s} Q(x,y,s)
+              \log\frac{Q(x,y,s)}{Q(x,y)}, \quad
+              \Delta_P = \{Q \ge 0 : Q(x,s) = P(x,s),\ Q(y,s) = P(y,s)\},
+
+    equivalently :math:`\min_{Q \in \Delta_P} I_Q(S;X,Y)`, since :math:`H(S)` is fixed
+    on :math:`\Delta_P`.  Makkeh, Theis & Vicente (2017, 2018) write it as an
+    exponential-cone program; here the same convex problem is solved by a log-barrier
+    interior-point method (Boyd & Vandenberghe 2004, ch. 11) in three steps:
+
+    1. :func:`_build_system`: the variables (the :math:`(x,y,s)` with
+       :math:`P(x,s)P(y,s) > 0`), the linearly independent marginal constraints and the
+       strictly feasible start :math:`Q_0 = P(s)P(x|s)P(y|s)`;
+    2. :func:`_barrier_path`: Newton centring on :math:`F(Q) - \tau\sum\log Q` for a
+       decreasing :math:`\tau`, keeping the best feasible primal value and the best
+       dual bound :math:`D(\lambda,\mu)` (:func:`_dual_value`) seen;
+    3. :func:`_recover`: the best feasible primal among the iterate, :math:`P` and
+       :math:`Q_0`, and the certified gap :math:`F(Q) - D \ge F(Q) - F^\ast`.
+
+    Parameters
+    ----------
+    P : ndarray, shape (|X|, |Y|, |S|)
+        Validated joint pmf.
+    tol : float
+        Target duality gap in nats.
+    max_newton : int
+        Cap on Newton steps.
+
+    Returns
+    -------
+    BrojaSolution
+
+    References
+    ----------
+    Bertschinger, N., Rauh, J., Olbrich, E., Jost, J. & Ay, N. (2014). Quantifying unique
+    information. Entropy 16, 2161–2183.
+    Makkeh, A., Theis, D. O. & Vicente, R. (2017). Bivariate partial information
+    decomposition: the optimization perspective. Entropy 19(10), 530.
+    Makkeh, A., Theis, D. O. & Vicente, R. (2018). BROJA-2PID: a robust estimator for
+    bivariate partial information decomposition. Entropy 20(4), 271.
+    """
     P = np.asarray(P, dtype=float)
+    system = _build_system(P)
+    best_Q, best_D, steps = _barrier_path(system, tol, max_newton)
+    return _recover(system, P, best_Q, best_D, steps, tol)
+
+
+@dataclass(frozen=True, eq=False)
+class _BrojaSystem:
+    """The constraint system of the BROJA program for one pmf ``P[x, y, s]``.
+
+    ``allowed`` marks the variables (:math:`P(x,s)P(y,s) > 0`); ``keep`` the rows of the
+    stacked constraints :math:`[Q(x,s) = P(x,s); Q(y,s) = P(y,s)]` that are kept (the
+    active ones, minus one redundant :math:`(y, s)` row per ``s``); ``q0`` the strictly
+    feasible conditionally independent start.
+    """
+
+    P_xs: np.ndarray  # (|X|, |S|)
+    P_ys: np.ndarray  # (|Y|, |S|)
+    P_s: np.ndarray  # (|S|,)
+    allowed: np.ndarray  # (|X|, |Y|, |S|) bool
+    q0: np.ndarray  # (|X|, |Y|, |S|)
+    nvar: int
+    keep: np.ndarray  # kept constraint rows, indices into the (|X| + |Y|) |S| stack
+    shape: tuple[int, int, int]
+
+    @property
+    def mx(self) -> int:
+        """Number of (x, s) constraint rows (the first block of the stack)."""
+        return self.shape[0] * self.shape[2]
+
+    def barrier_obj(self, Q: np.ndarray, tau: float) -> float:
+        """:math:`F(Q) - \\tau \\sum_{\\text{allowed}} \\log Q`."""
+        return _F(Q) - tau * float(np.sum(np.log(Q[self.allowed])))
+
+    def residual(self, Q: np.ndarray) -> np.ndarray:
+        """Violation of the kept marginal constraints."""
+        r = np.concatenate(
+            [(Q.sum(axis=1) - self.P_xs).ravel(), (Q.sum(axis=0) - self.P_ys).ravel()]
+        )
+        return r[self.keep]
+
+    def rescale(self, Q: np.ndarray, sweeps: int = 1) -> np.ndarray:
+        """Multiplicative row/column fitting in every target slice: removes the drift of
+        the linear constraints that round-off in the Newton solve leaves behind."""
+        P_xs, P_ys = self.P_xs, self.P_ys
+        for _ in range(sweeps):
+            rows = Q.sum(axis=1)
+            Q = Q * np.where(rows > 0, P_xs / np.where(rows > 0, rows, 1.0), 0.0)[:, None, :]
+            cols = Q.sum(axis=0)
+            Q = Q * np.where(cols > 0, P_ys / np.where(cols > 0, cols, 1.0), 0.0)[None, :, :]
+        return Q
+
+    def make_feasible(self, Q: np.ndarray) -> np.ndarray:
+        """Additive correction that restores every slice's row and column sums exactly.
+
+        With rows a, columns b (same total), :math:`E = (a-R)b^\\top/B + a(b-C)^\\top/A
+        - (A-M)ab^\\top/(AB)`; if an entry then went negative, the point is mixed with the
+        strictly feasible ``q0``.
+        """
+        P_xs, P_ys, P_s, allowed = self.P_xs, self.P_ys, self.P_s, self.allowed
+        with np.errstate(divide="ignore", invalid="ignore"):
+            Ps = np.where(P_s > 0, P_s, 1.0)
+            R = Q.sum(axis=1)
+            C = Q.sum(axis=0)
+            M = R.sum(axis=0)
+            E = ((P_xs - R)[:, None, :] * P_ys[None, :, :] / Ps
+                 + P_xs[:, None, :] * (P_ys - C)[None, :, :] / Ps
+                 - ((P_s - M) / (Ps * Ps))[None, None, :] * P_xs[:, None, :] * P_ys[None, :, :])
+        Qf = np.where(allowed, Q + E, 0.0)
+        if (Qf < 0).any():
+            neg = Qf < 0
+            theta = float(np.max(-Qf[neg] / (self.q0[neg] - Qf[neg])))
+            Qf = np.where(allowed, (1 - theta) * Qf + theta * self.q0, 0.0)
+        return Qf
+
+    def dual_value(self, lam: np.ndarray, mu: np.ndarray, lp: bool = True) -> float:
+        """Dual bound at (lam, mu) after the repair to feasibility (:func:`_dual_value`)."""
+        return _dual_value(self.P_xs, self.P_ys, lam, mu, self.allowed, lp=lp)
+
+
+def _build_system(P: np.ndarray) -> _BrojaSystem:
+    """Step 1: variables, kept constraints and the strictly feasible start of ``P``."""
     dx, dy, ds = P.shape
     P_xs = P.sum(axis=1)
     P_ys = P.sum(axis=0)
@@ -178,8 +302,6 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
     with np.errstate(divide="ignore", invalid="ignore"):
         Q0 = np.where(allowed, P_xs[:, None, :] * P_ys[None, :, :] / P_s[None, None, :], 0.0)
     Q0 = np.where(allowed, Q0, 0.0)
-    nvar = int(allowed.sum())
-
     # active constraints: (x, s) with P_xs > 0; (y, s) with P_ys > 0 minus the first y per s
     act_x = P_xs > 0
     act_y = P_ys > 0
@@ -189,126 +311,154 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
     act_y_kept = act_y & ~drop
     ix = np.flatnonzero(act_x.ravel())
     iy = np.flatnonzero(act_y_kept.ravel())
-    mx = dx * ds
+    return _BrojaSystem(
+        P_xs=P_xs,
+        P_ys=P_ys,
+        P_s=P_s,
+        allowed=allowed,
+        q0=Q0,
+        nvar=int(allowed.sum()),
+        keep=np.concatenate([ix, dx * ds + iy]),
+        shape=(dx, dy, ds),
+    )
 
+
+def _schur_complement(system: _BrojaSystem, g: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """:math:`A H^{-1} A^\\top` restricted to the kept constraint rows.
+
+    The barrier Hessian is block diagonal, one diagonal-plus-rank-one
+    :math:`|S|\\times|S|` block per (x, y); its inverse has blocks
+    :math:`\\mathrm{diag}(g) + g g^\\top/\\mathrm{den}`, summed here over y (for the
+    (x, s) rows), over x (for the (y, s) rows) and crossed.
+    """
+    dx, dy, ds = system.shape
+    mx = system.mx
+    blocks = g[..., :, None] * g[..., None, :] / den[..., None, None]  # (dx,dy,ds,ds)
+    idx = np.arange(ds)
+    blocks[..., idx, idx] += g
+    Sxx = np.zeros((dx, ds, dx, ds))
+    Sxx[np.arange(dx), :, np.arange(dx), :] = blocks.sum(axis=1)
+    Syy = np.zeros((dy, ds, dy, ds))
+    Syy[np.arange(dy), :, np.arange(dy), :] = blocks.sum(axis=0)
+    S = np.empty((mx + dy * ds, mx + dy * ds))
+    S[:mx, :mx] = Sxx.reshape(mx, mx)
+    S[mx:, mx:] = Syy.reshape(dy * ds, dy * ds)
+    S[:mx, mx:] = blocks.transpose(0, 2, 1, 3).reshape(mx, dy * ds)
+    S[mx:, :mx] = S[:mx, mx:].T
+    return S[np.ix_(system.keep, system.keep)]
+
+
+def _newton_step(
+    system: _BrojaSystem, Q: np.ndarray, tau: float
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """The equality-constrained Newton direction of the barrier problem at ``Q``.
+
+    Returns the direction, the Newton decrement and the multipliers
+    :math:`(\\lambda, \\mu)` of the (x, s) and (y, s) constraints, which are a dual point.
+    """
+    from scipy import linalg  # imported here: keeps `import infolens.pid` light
+
+    allowed = system.allowed
+    dx, dy, ds = system.shape
+    mx = system.mx
+    t = Q.sum(axis=2, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grad = np.where(allowed, np.log(Q / t) - tau / Q, 0.0)
+        g = np.where(allowed, Q * Q / (Q + tau), 0.0)
+    den = np.sum(np.where(allowed, Q * tau / (Q + tau), 0.0), axis=2)
+    den = np.where(den > 0, den, 1.0)
+
+    def hinv(v):
+        return g * v + g * (np.sum(g * v, axis=2) / den)[..., None]
+
+    Sk = _schur_complement(system, g, den)
+    hg = hinv(grad)
+    rhs_full = np.concatenate([hg.sum(axis=1).ravel(), hg.sum(axis=0).ravel()])
+    rhs = system.residual(Q) - rhs_full[system.keep]
+    # symmetric diagonal scaling before the factorisation (conditioning grows like 1/tau)
+    dsc = 1.0 / np.sqrt(np.maximum(np.diag(Sk), np.finfo(float).tiny))
+    Ss = Sk * dsc[:, None] * dsc[None, :]
+    try:
+        w = dsc * linalg.cho_solve(linalg.cho_factor(Ss, check_finite=False), rhs * dsc,
+                                   check_finite=False)
+    except (linalg.LinAlgError, ValueError):
+        w = dsc * linalg.lstsq(Ss, rhs * dsc, check_finite=False)[0]
+    wf = np.zeros(mx + dy * ds)
+    wf[system.keep] = w
+    wl = wf[:mx].reshape(dx, ds)
+    wm = wf[mx:].reshape(dy, ds)
+    at_w = np.where(allowed, wl[:, None, :] + wm[None, :, :], 0.0)
+    delta = -hinv(grad + at_w)
+    dec = -float(np.sum(grad * delta))
+    return delta, dec, -wl, -wm
+
+
+def _line_search(
+    system: _BrojaSystem, Q: np.ndarray, delta: np.ndarray, dec: float, tau: float
+) -> np.ndarray | None:
+    """Backtracking (Armijo, factor 1/2) along ``delta`` from 99% of the step to the
+    boundary; the accepted point is rescaled onto the constraints.  None: no step of
+    length above 1e-14 decreases the barrier objective (stalled)."""
+    allowed = system.allowed
+    neg = delta < 0
+    amax = float(np.min(-Q[neg] / delta[neg])) if neg.any() else np.inf
+    a = min(1.0, 0.99 * amax)
+    f0 = system.barrier_obj(Q, tau)
+    while a > 1e-14:
+        Qn = system.rescale(np.where(allowed, Q + a * delta, 0.0))
+        if np.all(Qn[allowed] > 0) and system.barrier_obj(Qn, tau) <= f0 - 0.25 * a * dec:
+            return Qn
+        a *= 0.5
+    return None
+
+
+def _centre(
+    system: _BrojaSystem, Q: np.ndarray, tau: float, steps: int, max_newton: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
+    """Newton centring at ``tau`` (at most 50 steps): returns the iterate, the last dual
+    point, the updated step count and whether the line search stalled."""
+    nvar = system.nvar
+    for _ in range(50):
+        delta, dec, lam, mu = _newton_step(system, Q, tau)
+        steps += 1
+        if dec / 2 <= _CENTER * tau * max(nvar, 1) or dec <= 1e-15 or steps >= max_newton:
+            break
+        Qn = _line_search(system, Q, delta, dec, tau)
+        if Qn is None:
+            return Q, lam, mu, steps, True
+        Q = Qn
+    return Q, lam, mu, steps, False
+
+
+def _barrier_path(
+    system: _BrojaSystem, tol: float, max_newton: int
+) -> tuple[np.ndarray, float, int]:
+    """Step 2: follow the central path from ``q0`` for decreasing tau.
+
+    The primal (lowest F over feasible points) and the dual (highest D over dual-feasible
+    points) bounds are tracked separately: both are valid whatever iterate they come from,
+    and the Newton dual estimate degrades first as tau -> 0.  Stops at a gap below
+    ``tol``, a negligible tau, two outer steps without progress, a stalled line search
+    or ``max_newton`` Newton steps.  Returns the best feasible point, the best dual bound
+    and the number of Newton steps.
+    """
+    dx, dy, ds = system.shape
+    Q0, nvar = system.q0, system.nvar
     Q = Q0.copy()
     tau = _TAU0 / max(nvar, 1)
     steps = 0
     lam = np.zeros((dx, ds))
     mu = np.zeros((dy, ds))
-    keep = np.concatenate([ix, mx + iy])
-
-    def barrier_obj(Qc, tau_c):
-        return _F(Qc) - tau_c * float(np.sum(np.log(Qc[allowed])))
-
-    def residual(Qc):
-        r = np.concatenate([(Qc.sum(axis=1) - P_xs).ravel(), (Qc.sum(axis=0) - P_ys).ravel()])
-        return r[keep]
-
-    def rescale(Qc, sweeps=1):
-        # multiplicative row/column fitting in every target slice: removes the drift of
-        # the linear constraints that round-off in the Newton solve leaves behind
-        for _ in range(sweeps):
-            rows = Qc.sum(axis=1)
-            Qc = Qc * np.where(rows > 0, P_xs / np.where(rows > 0, rows, 1.0), 0.0)[:, None, :]
-            cols = Qc.sum(axis=0)
-            Qc = Qc * np.where(cols > 0, P_ys / np.where(cols > 0, cols, 1.0), 0.0)[None, :, :]
-        return Qc
-
-    def newton(Qc, tau_c):
-        t = Qc.sum(axis=2, keepdims=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            grad = np.where(allowed, np.log(Qc / t) - tau_c / Qc, 0.0)
-            g = np.where(allowed, Qc * Qc / (Qc + tau_c), 0.0)
-        den = np.sum(np.where(allowed, Qc * tau_c / (Qc + tau_c), 0.0), axis=2)
-        den = np.where(den > 0, den, 1.0)
-
-        def hinv(v):
-            return g * v + g * (np.sum(g * v, axis=2) / den)[..., None]
-
-        # Schur complement S = A Hinv A^T over all (x,s) and (y,s) rows, then restrict
-        blocks = g[..., :, None] * g[..., None, :] / den[..., None, None]  # (dx,dy,ds,ds)
-        idx = np.arange(ds)
-        blocks[..., idx, idx] += g
-        Sxx = np.zeros((dx, ds, dx, ds))
-        Sxx[np.arange(dx), :, np.arange(dx), :] = blocks.sum(axis=1)
-        Syy = np.zeros((dy, ds, dy, ds))
-        Syy[np.arange(dy), :, np.arange(dy), :] = blocks.sum(axis=0)
-        S = np.empty((mx + dy * ds, mx + dy * ds))
-        S[:mx, :mx] = Sxx.reshape(mx, mx)
-        S[mx:, mx:] = Syy.reshape(dy * ds, dy * ds)
-        S[:mx, mx:] = blocks.transpose(0, 2, 1, 3).reshape(mx, dy * ds)
-        S[mx:, :mx] = S[:mx, mx:].T
-        Sk = S[np.ix_(keep, keep)]
-        hg = hinv(grad)
-        rhs_full = np.concatenate([hg.sum(axis=1).ravel(), hg.sum(axis=0).ravel()])
-        rhs = residual(Qc) - rhs_full[keep]
-        # symmetric diagonal scaling before the factorisation (conditioning grows like 1/tau)
-        dsc = 1.0 / np.sqrt(np.maximum(np.diag(Sk), np.finfo(float).tiny))
-        Ss = Sk * dsc[:, None] * dsc[None, :]
-        try:
-            w = dsc * linalg.cho_solve(linalg.cho_factor(Ss, check_finite=False), rhs * dsc,
-                                       check_finite=False)
-        except (linalg.LinAlgError, ValueError):
-            w = dsc * linalg.lstsq(Ss, rhs * dsc, check_finite=False)[0]
-        wf = np.zeros(mx + dy * ds)
-        wf[keep] = w
-        wl = wf[:mx].reshape(dx, ds)
-        wm = wf[mx:].reshape(dy, ds)
-        at_w = np.where(allowed, wl[:, None, :] + wm[None, :, :], 0.0)
-        delta = -hinv(grad + at_w)
-        dec = -float(np.sum(grad * delta))
-        return delta, dec, -wl, -wm
-
-    def make_feasible(Qc):
-        # additive correction that restores every slice's row and column sums exactly
-        # (rows a, columns b, same total): E = (a-R) b'/B + a (b-C)'/A - (A-M) a b'/(A B),
-        # then, if an entry went negative, mix with the strictly feasible Q0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            Ps = np.where(P_s > 0, P_s, 1.0)
-            R = Qc.sum(axis=1)
-            C = Qc.sum(axis=0)
-            M = R.sum(axis=0)
-            E = ((P_xs - R)[:, None, :] * P_ys[None, :, :] / Ps
-                 + P_xs[:, None, :] * (P_ys - C)[None, :, :] / Ps
-                 - ((P_s - M) / (Ps * Ps))[None, None, :] * P_xs[:, None, :] * P_ys[None, :, :])
-        Qf = np.where(allowed, Qc + E, 0.0)
-        if (Qf < 0).any():
-            neg = Qf < 0
-            theta = float(np.max(-Qf[neg] / (Q0[neg] - Qf[neg])))
-            Qf = np.where(allowed, (1 - theta) * Qf + theta * Q0, 0.0)
-        return Qf
-
-    # The primal (lowest F over feasible points) and the dual (highest D over dual-
-    # feasible points) bounds are tracked separately: both are valid whatever iterate
-    # they come from, and the Newton dual estimate degrades first as tau -> 0.
     best_F, best_Q = _F(Q0), Q0
-    best_D = _dual_value(P_xs, P_ys, lam, mu, allowed, lp=False)
+    best_D = system.dual_value(lam, mu, lp=False)
     duals = []  # Newton dual points, re-evaluated with the least-cost repair at the end
     stalled = False
     worse = 0
     while steps < max_newton and not stalled:
-        for _ in range(50):  # centring at this tau
-            delta, dec, lam, mu = newton(Q, tau)
-            steps += 1
-            if dec / 2 <= _CENTER * tau * max(nvar, 1) or dec <= 1e-15 or steps >= max_newton:
-                break
-            neg = delta < 0
-            amax = float(np.min(-Q[neg] / delta[neg])) if neg.any() else np.inf
-            a = min(1.0, 0.99 * amax)
-            f0 = barrier_obj(Q, tau)
-            while a > 1e-14:
-                Qn = rescale(np.where(allowed, Q + a * delta, 0.0))
-                if np.all(Qn[allowed] > 0) and barrier_obj(Qn, tau) <= f0 - 0.25 * a * dec:
-                    break
-                a *= 0.5
-            else:
-                stalled = True
-                break
-            Q = Qn
-        Qf = make_feasible(Q)
+        Q, lam, mu, steps, stalled = _centre(system, Q, tau, steps, max_newton)
+        Qf = system.make_feasible(Q)
         F_now = _F(Qf)
-        D_now = _dual_value(P_xs, P_ys, lam, mu, allowed, lp=False)
+        D_now = system.dual_value(lam, mu, lp=False)
         duals.append((D_now, lam, mu))
         gap_before = best_F - best_D
         if F_now < best_F:
@@ -321,10 +471,18 @@ def _broja_solve(P: np.ndarray, *, tol: float, max_newton: int) -> BrojaSolution
     if best_F - best_D > tol and duals:
         # sharper bound: least-cost (LP) repair of the best Newton dual point
         _, lam_c, mu_c = max(duals, key=lambda d: d[0])
-        best_D = max(best_D, _dual_value(P_xs, P_ys, lam_c, mu_c, allowed))
+        best_D = max(best_D, system.dual_value(lam_c, mu_c))
+    return best_Q, best_D, steps
 
-    # best feasible primal among the iterate, P and the conditionally independent Q0
-    cands = [best_Q, Q0, P]
+
+def _recover(
+    system: _BrojaSystem, P: np.ndarray, best_Q: np.ndarray, best_D: float, steps: int,
+    tol: float,
+) -> BrojaSolution:
+    """Step 3: the best feasible primal among the iterate, ``P`` and the conditionally
+    independent ``q0``, with :math:`H_Q(S|X,Y)`, :math:`I_Q(S;X,Y)` and the certified gap."""
+    P_s = system.P_s
+    cands = [best_Q, system.q0, P]
     vals = [_F(c) for c in cands]
     k = int(np.argmin(vals))
     Fbest = vals[k]
