@@ -20,7 +20,11 @@ The t-copula (Demarta & McNeil 2005) is the standard extension: a correlation ma
 3. maximises the copula log-likelihood
    :math:`\ell(\nu) = \sum_i \log t_{\nu,R}(z_i) - \sum_{i,j}\log t_\nu(z_{ij})` over
    :math:`\log\nu \in [\log 0.5, \log 1000]` (bounded Brent search);
-4. tests the Gaussian copula against it: the likelihood ratio
+4. tests the Gaussian copula against it, in two steps.  A screen first: a t-copula has
+   heavier joint tails than the Gaussian one, so Mardia's multivariate kurtosis of the
+   normal scores (Mardia 1970), standardised to :math:`z_\kappa`, must exceed 2
+   (one-sided, level 0.023 under the Gaussian copula) before the t-copula is fitted at
+   all (this keeps the Gaussian case as cheap as ``gcmi``).  Then the likelihood ratio
    :math:`\Lambda = 2(\ell_t - \ell_{\mathcal N})` has, under the Gaussian copula (a
    boundary point of the t family), the null law :math:`\tfrac12\chi^2_0+\tfrac12\chi^2_1`
    (Self & Liang 1987), so the Gaussian copula is rejected at level ``alpha`` when
@@ -37,7 +41,8 @@ The t-copula (Demarta & McNeil 2005) is the standard extension: a correlation ma
    Gaussian-copula estimate ``gcmi`` exactly.
 
 ``Estimate.params`` records ``nu`` (``inf`` when the Gaussian copula was kept),
-``lr_statistic`` and ``copula`` (``"t"`` or ``"gaussian"``).
+``lr_statistic`` (0 when the screen kept the Gaussian copula, with ``kurtosis_z``) and
+``copula`` (``"t"`` or ``"gaussian"``).
 
 Accuracy.  Exact in the limit for t (and Gaussian) copulas: on the eight Student-t tasks
 of Beyond Normal at n = 5,000 it is within 6% of the truth where ``gcmi`` gives 0 and the
@@ -55,6 +60,8 @@ Demarta, S. & McNeil, A. J. (2005). The t copula and related copulas. *Int. Stat
 73:111-129.
 Kent, J. T., Tyler, D. E. & Vardi, Y. (1994). A curious likelihood identity for the
 multivariate t-distribution. *Commun. Stat. Simul. Comput.* 23:441-453.
+Mardia, K. V. (1970). Measures of multivariate skewness and kurtosis with applications.
+*Biometrika* 57:519-530.
 Self, S. G. & Liang, K.-Y. (1987). Asymptotic properties of maximum likelihood estimators
 and likelihood ratio tests under nonstandard conditions. *JASA* 82:605-610.
 Arellano-Valle, R. B., Contreras-Reyes, J. E. & Genton, M. G. (2013). *Scand. J. Stat.*
@@ -78,6 +85,9 @@ __all__: list[str] = []
 
 _NU_BOUNDS = (0.5, 1000.0)
 _MAX_ITER = 200
+# one-sided screen before the t fit: Mardia's kurtosis z below this keeps the Gaussian
+# copula without fitting (P(Z >= 2) = 0.023 under the Gaussian copula)
+_KURTOSIS_SCREEN = 2.0
 _TOL = 1e-7  # max change of a correlation; far below the sampling error 1/sqrt(n)
 
 
@@ -129,11 +139,17 @@ def _t_copula_loglik(z: np.ndarray, nu: float, r: np.ndarray) -> float:
     return float(joint - np.sum(_t_logpdf_1d(z, nu)))
 
 
-def _gaussian_copula_loglik(z: np.ndarray, r: np.ndarray) -> float:
+def _gaussian_copula_loglik(z: np.ndarray, chol: np.ndarray, q: np.ndarray) -> float:
     n = z.shape[0]
-    chol = np.linalg.cholesky(r)
     logdet = 2.0 * float(np.sum(np.log(np.diag(chol))))
-    return float(-0.5 * n * logdet - 0.5 * np.sum(_mahalanobis(z, chol)) + 0.5 * np.sum(z * z))
+    return float(-0.5 * n * logdet - 0.5 * np.sum(q) + 0.5 * np.sum(z * z))
+
+
+def _mardia_kurtosis_z(q: np.ndarray, d: int) -> float:
+    """Mardia's multivariate kurtosis of the normal scores as a standard normal deviate:
+    (mean(q^2) - d(d+2)) / sqrt(8 d (d+2) / n), with q the squared Mahalanobis distances."""
+    n = q.shape[0]
+    return float((np.mean(q * q) - d * (d + 2.0)) / math.sqrt(8.0 * d * (d + 2.0) / n))
 
 
 def _gaussian_part(r: np.ndarray, dx: int, n: int) -> float:
@@ -206,7 +222,16 @@ def _tcopula_mi(x: np.ndarray, y: np.ndarray, *, alpha: float = 0.01) -> float:
     u = _average_ranks(xy) / (n + 1.0)
     zg = ndtri(u)
     r_gauss = np.corrcoef(zg, rowvar=False)
-    loglik_gauss = _gaussian_copula_loglik(zg, r_gauss)
+    chol_gauss = np.linalg.cholesky(r_gauss)
+    q_gauss = _mahalanobis(zg, chol_gauss)
+    if alpha > 0:
+        kurtosis_z = _mardia_kurtosis_z(q_gauss, d)
+        if kurtosis_z < _KURTOSIS_SCREEN:
+            out = _CopulaValue(gcmi)
+            out.details = {"copula": "gaussian", "nu": math.inf, "lr_statistic": 0.0,
+                           "kurtosis_z": kurtosis_z}
+            return out
+    loglik_gauss = _gaussian_copula_loglik(zg, chol_gauss, q_gauss)
 
     fits: dict[float, tuple[float, np.ndarray]] = {}
 
