@@ -250,7 +250,7 @@ def accuracy_table(n: int = 5000, seed: int = 0) -> tuple[list[str], list[dict]]
         for name in cols:
             info = get("mi", auto_name if name == "auto" else name)
             params = auto_params if name == "auto" else {}
-            if name != "auto" and name in ("ksg1", "ksg2", "gao", "ksg-bc", "ensemble") and task.dim_x + task.dim_y > 20:
+            if name != "auto" and name in ("ksg1", "ksg2", "gao", "ksg_bc", "ensemble") and task.dim_x + task.dim_y > 20:
                 row[name] = None  # k-NN in > 20 joint dimensions: skipped (minutes each)
                 continue
             kw = {"random_state": np.random.default_rng(seed + i)} if info.random else {}

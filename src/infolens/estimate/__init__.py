@@ -4,7 +4,9 @@ The public entry points are :func:`infolens.entropy`, :func:`infolens.mutual_inf
 :func:`infolens.conditional_mutual_information`, :func:`infolens.kl_divergence` and
 :func:`infolens.estimators` (defined in :mod:`infolens.estimate.api`), plus
 :func:`infolens.permutation_test` (:mod:`infolens.estimate.resampling`).  One module per
-family registers its estimators in one table (:mod:`infolens.estimate._registry`):
+family declares its estimators, one record each (:mod:`infolens.estimate._records`); the
+registry (:mod:`infolens.estimate._registry`) imports the families in one declared list,
+so the table is complete whatever is imported first:
 
 - :mod:`~infolens.estimate.discrete` — plug-in, Miller–Madow, Grassberger, Chao–Shen,
   jackknife, NSB, Pitman–Yor mixture (PYM, its posterior in :mod:`~infolens.estimate.pym`),
@@ -18,10 +20,14 @@ family registers its estimators in one table (:mod:`infolens.estimate._registry`
 
 The modules form one line, each importing only those before it::
 
-    _registry, auto, _intervals        the table, the "auto" policy, interval primitives
-                                       (row bootstrap, normal / basic / bounded intervals)
+    _records, auto, _intervals         the record type and its decorator, the table of
+                                       renamed names; the "auto" policy; interval
+                                       primitives (row bootstrap, normal / basic /
+                                       bounded intervals, the cut to the range)
     _counting                          symbol codes, joint codes, counts, plug-in entropy
-    discrete, binning, knn, gaussian   estimators; each registers itself
+    discrete, binning, knn, gaussian,  estimators; each declares its records
+    neural
+    _registry                          the complete table: imports the families above
     _call                              a validated call with its chosen estimator
     resampling                         intervals of a call, permutation tests
     api                                entropy, mutual_information, ...

@@ -45,7 +45,7 @@ import numpy as np
 
 from .._validate import check_positive_int, check_samples
 from ._counting import count_table
-from ._registry import register
+from ._records import register
 from .discrete import _combine_from_table, _count_methods
 
 __all__ = ["Discretized", "discretize", "RULES"]

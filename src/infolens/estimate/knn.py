@@ -33,8 +33,8 @@ zero.  Exactly duplicated rows (repeated records, resampled or augmented data) p
 neighbours at distance zero and bias these estimators badly: with every row of a
 Gaussian pair (true MI 0.22 nats) duplicated, KSG as implemented in scikit-learn,
 NPEET and infomeasure reports about 0.99 nats.  By default (``duplicates="unique"``)
-the density-based estimators here (``kl``, ``ksg1``, ``ksg2``, ``fp``, ``knn``) detect
-exact duplicates from the zero neighbour distances they compute anyway, emit a
+the density-based estimators here (``kozachenko_leonenko``, ``ksg1``, ``ksg2``, ``fp``,
+``knn``) detect exact duplicates from the zero neighbour distances they compute anyway, emit a
 :class:`DuplicateSamplesWarning` that says how many rows were repeated, and estimate on
 the distinct rows.  Distinct rows of a sample from a continuous distribution are
 themselves an i.i.d. sample of it, so the estimate is again consistent.  When the
@@ -68,11 +68,11 @@ resolution limit, not a measurement.  (A step function such as ``y = round(x)`` 
 MI, :math:`H(Y)`, which the estimators resolve; it does not warn.)  ``fp`` likewise returns
 its ceiling :math:`\langle\psi(n_z+1)\rangle-\psi(k)` when ``y`` is a function of ``x``
 (documented, no warning: conditioning makes the signature ambiguous, since a ``y`` that
-is a function of ``z`` alone shows it too with a CMI near 0).  ``ksg-bc`` and
+is a function of ``z`` alone shows it too with a CMI near 0).  ``ksg_bc`` and
 ``ensemble`` go through normal scores and raise the ``ValueError`` of the Gaussian-copula
 estimator for monotone relations.  ``ross`` pairs a continuous with a discrete variable:
 there a deterministic relation has finite MI (:math:`H` of the discrete one), which it
-estimates.  ``kl`` (entropy) of a sample on a lower-dimensional set (``x = (u, 2u)``)
+estimates.  ``kozachenko_leonenko`` (entropy) of a sample on a lower-dimensional set (``x = (u, 2u)``)
 is :math:`-\infty`; the estimate is finite and decreases like
 :math:`(d - d_{\mathrm{set}})\log n`.  ``knn`` (KL divergence) takes independent samples,
 so the question does not arise.
@@ -119,7 +119,7 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma, gammaln
 
 from .._validate import check_positive_int
-from ._registry import register
+from ._records import register
 
 __all__ = ["DuplicateSamplesWarning", "DeterministicRelationWarning"]
 
@@ -547,7 +547,7 @@ def _metric_p(metric: str) -> float:
 
 
 @register(
-    "entropy", "kl", kinds=("continuous",), params={"k": 3, "metric": "chebyshev", "duplicates": "unique"},
+    "entropy", "kozachenko_leonenko", kinds=("continuous",), params={"k": 3, "metric": "chebyshev", "duplicates": "unique"},
     reference="Kozachenko & Leonenko (1987), Probl. Inf. Transm. 23:95; Kraskov et al. (2004) eq. 20",
     scale="covariant",
 )
@@ -608,7 +608,7 @@ def _kl_entropy(
             "differential entropy is -inf. Drop constant columns (they carry no "
             "information) or use a discrete entropy estimator."
         )
-    x, k, rho, _ = _neighbours(x, k, duplicates, "kl entropy", p=p)
+    x, k, rho, _ = _neighbours(x, k, duplicates, "kozachenko_leonenko", p=p)
     n, d = x.shape
     if (rho == 0).any():
         raise ValueError(
@@ -1201,7 +1201,7 @@ def _gao_with_repeats(x: np.ndarray, y: np.ndarray, z: np.ndarray, k: int) -> fl
 
 
 @register(
-    "mi", "ksg-bc", kinds=("continuous",), params={"k": 3, "n_surrogates": 1}, random=True,
+    "mi", "ksg_bc", kinds=("continuous",), params={"k": 3, "n_surrogates": 1}, random=True,
     reference="Kraskov et al. (2004) on Gaussian-copula scores (Ince et al. 2017) with a "
     "parametric-bootstrap bias correction (Efron & Tibshirani 1993, ch. 10)",
 )
@@ -1265,7 +1265,7 @@ def _ksg_bc_mi(
     const = np.flatnonzero(np.ptp(both, axis=0) == 0)
     if const.size:
         raise ValueError(
-            f"ksg-bc: column(s) {const.tolist()} of (x, y) are constant; a constant "
+            f"ksg_bc: column(s) {const.tolist()} of (x, y) are constant; a constant "
             "variable has zero MI with anything. Drop it, or use method='ksg1'."
         )
     corr = np.atleast_2d(np.corrcoef(both, rowvar=False))
@@ -1287,7 +1287,7 @@ def _ksg_bc_mi(
 
 @register(
     "mi", "ensemble", kinds=("continuous",), params={"k": 3, "n_surrogates": 1}, random=True,
-    reference="max of GCMI (Ince et al. 2017) and ksg-bc; see infolens.estimate.auto",
+    reference="max of GCMI (Ince et al. 2017) and ksg_bc; see infolens.estimate.auto",
 )
 def _ensemble_mi(
     x: np.ndarray, y: np.ndarray, *, k: int = 3, n_surrogates: int = 1,
@@ -1296,12 +1296,12 @@ def _ensemble_mi(
     r"""The larger of the Gaussian-copula MI and the bias-corrected KSG (nats).
 
     .. math::
-        \hat I = \max\big(\hat I_{gcmi},\ \hat I_{ksg\text{-}bc}\big)
+        \hat I = \max\big(\hat I_{gcmi},\ \hat I_{ksg\_bc}\big)
 
     Both estimators err mainly downwards: GCMI measures only the Gaussian-copula part of
     the dependence (for scalar variables it is a lower bound on the MI; Ince et al.
     2017), and k-NN estimators are negatively biased for strong dependence in several
-    dimensions (Gao, Ver Steeg & Galstyan 2015), a bias ``ksg-bc`` reduces but does
+    dimensions (Gao, Ver Steeg & Galstyan 2015), a bias ``ksg_bc`` reduces but does
     not remove for non-Gaussian copulas.  Where the copula is Gaussian both are
     unbiased and the maximum adds an upward error of the order of their standard
     deviations.

@@ -118,7 +118,7 @@ from .._validate import (
 from ..result import Estimate
 from ..units import Base, unit_name
 from ._intervals import Interval, within_range
-from ._registry import register
+from ._records import register
 
 __all__ = ["METHODS", "NeuralCritic", "train_critic"]
 

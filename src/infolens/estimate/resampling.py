@@ -3,7 +3,7 @@
 Interval schemes (chosen per estimator by :func:`confidence_interval`)
 --------------------------------------------------------------------
 1. **An estimator's own scheme.**  A registry record can carry one (``interval=`` of
-   :func:`infolens.estimate._registry.register`, declared next to the estimator); it is
+   :func:`infolens.estimate._records.register`, declared next to the estimator); it is
    used first.  The count-based discrete estimators of :mod:`infolens.estimate.discrete`
    declare the *multinomial bootstrap* below, the neural estimators a normal interval
    from their held-out terms.

@@ -466,7 +466,7 @@ def dropout_information(
     n_samples: int = 200_000,
     scale: bool = True,
     random_state: int = 0,
-    base: Any = 2,
+    base: Any = "e",
 ) -> DropoutChannel:
     """I(T;Y) for units that encode a binary label and pass through ``nn.Dropout(p)``.
 
@@ -490,7 +490,9 @@ def dropout_information(
         Keep torch's inverted-dropout scaling (``False`` multiplies by ``1 - p``).
     random_state : int
         Seeds the labels and the dropout masks (torch's global RNG state is restored).
-    base : {"e", 2, 10}, default 2
+    base : {"e", 2, 10}, default "e"
+        Nats by default, as everywhere in infolens (the default was 2, bits, before the
+        units were made the same everywhere; pass ``base=2`` for bits).
 
     Returns
     -------
@@ -564,7 +566,7 @@ def batchnorm_information(
     level: float = 0.95,
     erase_tol: float = 1e-6,
     random_state: Any = 0,
-    base: Any = 2,
+    base: Any = "e",
 ) -> BatchNormReport:
     """Estimate I(T;Y) before and after an eval-mode batch norm, and list erased channels.
 
@@ -586,7 +588,9 @@ def batchnorm_information(
         Quantile bins per channel and bootstrap settings.
     erase_tol : float
         Channels with ``|a_c| < erase_tol`` are reported as erasures.
-    base : {"e", 2, 10}, default 2
+    base : {"e", 2, 10}, default "e"
+        Nats by default, as everywhere in infolens (the default was 2, bits, before the
+        units were made the same everywhere; pass ``base=2`` for bits).
 
     Returns
     -------

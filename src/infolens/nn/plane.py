@@ -160,19 +160,17 @@ class LayerEstimator:
     labels before the first estimate.
     """
 
-    name = "layer-estimator"
+    name = "layer_estimator"
     quantities: tuple[str, str] = ("I(X;T)", "I(T;Y)")
     needs_model = False
-    #: other names that :func:`make_layer_estimator` accepts for this class
-    aliases: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kw: Any) -> None:
         # a class of this module that states its own ``name`` can be built by name:
-        # declared where the class is defined, not in a table beside it
+        # declared where the class is defined, not in a table beside it (old names are in
+        # the one table of renamed names, infolens.estimate._records.ALIASES)
         super().__init_subclass__(**kw)
         if "name" in cls.__dict__ and cls.__module__ == __name__:
-            for n in (cls.name, *cls.aliases):
-                _BY_NAME[n] = cls
+            _BY_NAME[cls.name] = cls
 
     def prepare(self, x: np.ndarray, y: np.ndarray) -> None:
         """Store what is reused at every epoch (codes of X and Y)."""
@@ -302,8 +300,7 @@ class RangeBinning(_Binning):
     A. M. Saxe et al., "On the information bottleneck theory of deep learning", ICLR 2018.
     """
 
-    name = "binning-range"
-    aliases = ("binning",)
+    name = "binning_range"
 
     def __init__(self, bins: int = 30, range: tuple[float, float] = (-1.0, 1.0), *,  # noqa: A002
                  outside: str = "clip", **kw: Any) -> None:
@@ -356,7 +353,7 @@ class WidthBinning(_Binning):
     A. M. Saxe et al., "On the information bottleneck theory of deep learning", ICLR 2018.
     """
 
-    name = "binning-width"
+    name = "binning_width"
 
     def __init__(self, width: float = 0.1, **kw: Any) -> None:
         super().__init__(**kw)
@@ -384,7 +381,7 @@ class QuantileBinning(_Binning):
     compression in deep neural networks", ICLR 2019.
     """
 
-    name = "binning-quantile"
+    name = "binning_quantile"
 
     def __init__(self, bins: int = 10, **kw: Any) -> None:
         super().__init__(**kw)
@@ -519,12 +516,13 @@ class SampleEstimator(LayerEstimator):
     def __init__(self, method: str = "ksg1", *, label_method: str | None = None,
                  max_dim: int = 10, **options: Any) -> None:
         from ..estimate import _registry
-        from ..estimate import api as _api  # noqa: F401  (registers every estimator)
 
-        info = _registry.get("mi", method)
+        info = _registry.get("mi", method)  # an old name warns and gives the new one
+        method = info.name
         if label_method is None:
             label_method = method if "mixed" in info.kinds else "ross"
         lab = _registry.get("mi", label_method)
+        label_method = lab.name
         if "mixed" not in lab.kinds:
             raise ValueError(
                 f"label_method={label_method!r} does not accept a continuous layer with discrete "
@@ -617,7 +615,7 @@ class NoisyNetwork(LayerEstimator):
     Y. Polyanskiy, "Estimating information flow in deep neural networks", ICML 2019.
     """
 
-    name = "noisy-network"
+    name = "noisy_network"
     quantities = ("I(X;T_noisy)", "I(T_noisy;Y)")
     needs_model = True
 
@@ -694,13 +692,19 @@ class NoisyNetwork(LayerEstimator):
         return out
 
 
-def make_layer_estimator(estimator: str | LayerEstimator = "binning", **options: Any
+def make_layer_estimator(estimator: str | LayerEstimator = "binning_range", **options: Any
                          ) -> LayerEstimator:
     """Build a layer estimator from a name (options passed on) or return the given one.
 
-    Names: ``"binning"``/``"binning-range"`` (:class:`RangeBinning`), ``"binning-width"``,
-    ``"binning-quantile"``, ``"kde"``, ``"noisy-network"``; any other string is taken as a
-    registered sample estimator and wrapped in :class:`SampleEstimator`.
+    Names: ``"binning_range"`` (:class:`RangeBinning`, fixed range), ``"binning_width"``,
+    ``"binning_quantile"``, ``"kde"``, ``"noisy_network"``; any other string is taken as a
+    registered sample estimator (:func:`infolens.estimators`) and wrapped in
+    :class:`SampleEstimator`.  The old names ``"binning"`` (for the fixed range),
+    ``"binning-range"``, ``"binning-width"``, ``"binning-quantile"`` and
+    ``"noisy-network"`` still work with a ``DeprecationWarning``
+    (:data:`infolens.estimate._records.ALIASES`).  ``"binning"`` was renamed because the
+    registry's ``"binning"`` places bins over the observed range (10 by default), while
+    this one uses a stated range (30 bins on [-1, 1] by default).
     """
     if isinstance(estimator, LayerEstimator):
         if options:
@@ -710,10 +714,12 @@ def make_layer_estimator(estimator: str | LayerEstimator = "binning", **options:
         raise TypeError(
             f"estimator must be a name or a LayerEstimator; got {type(estimator).__name__}."
         )
+    from ..estimate import _records
+
+    estimator = _records.canonical("layer", estimator)
     if estimator in _BY_NAME:
         return _BY_NAME[estimator](**options)
     from ..estimate import _registry
-    from ..estimate import api as _api  # noqa: F401  (importing it registers every estimator)
 
     _registry.get("mi", estimator)  # raises with the list of names if unknown
     return SampleEstimator(estimator, **options)
@@ -746,13 +752,18 @@ class InformationPlane:
         Discrete labels.
     layers : layer specification, see :func:`infolens.nn.activations.select_layers`
         Checked when the plane is built; order = order of the layers in the plot.
-    estimator : str or LayerEstimator, default "binning"
+    estimator : str or LayerEstimator, default "binning_range"
         See :func:`make_layer_estimator`; ``estimator_options`` are passed on for a name.
+        The default is the fixed-range binning of Shwartz-Ziv & Tishby (2017), 30 bins on
+        [-1, 1] (:class:`RangeBinning`).
     epochs : iterable of int, optional
         Epochs at which :meth:`__call__` records (e.g. :func:`log_schedule`); ``None``
         records at every call.
-    base : {"e", 2, 10}, default 2
-        Unit of the recorded values (bits by default, as in the literature).
+    base : {"e", 2, 10}, default "e"
+        Unit of the recorded values: nats by default, like every function of infolens;
+        pass ``base=2`` for bits, the unit of the information-plane literature (and of the
+        report).  The default was 2 (bits) before the units were made the same everywhere;
+        pass ``base=2`` to keep bits.
     path : str or PathLike, optional
         JSON-lines file rewritten atomically (temporary file + ``os.replace``) after every
         recorded epoch, so an interrupted run keeps what it recorded.  With
@@ -780,10 +791,10 @@ class InformationPlane:
         y: Any,
         layers: Any = None,
         *,
-        estimator: str | LayerEstimator = "binning",
+        estimator: str | LayerEstimator = "binning_range",
         estimator_options: dict[str, Any] | None = None,
         epochs: Iterable[int] | None = None,
-        base: Any = 2,
+        base: Any = "e",
         path: str | os.PathLike | None = None,
         resume: bool = False,
         batch_size: int = 4096,
