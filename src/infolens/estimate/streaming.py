@@ -302,9 +302,11 @@ class BinnedCounter(_Accumulator):
     """Counts of binned continuous values (fixed edges), accumulated batch by batch.
 
     Streaming cannot look at all data before choosing edges, so the edges are fixed up
-    front: either ``bins`` equal-width bins over an explicit ``range=(low, high)`` (values
-    outside raise ``ValueError``, never clipped), or bins of fixed ``width`` anchored at
-    multiples of the width (unbounded, no range needed).  Floating-point variables are
+    front and there is no default: either ``bins`` equal-width bins over an explicit
+    ``range=(low, high)`` (the ``"uniform"`` rule of :mod:`infolens.estimate.binning`;
+    values outside raise ``ValueError``, never clipped), or bins of fixed ``width``
+    anchored at multiples of the width (the ``"width"`` rule; unbounded, no range
+    needed).  ``Estimate.params["rule"]`` names the rule.  Floating-point variables are
     binned; discrete variables are counted as they are.
 
     ``compute`` gives the entropy of the bin labels plus, with ``differential=True`` (the
@@ -426,7 +428,8 @@ class BinnedCounter(_Accumulator):
             unit=unit_name(base),
             method=f"binning+{est.method}",
             n=self.n,
-            params={**est.params, "width": self._width, "range": self._range, "bins": self._bins},
+            params={**est.params, "rule": "width" if self._bins is None else "uniform",
+                    "width": self._width, "range": self._range, "bins": self._bins},
             quantity=est.quantity,
         )
 

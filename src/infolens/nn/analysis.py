@@ -396,6 +396,11 @@ def weight_entropy(
     ----------
     model : torch.nn.Module
     bins : int, default 64
+        Equal-width bins (the ``"uniform"`` rule of :mod:`infolens.estimate.binning`)
+        over each tensor's range; more than the library's default
+        :data:`~infolens.estimate.binning.DEFAULT_BINS` (10) because a weight tensor holds
+        thousands to millions of values (plug-in bias ``(bins - 1) / (2n)`` nats is then
+        negligible) and a finer histogram shows its shape.
     precision : float, default 1e-3
     include_bias : bool, default False
         Count 1-D parameters (biases, norm scales) as well.
@@ -585,7 +590,10 @@ def batchnorm_information(
     y : array (N,)
         Discrete labels.
     bins, n_boot, level, random_state :
-        Quantile bins per channel and bootstrap settings.
+        Bins per channel (the ``"quantile"`` rule of :mod:`infolens.estimate.binning`,
+        6 by default rather than the library's 10: the joint symbol of all channels must
+        recur across samples for a plug-in MI, and quantile bins keep each channel's
+        marginal uniform) and bootstrap settings.
     erase_tol : float
         Channels with ``|a_c| < erase_tol`` are reported as erasures.
     base : {"e", 2, 10}, default "e"

@@ -66,7 +66,7 @@ from .._validate import (
 )
 from ..estimate._counting import plugin_mi, row_codes
 from ..estimate._intervals import normal_interval, row_replicates
-from ..estimate.binning import _quantile_codes, _range_codes, _width_codes
+from ..estimate.binning import DEFAULT_BINS, _quantile_codes, _range_codes, _width_codes
 from ..result import Estimate
 from ..units import unit_name
 from .activations import _default_device, _preserved_modes, capture, select_layers
@@ -271,12 +271,16 @@ class _Binning(LayerEstimator):
 class RangeBinning(_Binning):
     """Fixed number of equal bins on a stated range, per unit (Shwartz-Ziv & Tishby 2017).
 
-    Each unit's value ``t`` goes to bin ``floor((t - lo) / (hi - lo) * bins)`` (the top edge
+    The ``"uniform"`` rule of :mod:`infolens.estimate.binning` over a stated range: each
+    unit's value ``t`` goes to bin ``floor((t - lo) / (hi - lo) * bins)`` (the top edge
     belongs to the last bin); a layer's symbol is the tuple of its units' bins.
 
     Parameters
     ----------
     bins : int, default 30
+        30, not the library's default of :data:`~infolens.estimate.binning.DEFAULT_BINS`
+        (10): the information-plane studies binned tanh units into 30 bins on [-1, 1], and
+        the default reproduces their figures.
     range : (float, float), default (-1, 1)
         The stated range (tanh units live in [-1, 1]).
     outside : {"clip", "raise"}, default "clip"
@@ -315,7 +319,8 @@ class RangeBinning(_Binning):
         self.outside = outside
 
     def params(self) -> dict[str, Any]:
-        return {"bins": self.bins, "range": list(self.range), "outside": self.outside}
+        return {"rule": "uniform", "bins": self.bins, "range": list(self.range),
+                "outside": self.outside}
 
     def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
         lo, hi = self.range
@@ -343,6 +348,8 @@ class RangeBinning(_Binning):
 class WidthBinning(_Binning):
     """Fixed-width bins without bounds: unit value ``t`` goes to bin ``floor(t / width)``.
 
+    The ``"width"`` rule of :mod:`infolens.estimate.binning`, anchored at 0.
+
     Nothing is clipped: large activations get their own bins.  Suited to unbounded units
     (ReLU).  Computes plug-in I(X;B(T)) and I(B(T);Y) in nats.  Bin indices are computed
     in float64 and coded exactly however large they are (activations of 1e37 included);
@@ -362,7 +369,7 @@ class WidthBinning(_Binning):
         self.width = float(width)
 
     def params(self) -> dict[str, Any]:
-        return {"width": self.width}
+        return {"rule": "width", "width": self.width}
 
     def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
         return _width_codes(t, self.width, f"layer {layer!r}: activations")
@@ -370,6 +377,9 @@ class WidthBinning(_Binning):
 
 class QuantileBinning(_Binning):
     """Per-unit quantile bins: each unit's values are split at its own empirical quantiles.
+
+    The ``"quantile"`` rule of :mod:`infolens.estimate.binning`, with its default count of
+    :data:`~infolens.estimate.binning.DEFAULT_BINS` (10) bins per unit.
 
     Equal values always share a bin, so a unit with few distinct values uses fewer bins.
     The edges are recomputed at every call (adaptive binning), so the estimate is invariant
@@ -383,12 +393,12 @@ class QuantileBinning(_Binning):
 
     name = "binning_quantile"
 
-    def __init__(self, bins: int = 10, **kw: Any) -> None:
+    def __init__(self, bins: int = DEFAULT_BINS, **kw: Any) -> None:
         super().__init__(**kw)
         self.bins = check_positive_int(bins, "bins", minimum=2)
 
     def params(self) -> dict[str, Any]:
-        return {"bins": self.bins}
+        return {"rule": "quantile", "bins": self.bins}
 
     def _bin(self, t: np.ndarray, layer: str) -> np.ndarray:
         return _quantile_codes(t, self.bins)

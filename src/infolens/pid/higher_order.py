@@ -45,6 +45,7 @@ from ..exact.discrete import (
 )
 from ..result import Estimate
 from ..units import Base, log_base, unit_name
+from .samples import RULE
 
 __all__ = [
     "interaction_information",
@@ -88,8 +89,9 @@ _SAMPLES_DOC = r"""{title} from samples (plug-in pmf of the columns of ``x``).
         continuous columns need ``bins`` (the binning is recorded in ``est.params``).
     bins : int, optional
         Number of bins per continuous column.
-    rule : {{"quantile", "uniform"}}
-        Binning rule (see :func:`infolens.estimate.binning.discretize`).
+    rule : {{"quantile", "uniform"}}, default "quantile"
+        Binning rule (see :func:`infolens.estimate.binning.discretize`; equal-frequency
+        by default, for the reason given at :data:`infolens.pid.samples.RULE`).
     base : "e", 2, 10 or float > 1
 
     Returns
@@ -104,28 +106,28 @@ _SAMPLES_DOC = r"""{title} from samples (plug-in pmf of the columns of ``x``).
 """
 
 
-def interaction_information_samples(x: Any, *, bins: int | None = None, rule: str = "quantile",
+def interaction_information_samples(x: Any, *, bins: int | None = None, rule: str = RULE,
                                     base: Base = "e") -> Estimate:
     return _plugin(interaction_information, "interaction information", x, bins, rule, base)
 
 
-def total_correlation_samples(x: Any, *, bins: int | None = None, rule: str = "quantile",
+def total_correlation_samples(x: Any, *, bins: int | None = None, rule: str = RULE,
                               base: Base = "e") -> Estimate:
     return _plugin(total_correlation, "total correlation", x, bins, rule, base)
 
 
-def dual_total_correlation_samples(x: Any, *, bins: int | None = None, rule: str = "quantile",
+def dual_total_correlation_samples(x: Any, *, bins: int | None = None, rule: str = RULE,
                                    base: Base = "e") -> Estimate:
     return _plugin(dual_total_correlation, "dual total correlation", x, bins, rule, base)
 
 
-def s_information_samples(x: Any, *, bins: int | None = None, rule: str = "quantile",
+def s_information_samples(x: Any, *, bins: int | None = None, rule: str = RULE,
                           base: Base = "e") -> Estimate:
     return _plugin(s_information, "S-information", x, bins, rule, base)
 
 
 def o_information_samples(x: Any, *, method: str = "plugin", bins: int | None = None,
-                          rule: str = "quantile", bias_correct: bool = True,
+                          rule: str = RULE, bias_correct: bool = True,
                           base: Base = "e") -> Estimate:
     method = canonical("o_information", method)  # "gaussian_copula" -> "gcmi", with a warning
     if method == "plugin":
