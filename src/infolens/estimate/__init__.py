@@ -13,8 +13,9 @@ so the table is complete whatever is imported first:
   shrinkage (entropy, MI, CMI) and the discrete KL plug-in;
 - :mod:`~infolens.estimate.binning` — the one binning core: uniform / quantile /
   fixed-width / fixed-range bins (also used by streaming, PID, IB and ``nn``);
-- :mod:`~infolens.estimate.knn`, :mod:`~infolens.estimate.gaussian` — k-NN, Gaussian and
-  Gaussian-copula estimators;
+- :mod:`~infolens.estimate.knn` (the family: ``knn_entropy``, ``knn_mi``, ``knn_mixed``,
+  ``knn_divergence`` on the core ``_knn_core``), :mod:`~infolens.estimate.gaussian` —
+  k-NN, Gaussian and Gaussian-copula estimators;
 - :mod:`~infolens.estimate.streaming` — accumulators for batches and Dask arrays;
 - :mod:`~infolens.estimate.resampling` — confidence intervals and permutation tests.
 
@@ -24,9 +25,11 @@ The modules form one line, each importing only those before it::
                                        renamed names; the "auto" policy; interval
                                        primitives (row bootstrap, normal / basic /
                                        bounded intervals, the cut to the range)
-    _counting                          symbol codes, joint codes, counts, plug-in entropy
-    discrete, binning, knn, gaussian,  estimators; each declares its records
-    neural
+    _counting, _knn_core               symbol codes, joint codes, counts, plug-in
+                                       entropy; the k-NN neighbour core
+    discrete, binning, knn_entropy,    estimators; each declares its records
+    knn_mi, knn_mixed, knn_divergence,
+    gaussian, neural
     _registry                          the complete table: imports the families above
     _call                              a validated call with its chosen estimator
     resampling                         intervals of a call, permutation tests
@@ -50,8 +53,8 @@ _EXPORTS = {
     "mutual_information_per_feature": "features",
 }
 _SUBMODULES = (
-    "api", "auto", "binning", "discrete", "features", "gaussian", "kde", "knn", "pym",
-    "resampling", "streaming",
+    "api", "auto", "binning", "discrete", "features", "gaussian", "kde", "knn",
+    "knn_divergence", "knn_entropy", "knn_mi", "knn_mixed", "pym", "resampling", "streaming",
 )
 
 __all__ = list(_EXPORTS)

@@ -14,7 +14,16 @@ name, so ``Estimate.method`` always shows the current name.
 
 from __future__ import annotations
 
-from . import binning, discrete, gaussian, knn, neural
+from . import (
+    binning,
+    discrete,
+    gaussian,
+    knn_divergence,
+    knn_entropy,
+    knn_mi,
+    knn_mixed,
+    neural,
+)
 from ._records import (
     ALIASES,
     KINDS,
@@ -33,7 +42,9 @@ __all__ = [
 
 #: The estimator families, each a module declaring its records where its functions are
 #: (``neural`` imports torch only when one of its estimators runs).
-FAMILIES = (discrete, binning, knn, gaussian, neural)
+FAMILIES = (
+    discrete, binning, knn_entropy, knn_mi, knn_mixed, knn_divergence, gaussian, neural,
+)
 
 
 def get(quantity: str, name: str) -> EstimatorInfo:
