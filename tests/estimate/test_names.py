@@ -164,9 +164,10 @@ def test_layer_estimator_names_and_their_old_spellings():
             est = make_layer_estimator(old)
         assert type(est) is current[new]
     # an old registry name given as a sample estimator is mapped too
-    with pytest.warns(DeprecationWarning, match="'ksg_bc'"):
+    with pytest.warns(DeprecationWarning, match="'ksg_bc'") as rec:
         est = make_layer_estimator("ksg-bc")
     assert est.method == "ksg_bc" and est.name == "ksg_bc"
+    assert len([w for w in rec if w.category is DeprecationWarning]) == 1  # warned once
 
 
 def test_information_plane_defaults_are_nats_and_the_fixed_range_binning():

@@ -100,7 +100,7 @@ DEFAULT_BINS = 10
 # ------------------------------------------------------------ bin codes of one array
 #
 # The column rules below code values without building edges; the information plane
-# (nn.plane), the streaming counters, IB from samples and the weight entropy of
+# (nn.plane_estimators), the streaming counters, IB from samples and the weight entropy of
 # nn.analysis use them, :func:`discretize` below places edges for the estimators.
 
 
