@@ -99,7 +99,7 @@ def bench_ksg_1d(n: int, *, repeat: int = 3, peer_repeat: int = 1) -> dict:
 def _kernel_paths() -> list[tuple[str, object]]:
     """(label, value for knn._KD) of the infolens paths to time: the numba kernels when
     they import, and the SciPy fallback."""
-    from infolens.estimate import knn
+    from infolens.estimate import _knn_core as knn  # the neighbour core and its switches
 
     knn._KD = None  # re-detect
     paths = [("numba kernels", knn._kernels())] if knn._kernels() is not None else []
@@ -110,7 +110,7 @@ def bench_ksg_5d(n: int = 50_000, *, repeat: int = 2, peer_repeat: int = 1) -> l
     import infomeasure
 
     import infolens
-    from infolens.estimate import knn
+    from infolens.estimate import _knn_core as knn  # the neighbour core and its switches
 
     x, y = _gauss_pair(n, 5, 0.5, seed=2)
     ours = []
@@ -142,7 +142,7 @@ def profile_ksg_5d(n: int = 50_000, k: int = 3) -> list[str]:
     included).  Wall and CPU (process) time: on a loaded machine they differ."""
     from sklearn.neighbors import KDTree
 
-    from infolens.estimate import knn
+    from infolens.estimate import _knn_core as knn  # the neighbour core and its switches
 
     x, y = _gauss_pair(n, 5, 0.5, seed=2)
     z = np.hstack([x, y])
@@ -250,7 +250,7 @@ def accuracy_table(n: int = 5000, seed: int = 0) -> tuple[list[str], list[dict]]
         for name in cols:
             info = get("mi", auto_name if name == "auto" else name)
             params = auto_params if name == "auto" else {}
-            if name != "auto" and name in ("ksg1", "ksg2", "gao", "ksg-bc", "ensemble") and task.dim_x + task.dim_y > 20:
+            if name != "auto" and name in ("ksg1", "ksg2", "gao", "ksg_bc", "ensemble") and task.dim_x + task.dim_y > 20:
                 row[name] = None  # k-NN in > 20 joint dimensions: skipped (minutes each)
                 continue
             kw = {"random_state": np.random.default_rng(seed + i)} if info.random else {}

@@ -138,7 +138,7 @@ def _run(args, x, y, sched, kde_sched) -> dict:
     t0 = time.perf_counter()
     tanh = make_net(nn.Tanh, args.seed)
     p_tanh = InformationPlane(tanh, x, y, layers=nn.Tanh, epochs=sched, path=jpath("tanh"),
-                              estimator=RangeBinning(30, (-1.0, 1.0), outside="raise"))
+                              estimator=RangeBinning(30, (-1.0, 1.0), outside="raise"), base=2)
     acc = train(tanh, [p_tanh], x, y, epochs=args.epochs, lr=args.lr,
                 batch_size=args.batch_size, seed=args.seed)
     out["tanh_binning"] = (p_tanh, acc)
@@ -146,12 +146,12 @@ def _run(args, x, y, sched, kde_sched) -> dict:
 
     relu = make_net(nn.ReLU, args.seed)
     p_width = InformationPlane(relu, x, y, layers=nn.ReLU, epochs=sched, path=jpath("relu_width"),
-                               estimator=WidthBinning(args.width))
+                               estimator=WidthBinning(args.width), base=2)
     sub = np.sort(np.random.default_rng(args.seed).permutation(len(y))[:args.kde_samples])
     p_kde = InformationPlane(relu, x[sub], y[sub], layers=nn.ReLU, epochs=kde_sched,
-                             path=jpath("relu_kde"), estimator=KDEBounds(args.kde_noise_var))
+                             path=jpath("relu_kde"), estimator=KDEBounds(args.kde_noise_var), base=2)
     p_clip = InformationPlane(relu, x, y, layers=nn.ReLU, epochs=sched, path=jpath("relu_clipped"),
-                              estimator=RangeBinning(30, (-1.0, 1.0), outside="clip"))
+                              estimator=RangeBinning(30, (-1.0, 1.0), outside="clip"), base=2)
     acc = train(relu, [p_width, p_kde, p_clip], x, y, epochs=args.epochs, lr=args.lr,
                 batch_size=args.batch_size, seed=args.seed)
     out["relu_width"] = (p_width, acc)
@@ -194,7 +194,7 @@ def _seeds(args, x, y, sched) -> dict:
     def run(seed):
         net = make_net(nn.Tanh, seed)
         plane = InformationPlane(net, x, y, layers=nn.Tanh, epochs=sched,
-                                 estimator=RangeBinning(30, (-1.0, 1.0), outside="raise"))
+                                 estimator=RangeBinning(30, (-1.0, 1.0), outside="raise"), base=2)
         train(net, [plane], x, y, epochs=args.epochs, lr=args.lr,
               batch_size=args.batch_size, seed=seed)
         return plane.records

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from infolens.estimate import knn
+from infolens.estimate import _knn_core, knn
 
 kd = pytest.importorskip(
     "infolens.estimate._kdcount",
@@ -40,7 +40,7 @@ def _brute_nearest(x, k):
 @pytest.fixture
 def scipy_path(monkeypatch):
     """Force knn.py onto its SciPy path (as without numba)."""
-    monkeypatch.setattr(knn, "_KD", False)
+    monkeypatch.setattr(_knn_core, "_KD", False)
 
 
 # ----------------------------------------------------------------------- the tree
@@ -89,7 +89,7 @@ def test_count_matches_brute_force_and_scipy(rng, d, strict, monkeypatch):
     assert got.dtype == np.int64
     assert np.array_equal(got, ref)
     assert np.array_equal(knn._count_within(x, r, strict=strict), ref)  # kernel path
-    monkeypatch.setattr(knn, "_KD", False)
+    monkeypatch.setattr(_knn_core, "_KD", False)
     assert np.array_equal(knn._count_within(x, r, strict=strict), ref)  # SciPy path
 
 
@@ -104,9 +104,9 @@ def test_ksg_radii_on_continuous_data_match_brute_force_and_scipy(rng, monkeypat
     for block in (z[:, :3], z[:, 3:]):
         ref = _brute_count(block, eps, True)
         assert np.array_equal(kd.count_within(block, eps, strict=True), ref)
-        monkeypatch.setattr(knn, "_KD", False)
+        monkeypatch.setattr(_knn_core, "_KD", False)
         assert np.array_equal(knn._count_within(block, eps, strict=True), ref)
-        monkeypatch.setattr(knn, "_KD", None)
+        monkeypatch.setattr(_knn_core, "_KD", None)
 
 
 def test_agrees_with_scikit_learn_npeet_recipe(rng):
@@ -175,7 +175,7 @@ def test_nearest_matches_brute_force_and_scipy(rng, d, k, monkeypatch):
     assert np.array_equal(kd.nearest(x, k), ref)
     kth, _, _ = knn._kth_neighbour(x, k)  # kernel path
     assert np.array_equal(kth, ref[:, k - 1])
-    monkeypatch.setattr(knn, "_KD", False)
+    monkeypatch.setattr(_knn_core, "_KD", False)
     kth, _, _ = knn._kth_neighbour(x, k)  # SciPy path (cKDTree)
     assert np.array_equal(kth, ref[:, k - 1])
 
@@ -216,17 +216,17 @@ def _estimates():
 def test_estimators_identical_on_both_paths(monkeypatch):
     # same neighbour distances and counts on both paths, hence the same floats
     with_kernel = _estimates()
-    monkeypatch.setattr(knn, "_KD", False)
+    monkeypatch.setattr(_knn_core, "_KD", False)
     without = _estimates()
     for name, value in with_kernel.items():
         assert value == without[name], name
 
 
 def test_environment_switch_disables_kernels(monkeypatch):
-    monkeypatch.setattr(knn, "_KD", None)
+    monkeypatch.setattr(_knn_core, "_KD", None)
     monkeypatch.setenv("INFOLENS_NUMBA", "0")
     assert knn._kernels() is None
-    monkeypatch.setattr(knn, "_KD", None)
+    monkeypatch.setattr(_knn_core, "_KD", None)
     monkeypatch.setenv("INFOLENS_NUMBA", "1")
     assert knn._kernels() is kd
     # one dimension has its own sorted-array path; very many dimensions stay on SciPy

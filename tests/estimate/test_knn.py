@@ -12,7 +12,7 @@ import pytest
 from scipy.special import digamma, gammaln
 from scipy.stats import differential_entropy
 
-from infolens.estimate import knn
+from infolens.estimate import _knn_core, knn
 from infolens.estimate._registry import get
 from infolens.estimate.knn import (
     DuplicateSamplesWarning,
@@ -104,8 +104,8 @@ def test_count_within_matches_brute_force_with_ties(rng, d, strict):
 def test_count_within_tree_path_matches_brute_force(rng, monkeypatch):
     # force SciPy's k-d tree path (the blocked brute-force path runs for small n, many
     # dims; the numba kernels, when installed, are tested in test_kdcount.py)
-    monkeypatch.setattr(knn, "_BRUTE_MAX_N", 0)
-    monkeypatch.setattr(knn, "_KD", False)
+    monkeypatch.setattr(_knn_core, "_BRUTE_MAX_N", 0)
+    monkeypatch.setattr(_knn_core, "_KD", False)
     x = np.round(rng.normal(size=(300, 5)), 1)
     r = np.abs(np.round(rng.normal(size=300), 1))
     dist = _maxdist(x)

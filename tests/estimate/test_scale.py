@@ -31,9 +31,9 @@ def _args(e, rng, n=400):
 
 def test_every_scale_sensitive_estimator_is_marked():
     names = {e.name for e in KNN}
-    assert {"kl", "ksg1", "ksg2", "fp", "ross", "gao", "knn"} <= names
-    # ksg-bc and the ensemble built on it see normal scores of ranks: invariant already
-    assert not {"ksg-bc", "ensemble"} & names
+    assert {"kozachenko_leonenko", "ksg1", "ksg2", "fp", "ross", "gao", "knn"} <= names
+    # ksg_bc and the ensemble built on it see normal scores of ranks: invariant already
+    assert not {"ksg_bc", "ensemble"} & names
     assert all(e.params["standardize"] is True for e in KNN)
 
 
@@ -82,7 +82,7 @@ def test_column_scales_rules():
 def test_standardize_must_be_a_bool():
     x = np.random.default_rng(0).normal(size=(50, 2))
     with pytest.raises(TypeError, match="standardize must be True or False"):
-        infolens.entropy(x, method="kl", standardize="yes")
+        infolens.entropy(x, method="kozachenko_leonenko", standardize="yes")
     with pytest.raises(TypeError, match="unexpected parameter"):
         infolens.entropy(x, method="gaussian", standardize=False)
 
@@ -90,6 +90,6 @@ def test_standardize_must_be_a_bool():
 def test_entropy_shift_is_exact_for_a_gaussian_sample():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(4000, 2)) * np.array([5.0, 0.2])
-    est = infolens.entropy(x, method="kl")
+    est = infolens.entropy(x, method="kozachenko_leonenko")
     truth = math.log(2 * math.pi * math.e) + math.log(5.0 * 0.2)
     assert float(est) == pytest.approx(truth, abs=0.08)  # KL bias+sd at n=4000, d=2 < 0.05

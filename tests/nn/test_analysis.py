@@ -34,8 +34,7 @@ def test_dpi_report_flags_binning_artefact_with_its_uncertainty(rng):
             return self.t2(20 * self.t1(0.05 * v))
 
     plane = InformationPlane(
-        Chain(), x, y, layers=["t1", "t2"], estimator=RangeBinning(30, (-1, 1), n_boot=50)
-    )
+        Chain(), x, y, layers=["t1", "t2"], estimator=RangeBinning(30, (-1, 1), n_boot=50), base=2)
     plane.record(0)
     rep = dpi_report(plane.records)
     assert not rep.ok and len(rep.violations) == 1
@@ -161,19 +160,19 @@ def _sparse_vs_fresh():
 # ------------------------------------------------------------------ dropout
 @pytest.mark.parametrize("p, n", [(0.2, 1), (0.5, 1), (0.5, 3), (0.8, 2)])
 def test_dropout_is_an_erasure_channel(p, n):
-    res = dropout_information(p, n_copies=n, n_samples=200_000, random_state=1)
+    res = dropout_information(p, n_copies=n, n_samples=200_000, random_state=1, base=2)
     assert res.expected == pytest.approx((1 - p**n) * 1.0)  # H(Y) = 1 bit for prior 1/2
     # plug-in error: sd ~ sqrt(p(1-p)/N) * H(Y) <= 0.0012 bits; bias < 10/(2N ln2) ~ 4e-5
     assert float(res.measured) == pytest.approx(res.expected, abs=0.006)
     # inverted-dropout scaling is a bijection on the outputs: identical estimate
-    unscaled = dropout_information(p, n_copies=n, n_samples=200_000, random_state=1, scale=False)
+    unscaled = dropout_information(p, n_copies=n, n_samples=200_000, random_state=1, scale=False, base=2)
     assert float(unscaled.measured) == float(res.measured)
 
 
 def test_dropout_extremes_and_bias_prior():
-    assert float(dropout_information(0.0, n_samples=5000).measured) == pytest.approx(1.0, abs=1e-3)
-    assert float(dropout_information(1.0, n_samples=5000).measured) == 0.0
-    r = dropout_information(0.3, prior=0.1, n_samples=200_000)
+    assert float(dropout_information(0.0, n_samples=5000, base=2).measured) == pytest.approx(1.0, abs=1e-3)
+    assert float(dropout_information(1.0, n_samples=5000, base=2).measured) == 0.0
+    r = dropout_information(0.3, prior=0.1, n_samples=200_000, base=2)
     h = -(0.1 * math.log2(0.1) + 0.9 * math.log2(0.9))
     assert r.h_y == pytest.approx(h) and float(r.measured) == pytest.approx(0.7 * h, abs=0.006)
 

@@ -62,8 +62,7 @@ def test_binning_exact_on_the_12bit_population():
     x = torch.from_numpy(d.x)
     # layer = bits 0..2: I(X;T) = H(T) = 3 bits exactly; I(T;Y) from the exact joint pmf
     plane = InformationPlane(
-        _pick([0, 1, 2]), x, d.y, layers=["1"], estimator=RangeBinning(2, (0.0, 1.0))
-    )
+        _pick([0, 1, 2]), x, d.y, layers=["1"], estimator=RangeBinning(2, (0.0, 1.0)), base=2)
     rows = {r["quantity"]: r for r in plane.record(0)}
     joint = np.zeros((8, 2))
     b = d.x[:, :3].astype(int)
@@ -73,8 +72,7 @@ def test_binning_exact_on_the_12bit_population():
     assert rows["I(X;T)"]["measures"] == "I(X;B(T))" and rows["I(X;T)"]["unit"] == "bits"
     # identity layer: every pattern its own bin -> 12 bits, H(Y), and a saturation warning
     full = InformationPlane(
-        _pick(range(12)), x, d.y, layers=["1"], estimator=RangeBinning(30, (-1.0, 1.0))
-    )
+        _pick(range(12)), x, d.y, layers=["1"], estimator=RangeBinning(30, (-1.0, 1.0)), base=2)
     with pytest.warns(SaturationWarning, match="saturated"):
         rows = {r["quantity"]: r for r in full.record(0)}
     assert rows["I(X;T)"]["value"] == pytest.approx(12.0, abs=1e-12)
@@ -87,20 +85,19 @@ def test_clipping_warns_and_width_bins_do_not_clip():
     x = torch.tensor([[0.5], [2.0], [3.0], [4.0]])
     y = np.array([0, 1, 0, 1])
     net = _pick([0])
-    clipped = InformationPlane(net, x, y, layers=["1"], estimator=RangeBinning(30, (-1, 1)))
+    clipped = InformationPlane(net, x, y, layers=["1"], estimator=RangeBinning(30, (-1, 1)), base=2)
     with pytest.warns(BinRangeWarning, match=r"75\.00% of activation values lie outside"):
         v = clipped.record(0)[0]["value"]
     assert v == pytest.approx(entropy(np.array([0.25, 0.75]), base=2), abs=1e-12)
     assert clipped.records[0]["params"]["outside_fraction"] == 0.75  # in every record
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        w = InformationPlane(net, x, y, layers=["1"], estimator=WidthBinning(0.5)).record(0)
+        w = InformationPlane(net, x, y, layers=["1"], estimator=WidthBinning(0.5), base=2).record(0)
     # no range warning; 4 samples in 4 bins is saturation (log2 4 = 2 bits) and says so
     assert [c.category for c in caught] == [SaturationWarning]
     assert w[0]["value"] == pytest.approx(2.0, abs=1e-12)
     strict = InformationPlane(
-        net, x, y, layers=["1"], estimator=RangeBinning(30, (-1, 1), outside="raise")
-    )
+        net, x, y, layers=["1"], estimator=RangeBinning(30, (-1, 1), outside="raise"), base=2)
     with pytest.raises(ValueError, match="outside the stated bin range"):
         strict.record(0)
 
@@ -126,20 +123,20 @@ def test_width_binning_and_kde_on_activations_near_1e37():
     t = model(x).detach().numpy()
     assert np.abs(t).max() > 1e37 and len(np.unique(t, axis=0)) == 256
     for est in (WidthBinning(0.1), QuantileBinning(10)):
-        plane = InformationPlane(model, x, y, layers=["0"], estimator=est)
+        plane = InformationPlane(model, x, y, layers=["0"], estimator=est, base=2)
         with pytest.warns(SaturationWarning):
             v = [r["value"] for r in plane.record(0)]
         assert v == pytest.approx([8.0, 1.0], abs=1e-9)
     # bins so fine that t / width leaves float64: a clear error, not a wrong value
-    tiny = InformationPlane(model, x, y, layers=["0"], estimator=WidthBinning(1e-300))
+    tiny = InformationPlane(model, x, y, layers=["0"], estimator=WidthBinning(1e-300), base=2)
     with pytest.raises(ValueError, match=r"width=1e-300 overflow float64; use a larger width"):
         tiny.record(0)
     # kde: noise_var = 0.1 cannot be resolved next to a spread of 1e38 in float64
-    kde = InformationPlane(model, x, y, layers=["0"], estimator="kde")
+    kde = InformationPlane(model, x, y, layers=["0"], estimator="kde", base=2)
     with pytest.raises(ValueError, match=r"layer '0': activations spread up to .* noise_var"):
         kde.record(0)
     # with a noise variance in proportion to the scale every input is resolved: 8 bits
-    ok = InformationPlane(model, x, y, layers=["0"], estimator=KDEBounds(1e70))
+    ok = InformationPlane(model, x, y, layers=["0"], estimator=KDEBounds(1e70), base=2)
     assert [r["value"] for r in ok.record(0)] == pytest.approx([8.0, 1.0], abs=1e-9)
 
 
@@ -149,7 +146,7 @@ def test_width_bins_beyond_int64_are_coded_exactly():
     # = I(X;B(T)) for distinct rows of X (the bit patterns of -0.0 and 0.0 differ).
     x = torch.tensor([[1e37, -0.0], [1e37, 0.0], [1e37, 0.15], [2e37, 0.05]])
     y = np.array([0, 0, 1, 1])
-    plane = InformationPlane(_pick([0, 1]), x, y, layers=["1"], estimator=WidthBinning(0.1))
+    plane = InformationPlane(_pick([0, 1]), x, y, layers=["1"], estimator=WidthBinning(0.1), base=2)
     assert plane.record(0)[0]["value"] == pytest.approx(1.5, abs=1e-12)
 
 
@@ -159,20 +156,20 @@ def test_range_binning_puts_far_outliers_into_their_own_edge_bin():
     # bins 1, 1 | 0, 0, and Y follows the bin: I(B(T);Y) = 1 bit (was H(1/4, 3/4) = 0.81).
     x = torch.tensor([[1e37], [0.99], [-1e37], [-0.99]])
     y = np.array([1, 1, 0, 0])
-    plane = InformationPlane(_pick([0]), x, y, layers=["1"], estimator=RangeBinning(2, (-1, 1)))
+    plane = InformationPlane(_pick([0]), x, y, layers=["1"], estimator=RangeBinning(2, (-1, 1)), base=2)
     with pytest.warns(BinRangeWarning, match=r"50\.00% of activation values"):
         rows = {r["quantity"]: r["value"] for r in plane.record(0)}
     assert rows["I(T;Y)"] == pytest.approx(1.0, abs=1e-12)
 
 
-@pytest.mark.parametrize("estimator", ["binning-width", "binning", "kde"])
+@pytest.mark.parametrize("estimator", ["binning_width", "binning_range", "kde"])
 def test_overflowed_layer_is_refused(estimator):
     # float32 overflow inside the network gives inf activations: refused with the layer name
     x = torch.tensor([[1e30], [2e30], [3e30]])
     net = nn.Sequential(nn.Linear(1, 2), nn.Identity())
     with torch.no_grad():
         net[0].weight.fill_(1e30)
-    plane = InformationPlane(net, x, np.array([0, 1, 0]), layers=["1"], estimator=estimator)
+    plane = InformationPlane(net, x, np.array([0, 1, 0]), layers=["1"], estimator=estimator, base=2)
     with pytest.raises(ValueError, match=r"layer '1': 6 activation values are inf or NaN"):
         plane.record(0)
 
@@ -181,14 +178,13 @@ def test_quantile_bins_invariant_under_monotone_maps(rng):
     x = rng.normal(size=(500, 2)).astype(np.float32)
     y = (x[:, 0] + 0.3 * rng.normal(size=500) > 0).astype(int)
     est = QuantileBinning(4)
-    a = InformationPlane(_pick([0, 1]), torch.from_numpy(x), y, layers=["1"], estimator=est)
+    a = InformationPlane(_pick([0, 1]), torch.from_numpy(x), y, layers=["1"], estimator=est, base=2)
     b = InformationPlane(
         nn.Sequential(Select([0, 1]), nn.Tanh()),
         torch.from_numpy(x),
         y,
         layers=["1"],
-        estimator=QuantileBinning(4),
-    )
+        estimator=QuantileBinning(4), base=2)
     va = [r["value"] for r in a.record(0)]
     vb = [r["value"] for r in b.record(0)]
     assert va == pytest.approx(vb, abs=1e-12)
@@ -201,14 +197,14 @@ def test_incremental_save_schedule_and_resume(tmp_path):
     torch.manual_seed(0)
     net = nn.Sequential(nn.Linear(12, 4), nn.Tanh(), nn.Linear(4, 2))
     path = tmp_path / "plane.jsonl"
-    plane = InformationPlane(net, d.x, d.y, layers=["1"], epochs=[0, 2], path=path)
+    plane = InformationPlane(net, d.x, d.y, layers=["1"], epochs=[0, 2], path=path, base=2)
     for epoch in range(4):
         plane(epoch)
         if epoch == 0:
             assert len(load_records(path)) == 2  # saved as soon as it was recorded
     assert sorted({r["epoch"] for r in plane.records}) == [0, 2]
     assert load_records(path) == plane.records
-    again = InformationPlane(net, d.x, d.y, layers=["1"], path=path, resume=True)
+    again = InformationPlane(net, d.x, d.y, layers=["1"], path=path, resume=True, base=2)
     again.record(5)
     assert len(load_records(path)) == 6
     # Lightning-style hook: trainer.current_epoch 1 -> epoch 2 (scheduled), 2 -> 3 (not)
@@ -262,7 +258,7 @@ def test_plots_and_seed_summary(tmp_path):
     def run(seed):
         torch.manual_seed(seed)
         net = nn.Sequential(nn.Linear(12, 5), nn.Tanh(), nn.Linear(5, 3), nn.Tanh())
-        plane = InformationPlane(net, d.x, d.y, layers=nn.Tanh)
+        plane = InformationPlane(net, d.x, d.y, layers=nn.Tanh, base=2)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SaturationWarning)
             for e in (0, 1):
@@ -329,11 +325,11 @@ def test_sample_estimator_gcmi_on_a_linear_gaussian_layer(rng):
     with pytest.raises(ValueError, match="deterministically related"):
         det.record(0)
     wide = InformationPlane(_pick(list(range(2))), x, y, layers=["1"],
-                            estimator=SampleEstimator("gcmi", max_dim=1))
+                            estimator=SampleEstimator("gcmi", max_dim=1), base=2)
     with pytest.raises(ValueError, match="max_dim"):
         wide.record(0)
     with pytest.raises(ValueError, match="not a registered mi estimator"):
-        InformationPlane(_pick([0]), x, y, layers=["1"], estimator="no-such-method")
+        InformationPlane(_pick([0]), x, y, layers=["1"], estimator="no-such-method", base=2)
 
 
 def _load_example():

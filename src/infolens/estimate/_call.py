@@ -6,7 +6,8 @@
 2. classify each as ``"discrete"`` or ``"continuous"`` (the call's signature is
    ``"discrete"``, ``"continuous"`` or ``"mixed"``);
 3. resolve ``method="auto"`` with :func:`infolens.estimate.auto.choose` or look the named
-   method up in the registry;
+   method up in the registry (an old name is mapped to its new one with a
+   ``DeprecationWarning``, see :data:`infolens.estimate._records.ALIASES`);
 4. check that the estimator accepts these data kinds and parameters (a clear error
    otherwise);
 5. for an estimator whose estimate depends on the column scales (the k-NN family, marked
@@ -24,9 +25,10 @@ shift is added back.  The two samples of a KL divergence share one scale per col
 The result, a :class:`Call`, evaluates the estimator in nats on its own data or on
 resampled rows (:meth:`Call.run`); the interval schemes and the permutation test of
 :mod:`infolens.estimate.resampling` and the public functions of
-:mod:`infolens.estimate.api` all work on it.  This module imports every estimator module,
-so that choosing a method sees the whole registry; it is imported by ``resampling`` and
-``api`` and by nothing below them.
+:mod:`infolens.estimate.api` all work on it.  The registry
+(:mod:`infolens.estimate._registry`) is complete on import, so choosing a method sees
+every estimator; this module is imported by ``resampling``, ``api`` and ``features`` and
+by nothing below them.
 """
 
 from __future__ import annotations
@@ -38,12 +40,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import check_consistent_length, check_samples, is_discrete
-from . import _counting, _registry, auto, discrete  # noqa: F401  (discrete registers itself)
-from . import binning as _binning  # noqa: F401  (registers "binning")
-from . import copula as _copula  # noqa: F401  (registers "tcopula")
-from . import gaussian as _gaussian  # noqa: F401  (registers "gaussian", "gcmi")
-from . import knn as _knn  # noqa: F401  (registers the k-NN family)
-from . import neural as _neural  # noqa: F401  (registers the neural family; torch lazily)
+from . import _counting, _registry, auto
 
 __all__ = ["Call", "prepare", "column_scales"]
 

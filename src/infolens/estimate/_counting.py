@@ -3,7 +3,7 @@
 Every module that turns samples into symbols and counts them uses these functions:
 the discrete estimators (:mod:`~infolens.estimate.discrete`), the binning estimator, the
 streaming counters (:mod:`~infolens.estimate.streaming`), PID and IB from samples and the
-information plane of :mod:`infolens.nn.plane`.
+information plane (:mod:`infolens.nn.plane_estimators`).
 
 Coding
 ------

@@ -1,6 +1,7 @@
 """Interval primitives shared by :mod:`~infolens.estimate.resampling` and the estimators'
 own interval schemes (the ``interval=`` of their registry record): the :class:`Interval`
-record, the row bootstrap, and the normal, basic and range-bounded intervals.
+record, the row bootstrap, the normal, basic and range-bounded intervals, and the cut of
+an interval to the quantity's range (:func:`within_range`).
 
 It sits below the estimator modules, so that :mod:`~infolens.estimate.discrete` can declare
 its multinomial bootstrap without importing :mod:`~infolens.estimate.resampling`, which
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,6 +25,7 @@ __all__ = [
     "normal_interval",
     "basic_interval",
     "bounded_interval",
+    "within_range",
 ]
 
 
@@ -145,3 +147,31 @@ def bounded_interval(
     a = (1.0 - level) / 2.0
     p_lo, p_hi = np.quantile(np.asarray(replicates, dtype=np.float64), [a, 1.0 - a])
     return min(float(p_lo), value), max(float(p_hi), value), "percentile"
+
+
+def within_range(iv: Interval, low: float = 0.0, high: float = math.inf) -> Interval:
+    """Cut an interval (in nats) to the parameter range ``[low, high]``; ``Interval.cut``
+    says what was cut (empty, and ``iv`` itself returned, when nothing was).
+
+    The range is where the true value lies: ``[0, inf)`` for MI, conditional MI and KL
+    divergence, ``[0, log K]`` for the entropy over a known alphabet of ``K`` symbols.
+    Cutting never lowers coverage, since the true value lies in the range.  When the
+    whole interval lies outside it (an estimate below 0 whose interval is too), the
+    interval collapses to the nearest end of the range.
+
+    >>> within_range(Interval(-0.2, 0.5, 0.1, "normal", 0)).cut
+    'low end -0.2 raised to 0 nats'
+    """
+    lo, hi = iv.low, iv.high
+    notes = []
+    if lo < low:
+        notes.append(f"low end {lo:.4g} raised to {low:g} nats")
+        lo = low
+    if hi > high:
+        notes.append(f"high end {hi:.4g} lowered to log K = {high:.4g} nats")
+        hi = high
+    if not notes:
+        return iv
+    if lo > hi:  # the whole interval lay outside the range
+        lo = hi = low if iv.high < low else high
+    return replace(iv, low=lo, high=hi, cut="; ".join(notes))

@@ -4,14 +4,14 @@ The rule (kept in one place so the docs and the code cannot drift apart):
 
 - **entropy**: discrete data -> ``"nsb"`` when the sample is small relative to the number
   of distinct symbols (n < 10 * symbols), ``"grassberger"`` otherwise; continuous
-  -> ``"kl"`` (Kozachenko–Leonenko, k=3).
+  -> ``"kozachenko_leonenko"`` (k=3).
 - **mi**: both discrete -> ``"grassberger"`` (bias-corrected plug-in); one continuous,
   one discrete -> ``"ross"`` (k=3); both continuous:
 
   * ``dx + dy <= 20`` -> ``"ensemble"``: the larger of the copula-model MI
     (``"tcopula"``: the Gaussian copula, or a t-copula when a likelihood-ratio test at
     level 0.01 prefers it) and the KSG estimate on copula-normalised data with a
-    parametric-bootstrap bias correction (``"ksg-bc"``, k=3).  Both err mainly
+    parametric-bootstrap bias correction (``"ksg_bc"``, k=3).  Both err mainly
     downwards (the copula model sees only the elliptical part of the dependence; k-NN
     estimates are negatively biased for strong dependence), so the larger is the
     better of the two;
@@ -44,7 +44,9 @@ The rule (kept in one place so the docs and the code cannot drift apart):
 - **kl**: discrete -> ``"plugin"``; continuous -> ``"knn"`` (Wang–Kulkarni–Verdú, k=1).
 
 ``choose`` returns the name and the parameters; the result records the name in
-``Estimate.method`` so a reader always sees what ran.
+``Estimate.method`` so a reader always sees what ran.  The names are the current ones
+(never an old name of :data:`infolens.estimate._records.ALIASES`), so ``"auto"`` gives
+no ``DeprecationWarning``.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def choose(
             if n_symbols is not None and n < 10 * n_symbols:
                 return "nsb", {}
             return "grassberger", {}
-        return "kl", {"k": 3}
+        return "kozachenko_leonenko", {"k": 3}
     if quantity == "mi":
         if all_discrete:
             return "grassberger", {}

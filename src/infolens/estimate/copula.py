@@ -78,7 +78,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import chdtri, gammaln, ndtri, stdtrit
 
 from ..exact.elliptical import student_t_shape_term
-from ._registry import register
+from ._records import register
 from .gaussian import _average_ranks, _gcmi_mi, _wishart_shift
 
 __all__: list[str] = []

@@ -87,7 +87,7 @@ from ._counting import (
     positive_counts,
 )
 from ._intervals import Interval, basic_interval, bounded_interval
-from ._registry import estimators, get, register
+from ._records import estimators, get, register
 from .pym import PYMEntropy, _h_pym, pym_entropy
 
 __all__ = [

@@ -75,7 +75,7 @@ import math
 import numpy as np
 from scipy.special import digamma, ndtri
 
-from ._registry import register
+from ._records import register
 
 __all__: list[str] = []
 

@@ -117,8 +117,8 @@ from .._validate import (
 )
 from ..result import Estimate
 from ..units import Base, unit_name
-from ._intervals import Interval
-from ._registry import register
+from ._intervals import Interval, within_range
+from ._records import register
 
 __all__ = ["METHODS", "NeuralCritic", "train_critic"]
 
@@ -503,7 +503,8 @@ class NeuralCritic:
     def evaluate(self, x: Any, y: Any, *, base: Base = "e", ci: float | None = None) -> Estimate:
         """MI estimate on ``(x, y)`` (data not used in training), as an :class:`Estimate`.
 
-        ``ci`` adds the normal interval of the module docstring (influence terms), cut at 0 (params["ci_cut"] says when).
+        ``ci`` adds the normal interval of the module docstring (influence terms), cut at 0
+        by :func:`infolens.estimate._intervals.within_range` (``params["ci_cut"]`` says when).
         """
         lb = check_base(base)
         terms, info = self.terms(x, y)
@@ -514,9 +515,9 @@ class NeuralCritic:
             level = check_probability(ci, "ci", open_low=True, open_high=True)
             iv = _normal_interval(value, terms, level)
             params["ci_scheme"] = iv.scheme
-            lo, hi = max(iv.low, 0.0), max(iv.high, 0.0)  # MI >= 0
-            params["ci_cut"] = f"low end {iv.low:.4g} raised to 0 nats" if iv.low < 0 else None
-            kw = dict(ci=(lo / lb, hi / lb), ci_level=level, stderr=iv.stderr / lb)
+            iv = within_range(iv, 0.0, math.inf)  # MI >= 0; the same cut as for every estimator
+            params["ci_cut"] = iv.cut or None
+            kw = dict(ci=(iv.low / lb, iv.high / lb), ci_level=level, stderr=iv.stderr / lb)
         return Estimate(value / lb, unit=unit_name(base), method=self.method, n=int(terms.size),
                         params=params, quantity="I(X;Y)", **kw)
 

@@ -3,7 +3,7 @@
 Interval schemes (chosen per estimator by :func:`confidence_interval`)
 --------------------------------------------------------------------
 1. **An estimator's own scheme.**  A registry record can carry one (``interval=`` of
-   :func:`infolens.estimate._registry.register`, declared next to the estimator); it is
+   :func:`infolens.estimate._records.register`, declared next to the estimator); it is
    used first.  The count-based discrete estimators of :mod:`infolens.estimate.discrete`
    declare the *multinomial bootstrap* below, the neural estimators a normal interval
    from their held-out terms.
@@ -65,7 +65,7 @@ Phipson, B. & Smyth, G. K. (2010). Permutation p-values should never be zero.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -80,6 +80,7 @@ from ._intervals import (
     bounded_interval,
     normal_interval,
     row_replicates,
+    within_range,
 )
 
 __all__ = [
@@ -188,26 +189,9 @@ def parameter_range(call: Call) -> tuple[float, float]:
 
 
 def _within_range(iv: Interval, call: Call) -> Interval:
-    """Cut an interval to the parameter range; ``Interval.cut`` says what was cut.
-
-    Cutting never lowers coverage: the true value lies in the range.  When the whole
-    interval lies outside it (an estimate below 0 whose interval is too), the interval
-    collapses to the nearest end of the range.
-    """
-    low, high = parameter_range(call)
-    lo, hi = iv.low, iv.high
-    notes = []
-    if lo < low:
-        notes.append(f"low end {lo:.4g} raised to {low:g} nats")
-        lo = low
-    if hi > high:
-        notes.append(f"high end {hi:.4g} lowered to log K = {high:.4g} nats")
-        hi = high
-    if not notes:
-        return iv
-    if lo > hi:  # the whole interval lay outside the range
-        lo = hi = low if iv.high < low else high
-    return replace(iv, low=lo, high=hi, cut="; ".join(notes))
+    """Cut an interval to the parameter range of ``call`` (:func:`parameter_range`), by
+    :func:`infolens.estimate._intervals.within_range`."""
+    return within_range(iv, *parameter_range(call))
 
 
 def _two_sample(

@@ -38,6 +38,7 @@ from .._validate import check_base, check_samples
 from ..result import Estimate
 from ..units import Base, unit_name
 from ._counting import CountTable, cells, column_codes, encode
+from .auto import choose
 from .binning import _range_codes, _width_codes
 from .discrete import _combine_from_table, _count_methods
 
@@ -157,7 +158,8 @@ class DiscreteCounter(_Accumulator):
 
     ``compute`` applies any count-based estimator of :mod:`infolens.estimate.discrete`
     (``"plugin"``, ``"miller_madow"``, ``"grassberger"``, ``"chao_shen"``,
-    ``"jackknife"``, ``"nsb"``, ``"pym"``, ``"shrink"``) to the accumulated counts: ``H(X)`` for one
+    ``"jackknife"``, ``"nsb"``, ``"pym"``, ``"shrink"``), or by default (``"auto"``) the
+    one that :func:`infolens.entropy` would choose, to the accumulated counts: ``H(X)`` for one
     variable, ``I(X;Y) = H(X) + H(Y) - H(X,Y)`` for two, ``I(X;Y|Z)`` for three.  Memory
     is proportional to the number of distinct joint symbols, not to the samples.
 
@@ -245,13 +247,21 @@ class DiscreteCounter(_Accumulator):
             start += d
         return CountTable(counts=self._counts.copy(), ids=tuple(ids), radices=tuple(radices))
 
-    def compute(self, *, method: str = "plugin", base: Base = "e", **params: Any) -> Estimate:
+    def compute(self, *, method: str = "auto", base: Base = "e", **params: Any) -> Estimate:
         """Estimate from the accumulated counts.
 
         Parameters
         ----------
-        method : str, default "plugin"
-            A count-based entropy estimator (see :mod:`infolens.estimate.discrete`).
+        method : str, default "auto"
+            A count-based estimator of the registry (``"plugin"``, ``"miller_madow"``,
+            ``"grassberger"``, ...; see :mod:`infolens.estimate.discrete`), or ``"auto"``:
+            the rule of :mod:`infolens.estimate.auto` for discrete data, the one that
+            :func:`infolens.entropy` and :func:`infolens.mutual_information` apply (``"nsb"``
+            for an entropy when ``n < 10 * distinct symbols``, ``"grassberger"``
+            otherwise), so the default gives the same value as the one-shot call on all
+            the data.  ``Estimate.method`` records the estimator that ran.  (The default
+            was ``"plugin"`` before the names were made the same everywhere; pass
+            ``method="plugin"`` for the plug-in value.)
         base : {"e", 2, 10} or float > 1
         **params
             Estimator parameters (``alphabet_size`` for ``"nsb"``/``"shrink"`` entropy).
@@ -263,10 +273,17 @@ class DiscreteCounter(_Accumulator):
             accumulated; ``n`` is the total number of samples.
         """
         lb = check_base(base)
-        if method not in _count_methods():
-            raise ValueError(f"method={method!r}: choose one of {_count_methods()}.")
+        if method != "auto" and method not in _count_methods():
+            raise ValueError(f"method={method!r}: choose 'auto' or one of {_count_methods()}.")
         table = self.table()
         k = len(self._dims)
+        if method == "auto":
+            # n_symbols as the one-shot call counts them: distinct symbols of X for an entropy
+            n_symbols = self.n_cells if k == 1 else None
+            method, auto_params = choose(
+                _QUANTITY[k], ("discrete",) * k, self.n, self._dims, n_symbols
+            )
+            params = {**auto_params, **params}
         value = _combine_from_table(table, _QUANTITY[k], method, params)
         return Estimate(
             value / lb,
@@ -285,9 +302,11 @@ class BinnedCounter(_Accumulator):
     """Counts of binned continuous values (fixed edges), accumulated batch by batch.
 
     Streaming cannot look at all data before choosing edges, so the edges are fixed up
-    front: either ``bins`` equal-width bins over an explicit ``range=(low, high)`` (values
-    outside raise ``ValueError``, never clipped), or bins of fixed ``width`` anchored at
-    multiples of the width (unbounded, no range needed).  Floating-point variables are
+    front and there is no default: either ``bins`` equal-width bins over an explicit
+    ``range=(low, high)`` (the ``"uniform"`` rule of :mod:`infolens.estimate.binning`;
+    values outside raise ``ValueError``, never clipped), or bins of fixed ``width``
+    anchored at multiples of the width (the ``"width"`` rule; unbounded, no range
+    needed).  ``Estimate.params["rule"]`` names the rule.  Floating-point variables are
     binned; discrete variables are counted as they are.
 
     ``compute`` gives the entropy of the bin labels plus, with ``differential=True`` (the
@@ -392,7 +411,12 @@ class BinnedCounter(_Accumulator):
     def compute(
         self, *, method: str = "plugin", base: Base = "e", differential: bool = True, **params: Any
     ) -> Estimate:
-        """Estimate from the accumulated bin counts (see the class docstring)."""
+        """Estimate from the accumulated bin counts (see the class docstring).
+
+        ``method`` is the count-based estimator applied to the bin counts, ``"plugin"``
+        by default as for the registered ``"binning"`` estimator (its ``estimator=``);
+        ``"auto"`` applies the discrete rule of :meth:`DiscreteCounter.compute`.
+        """
         est = self._counter.compute(method=method, base="e", **params)
         value = float(est)
         if len(self._continuous) == 1 and differential and self._continuous[0]:
@@ -402,9 +426,10 @@ class BinnedCounter(_Accumulator):
         return Estimate(
             value / lb,
             unit=unit_name(base),
-            method=f"binning+{method}",
+            method=f"binning+{est.method}",
             n=self.n,
-            params={**est.params, "width": self._width, "range": self._range, "bins": self._bins},
+            params={**est.params, "rule": "width" if self._bins is None else "uniform",
+                    "width": self._width, "range": self._range, "bins": self._bins},
             quantity=est.quantity,
         )
 

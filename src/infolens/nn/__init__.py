@@ -1,7 +1,9 @@
 """PyTorch integration (requires the ``torch`` extra: ``pip install infolens[torch]``).
 
 - :mod:`~infolens.nn.activations` — capture layer outputs by forward hooks;
-- :mod:`~infolens.nn.plane` — the information plane of a network during training;
+- :mod:`~infolens.nn.plane` — the information plane of a network during training, with
+  the layer estimators (what I(X;T) and I(T;Y) are measured as) in
+  :mod:`~infolens.nn.plane_estimators`;
 - :mod:`~infolens.nn.analysis` — data processing, linear-Gaussian flow, weights, dropout,
   batch norm, sufficiency;
 - :mod:`~infolens.nn.layers` — aliasing and anti-aliased downsampling;
@@ -30,16 +32,16 @@ _EXPORTS = {
     "layer_names": "activations",
     "InformationPlane": "plane",
     "log_schedule": "plane",
-    "LayerEstimator": "plane",
-    "RangeBinning": "plane",
-    "WidthBinning": "plane",
-    "QuantileBinning": "plane",
-    "KDEBounds": "plane",
-    "NoisyNetwork": "plane",
-    "SampleEstimator": "plane",
-    "BinRangeWarning": "plane",
-    "SaturationWarning": "plane",
-    "make_layer_estimator": "plane",
+    "LayerEstimator": "plane_estimators",
+    "RangeBinning": "plane_estimators",
+    "WidthBinning": "plane_estimators",
+    "QuantileBinning": "plane_estimators",
+    "KDEBounds": "plane_estimators",
+    "NoisyNetwork": "plane_estimators",
+    "SampleEstimator": "plane_estimators",
+    "BinRangeWarning": "plane_estimators",
+    "SaturationWarning": "plane_estimators",
+    "make_layer_estimator": "plane_estimators",
     "load_records": "plane",
     "plot_information_plane": "plane",
     "track_seeds": "plane",
@@ -89,8 +91,8 @@ _EXPORTS = {
     "lightning_callback": "lightning",
     "track_training": "lightning",
 }
-_SUBMODULES = ("activations", "plane", "layers", "analysis", "vib", "pacbayes", "synergy", "usable",
-               "lightning")
+_SUBMODULES = ("activations", "plane_estimators", "plane", "layers", "analysis", "vib",
+               "pacbayes", "synergy", "usable", "lightning")
 
 __all__ = list(_EXPORTS)
 

@@ -396,6 +396,11 @@ def weight_entropy(
     ----------
     model : torch.nn.Module
     bins : int, default 64
+        Equal-width bins (the ``"uniform"`` rule of :mod:`infolens.estimate.binning`)
+        over each tensor's range; more than the library's default
+        :data:`~infolens.estimate.binning.DEFAULT_BINS` (10) because a weight tensor holds
+        thousands to millions of values (plug-in bias ``(bins - 1) / (2n)`` nats is then
+        negligible) and a finer histogram shows its shape.
     precision : float, default 1e-3
     include_bias : bool, default False
         Count 1-D parameters (biases, norm scales) as well.
@@ -466,7 +471,7 @@ def dropout_information(
     n_samples: int = 200_000,
     scale: bool = True,
     random_state: int = 0,
-    base: Any = 2,
+    base: Any = "e",
 ) -> DropoutChannel:
     """I(T;Y) for units that encode a binary label and pass through ``nn.Dropout(p)``.
 
@@ -490,7 +495,9 @@ def dropout_information(
         Keep torch's inverted-dropout scaling (``False`` multiplies by ``1 - p``).
     random_state : int
         Seeds the labels and the dropout masks (torch's global RNG state is restored).
-    base : {"e", 2, 10}, default 2
+    base : {"e", 2, 10}, default "e"
+        Nats by default, as everywhere in infolens (the default was 2, bits, before the
+        units were made the same everywhere; pass ``base=2`` for bits).
 
     Returns
     -------
@@ -564,7 +571,7 @@ def batchnorm_information(
     level: float = 0.95,
     erase_tol: float = 1e-6,
     random_state: Any = 0,
-    base: Any = 2,
+    base: Any = "e",
 ) -> BatchNormReport:
     """Estimate I(T;Y) before and after an eval-mode batch norm, and list erased channels.
 
@@ -583,10 +590,15 @@ def batchnorm_information(
     y : array (N,)
         Discrete labels.
     bins, n_boot, level, random_state :
-        Quantile bins per channel and bootstrap settings.
+        Bins per channel (the ``"quantile"`` rule of :mod:`infolens.estimate.binning`,
+        6 by default rather than the library's 10: the joint symbol of all channels must
+        recur across samples for a plug-in MI, and quantile bins keep each channel's
+        marginal uniform) and bootstrap settings.
     erase_tol : float
         Channels with ``|a_c| < erase_tol`` are reported as erasures.
-    base : {"e", 2, 10}, default 2
+    base : {"e", 2, 10}, default "e"
+        Nats by default, as everywhere in infolens (the default was 2, bits, before the
+        units were made the same everywhere; pass ``base=2`` for bits).
 
     Returns
     -------

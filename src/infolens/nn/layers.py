@@ -233,7 +233,7 @@ def aliasing_tradeoff(
     stride: int = 2,
     noise_var: float = 0.01,
     input_cov: Any = None,
-    base: Any = 2,
+    base: Any = "e",
 ) -> list[dict[str, Any]]:
     """Aliased power, high-frequency response and information kept, per blur filter size.
 
@@ -243,6 +243,16 @@ def aliasing_tradeoff(
     after subsampling it shows up as a constant offset), ``information``
     (:func:`downsampling_information`) and ``information_fraction`` relative to plain
     subsampling (size 1).
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Binomial filter sizes (1: plain subsampling).
+    n, stride, noise_var, input_cov
+        As in :func:`downsampling_information`.
+    base : {"e", 2, 10}, default "e"
+        Unit of ``information`` (nats by default, as everywhere in infolens; the default
+        was 2, bits, before the units were made the same everywhere).
 
     Returns
     -------

@@ -133,10 +133,15 @@ def neuron_synergy(
         Discrete labels paired with ``data``.
     top_k : int
         Number of units kept for the pairwise analysis (at most the layer width).
-    bins : int
-        Bins per unit (plug-in PID bias grows with ``bins**2 * classes / n``).
-    rule : {"quantile", "uniform"}
-        Binning rule (equal-frequency by default, robust to saturation).
+    bins : int, default 4
+        Bins per unit (plug-in PID bias grows with ``bins**2 * classes / n``), fewer than
+        the library's default :data:`~infolens.estimate.binning.DEFAULT_BINS` (10): every
+        cell of the joint table of two units and the label must be populated for a plug-in
+        PID, and 4 x 4 x classes cells are with a few thousand samples.
+    rule : {"quantile", "uniform"}, default "quantile"
+        Binning rule of :func:`infolens.estimate.binning.discretize`; equal-frequency
+        (``"quantile"``) here rather than the library's default ``"uniform"``, since it
+        gives each unit a uniform marginal that saturated units or outliers cannot empty.
     measure : str
         Two-source PID measure (``"imin"``, ``"mmi"``, ``"sx"`` are vectorised;
         ``"broja"``, ``"ccs"``, ``"dep"`` run pair by pair).

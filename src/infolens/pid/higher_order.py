@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import check_positive_int, check_samples
+from ..estimate._records import canonical
 from ..exact.discrete import (
     dual_total_correlation,
     interaction_information,
@@ -44,6 +45,7 @@ from ..exact.discrete import (
 )
 from ..result import Estimate
 from ..units import Base, log_base, unit_name
+from .samples import RULE
 
 __all__ = [
     "interaction_information",
@@ -87,8 +89,9 @@ _SAMPLES_DOC = r"""{title} from samples (plug-in pmf of the columns of ``x``).
         continuous columns need ``bins`` (the binning is recorded in ``est.params``).
     bins : int, optional
         Number of bins per continuous column.
-    rule : {{"quantile", "uniform"}}
-        Binning rule (see :func:`infolens.estimate.binning.discretize`).
+    rule : {{"quantile", "uniform"}}, default "quantile"
+        Binning rule (see :func:`infolens.estimate.binning.discretize`; equal-frequency
+        by default, for the reason given at :data:`infolens.pid.samples.RULE`).
     base : "e", 2, 10 or float > 1
 
     Returns
@@ -103,37 +106,38 @@ _SAMPLES_DOC = r"""{title} from samples (plug-in pmf of the columns of ``x``).
 """
 
 
-def interaction_information_samples(x: Any, *, bins: int | None = None, rule: str = "quantile",
+def interaction_information_samples(x: Any, *, bins: int | None = None, rule: str = RULE,
                                     base: Base = "e") -> Estimate:
     return _plugin(interaction_information, "interaction information", x, bins, rule, base)
 
 
-def total_correlation_samples(x: Any, *, bins: int | None = None, rule: str = "quantile",
+def total_correlation_samples(x: Any, *, bins: int | None = None, rule: str = RULE,
                               base: Base = "e") -> Estimate:
     return _plugin(total_correlation, "total correlation", x, bins, rule, base)
 
 
-def dual_total_correlation_samples(x: Any, *, bins: int | None = None, rule: str = "quantile",
+def dual_total_correlation_samples(x: Any, *, bins: int | None = None, rule: str = RULE,
                                    base: Base = "e") -> Estimate:
     return _plugin(dual_total_correlation, "dual total correlation", x, bins, rule, base)
 
 
-def s_information_samples(x: Any, *, bins: int | None = None, rule: str = "quantile",
+def s_information_samples(x: Any, *, bins: int | None = None, rule: str = RULE,
                           base: Base = "e") -> Estimate:
     return _plugin(s_information, "S-information", x, bins, rule, base)
 
 
 def o_information_samples(x: Any, *, method: str = "plugin", bins: int | None = None,
-                          rule: str = "quantile", bias_correct: bool = True,
+                          rule: str = RULE, bias_correct: bool = True,
                           base: Base = "e") -> Estimate:
+    method = canonical("o_information", method)  # "gaussian_copula" -> "gcmi", with a warning
     if method == "plugin":
         return _plugin(o_information, "O-information", x, bins, rule, base)
-    if method == "gaussian_copula":
+    if method == "gcmi":
         arr = check_samples(x, "x", min_samples=3, kind="continuous")
         res = o_information_multiplets(arr, size=arr.shape[1], bias_correct=bias_correct, base=base)
-        return Estimate(float(res.values[0]), unit=res.unit, method="gaussian_copula",
+        return Estimate(float(res.values[0]), unit=res.unit, method="gcmi",
                         n=res.n, params={"bias_correct": bias_correct}, quantity="O-information")
-    raise ValueError(f"method={method!r}: choose 'plugin' or 'gaussian_copula'.")
+    raise ValueError(f"method={method!r}: choose 'plugin' or 'gcmi'.")
 
 
 _REF_RII = "McGill (1954); Bell (2003), The co-information lattice."
@@ -155,8 +159,10 @@ o_information_samples.__doc__ = _SAMPLES_DOC.format(
     formula=r""":math:`\Omega = TC - DTC = (d-2)H(X) + \sum_i [H(X_i) - H(X_{-i})]`;
     positive when redundancy dominates, negative when synergy does.
 
-    ``method="gaussian_copula"`` instead rank-normalises the continuous columns and uses
-    Gaussian entropies (see :func:`o_information_multiplets`, ``bias_correct``).""",
+    ``method="gcmi"`` (the Gaussian copula, named as in the estimator registry; the old
+    name ``"gaussian_copula"`` still works with a ``DeprecationWarning``) instead
+    rank-normalises the continuous columns and uses Gaussian entropies (see
+    :func:`o_information_multiplets`, ``bias_correct``).""",
     ref=_REF_ROSAS + " Ince et al. (2017), Hum. Brain Mapp. 38, 1541.")
 
 
@@ -178,7 +184,8 @@ class MultipletResult:
     n : int
         Number of samples.
     method : str
-        ``"gaussian_copula"``.
+        ``"gcmi"`` (Gaussian copula, the registry's name), or ``"gaussian"`` with
+        ``copula=False``.
     bias_correct : bool
     """
 
@@ -335,5 +342,5 @@ def o_information_multiplets(
         out[s : s + len(cb)] = (k - 2) * hS + (h1[cb] - hloo).sum(axis=1)
     return MultipletResult(
         multiplets=combos, values=out / lb, size=k, unit=unit_name(base), n=int(n),
-        method="gaussian_copula" if copula else "gaussian", bias_correct=bool(bias_correct),
+        method="gcmi" if copula else "gaussian", bias_correct=bool(bias_correct),
     )

@@ -31,10 +31,17 @@ from .decomposition import PIDResult, decompose
 from .lattice import redundancy_lattice
 from .measures import _specific_information, get_measure
 
-__all__ = ["joint_pmf", "decompose_samples", "pairwise_pid", "PairwisePID"]
+__all__ = ["joint_pmf", "decompose_samples", "pairwise_pid", "PairwisePID", "RULE"]
 
 #: Largest dense joint pmf (number of cells) built from samples.
 MAX_CELLS = 1 << 24
+
+#: The binning rule for continuous columns (of :func:`infolens.estimate.binning.discretize`):
+#: ``"quantile"``, not the library's default ``"uniform"``, because a PID from a plug-in
+#: pmf needs every cell of the joint table populated, and equal-frequency bins give each
+#: column a uniform marginal that outliers or saturated values cannot empty.  ``bins``
+#: has no default here: the discretisation changes the PID, so it must be stated.
+RULE = "quantile"
 
 
 def _codes(arr: np.ndarray, name: str, bins: Any, rule: str) -> tuple[np.ndarray, list[int], dict | None]:
@@ -61,7 +68,7 @@ def _codes(arr: np.ndarray, name: str, bins: Any, rule: str) -> tuple[np.ndarray
     return codes, sizes, binning
 
 
-def joint_pmf(x: Any, *, bins: int | None = None, rule: str = "quantile") -> np.ndarray:
+def joint_pmf(x: Any, *, bins: int | None = None, rule: str = RULE) -> np.ndarray:
     r"""Plug-in joint pmf of the columns of ``x``: :math:`\hat p(v) = \#\{i: x_i = v\}/n`.
 
     Parameters
@@ -71,8 +78,8 @@ def joint_pmf(x: Any, *, bins: int | None = None, rule: str = "quantile") -> np.
         ``0..k-1`` in sorted order.  Float columns need ``bins``.
     bins : int, optional
         Number of bins for continuous columns (required for them).
-    rule : {"quantile", "uniform"}
-        Binning rule for continuous columns.
+    rule : {"quantile", "uniform"}, default :data:`RULE` ("quantile")
+        Binning rule for continuous columns (see :data:`RULE` for why equal-frequency).
 
     Returns
     -------
@@ -107,7 +114,7 @@ def decompose_samples(
     *,
     measure: str = "imin",
     bins: int | None = None,
-    rule: str = "quantile",
+    rule: str = RULE,
     base: Base = "e",
 ) -> PIDResult:
     r"""PID of :math:`I(S_0,\dots,S_{n-1}; T)` from paired samples (plug-in pmf).
@@ -123,8 +130,8 @@ def decompose_samples(
         As in :func:`infolens.pid.decompose`.
     bins : int, optional
         Number of bins for continuous columns (required for them; stated in the result).
-    rule : {"quantile", "uniform"}
-        Binning rule for continuous columns.
+    rule : {"quantile", "uniform"}, default :data:`RULE` ("quantile")
+        Binning rule for continuous columns (see :data:`RULE` for why equal-frequency).
     base : "e", 2, 10 or float > 1
 
     Returns
@@ -264,7 +271,7 @@ def pairwise_pid(
     *,
     measure: str = "imin",
     bins: int | None = None,
-    rule: str = "quantile",
+    rule: str = RULE,
     pairs: Any = None,
     base: Base = "e",
     batch_size: int = 512,

@@ -109,7 +109,7 @@ def affine_entropy(*, random_state: int = 0) -> ClaimResult:
 
     On samples: X ~ N(0, Σ) in 3 dimensions, n = 4000, T = AX + b with a random invertible
     A (random rotations around singular values drawn from [0.5, 3]); both entropies are estimated with the Kozachenko–Leonenko k-NN estimator
-    (``infolens.entropy(method="kl")``) and their difference is compared with
+    (``infolens.entropy(method="kozachenko_leonenko")``) and their difference is compared with
     log|det A| (the closed form ``infolens.exact.gaussian.affine_entropy`` is tested
     against ``gaussian.entropy`` in the test suite of :mod:`infolens.exact`).
 
@@ -139,8 +139,8 @@ def affine_entropy(*, random_state: int = 0) -> ClaimResult:
     n = 4000
     x = rng.multivariate_normal(np.zeros(d), cov, size=n)
     t = x @ a.T + b
-    hx = h(x, method="kl")
-    ht = h(t, method="kl")
+    hx = h(x, method="kozachenko_leonenko")
+    ht = h(t, method="kozachenko_leonenko")
     return ClaimResult(
         "affine_entropy", claim, formula, float(ht) - float(hx), logdet, 0.08,
         detail=f"Kozachenko–Leonenko estimates on n={n} samples of a 3-d Gaussian "
