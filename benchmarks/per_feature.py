@@ -193,14 +193,14 @@ def _markdown(rows, details, load0, load1, skv) -> str:
         "(MAD-based) scale, which differ on skewed or two-valued columns (diabetes). "
         "`ross` in one column is unaffected by any scale. The `ensemble` rows (what "
         "`auto` runs for a continuous y) are a different estimator (max of "
-        "Gaussian-copula MI and bias-corrected KSG): their differences are not round-off, "
+        "the copula-model MI `tcopula` and bias-corrected KSG): their differences are not round-off, "
         "and their jittered column compares that estimator on scikit-learn's points.",
         "",
         "Reading the speed column: the `ross` and `ksg1` rows compare the same estimator on "
         "both sides. `ensemble` is what `method=\"auto\"` runs for a continuous y: per "
-        "column a Gaussian-copula MI and two KSG runs (the data's and a Gaussian "
-        "surrogate's for the bias correction), about 2.5x the work of scikit-learn's one "
-        "KSG, so on small data (diabetes) it can be slower than scikit-learn; pass "
+        "column a copula-model MI (a t-copula fit when a kurtosis screen flags heavy joint "
+        "tails) and two KSG runs (the data's and a Gaussian surrogate's for the bias "
+        "correction), at least 2.5x the work of scikit-learn's one KSG, so on small data (diabetes) it can be slower than scikit-learn; pass "
         "`method=\"ksg1\"` for scikit-learn's estimator. `ensemble` has no shared-work "
         "path, so its per-feature time equals the loop's up to noise (the 100k rows are "
         "single runs on a shared 2-core machine; at a load average near 8 repeated runs "
