@@ -25,7 +25,7 @@ def plane_file(tmp_path, monkeypatch):
     y = (x[:, 0] > 0).long()
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(5, 6), torch.nn.Tanh(), torch.nn.Linear(6, 2))
-    plane = InformationPlane(net, x, y, layers=["1"], estimator="binning",
+    plane = InformationPlane(net, x, y, layers=["1"], estimator="binning_range",
                              estimator_options={"bins": 6, "range": (-1, 1)},
                              path="plane.jsonl", epochs=[0, 1, 4])
     opt = torch.optim.SGD(net.parameters(), lr=0.5)

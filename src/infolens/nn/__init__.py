@@ -11,6 +11,7 @@
 - :mod:`~infolens.nn.pacbayes` — PAC-Bayes training and certificates;
 - :mod:`~infolens.nn.synergy` — synergy among neurons;
 - :mod:`~infolens.nn.usable` — usable (predictive) information of a layer for a probe family;
+- :mod:`~infolens.nn.noisy` — I(X; T+Z) of a trained layer with noise relative to its scale;
 - :mod:`~infolens.nn.lightning` — record an information plane from a Lightning ``Trainer``
   or a plain training loop.
 
@@ -30,6 +31,7 @@ _EXPORTS = {
     "Captured": "activations",
     "select_layers": "activations",
     "layer_names": "activations",
+    "bounded_width": "activations",
     "InformationPlane": "plane",
     "log_schedule": "plane",
     "LayerEstimator": "plane_estimators",
@@ -88,11 +90,12 @@ _EXPORTS = {
     "neuron_synergy": "synergy",
     "NeuronSynergy": "synergy",
     "usable_information": "usable",
+    "noisy_layer_information": "noisy",
     "lightning_callback": "lightning",
     "track_training": "lightning",
 }
 _SUBMODULES = ("activations", "plane_estimators", "plane", "layers", "analysis", "vib",
-               "pacbayes", "synergy", "usable", "lightning")
+               "pacbayes", "synergy", "usable", "noisy", "lightning")
 
 __all__ = list(_EXPORTS)
 

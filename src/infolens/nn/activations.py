@@ -18,15 +18,23 @@ Guarantees
   (``numpy.memmap`` files in a temporary directory) and ``reduce=`` folds batches into a
   streaming accumulator (an object with ``update(batch)`` and ``compute()``) instead of
   keeping them.
+* Width can stay bounded: with ``max_units=k`` a layer whose output has more than ``k``
+  values per sample is reduced batch by batch as it is captured (:func:`bounded_width`):
+  a feature map ``(N, C, H, W, ...)`` with ``C <= k`` is averaged over its positions
+  (global average pooling per channel); anything else wider than ``k`` is multiplied by a
+  fixed random Gaussian matrix to ``k`` columns.  ``Captured.reductions`` says which.
+  Memory is then at most ``N * k`` values per layer.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import math
 import os
 import tempfile
 import uuid
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -36,7 +44,7 @@ from torch import nn
 
 from .._validate import check_positive_int
 
-__all__ = ["capture", "Captured", "select_layers", "layer_names"]
+__all__ = ["capture", "Captured", "select_layers", "layer_names", "bounded_width"]
 
 @contextlib.contextmanager
 def _preserved_modes(model: nn.Module) -> Iterator[None]:
@@ -137,14 +145,18 @@ class Captured(Mapping):
         Folder holding the memmap files (``store="memmap"`` or a path), else None.  A
         temporary folder is deleted when this object is garbage collected or on
         :meth:`close`.
+    reductions : dict
+        ``layer -> sentence`` for each layer that ``max_units`` reduced (empty otherwise).
     """
 
     def __init__(self, data: dict[str, Any], n: int, directory: str | None,
-                 tmp: tempfile.TemporaryDirectory | None) -> None:
+                 tmp: tempfile.TemporaryDirectory | None,
+                 reductions: dict[str, str] | None = None) -> None:
         self._data = data
         self.n = n
         self.directory = directory
         self._tmp = tmp
+        self.reductions = dict(reductions or {})
 
     def __getitem__(self, key: str) -> Any:
         try:
@@ -171,6 +183,68 @@ class Captured(Mapping):
         shapes = {k: getattr(v, "shape", type(v).__name__) for k, v in self._data.items()}
         where = f", on disk in {self.directory}" if self.directory else ""
         return f"Captured(n={self.n}, layers={shapes}{where})"
+
+
+def bounded_width(out: torch.Tensor, max_units: int, name: str = "",
+                  projections: dict[str, torch.Tensor] | None = None
+                  ) -> tuple[torch.Tensor, str]:
+    """Reduce one batch of a layer's output to at most ``max_units`` values per sample.
+
+    The rule (the same for every batch, so rows stay comparable):
+
+    1. at most ``max_units`` values per sample: unchanged (``""`` is returned as the note);
+    2. a feature map of shape ``(b, C, d1, d2, ...)`` (4 or more axes, channels first as in
+       ``Conv2d``/``BatchNorm2d``/pooling outputs) with ``C <= max_units``: the mean over
+       the positions, one value per channel (global average pooling);
+    3. otherwise (a wide vector, a sequence ``(b, L, D)`` whose layout is not known, or more
+       channels than ``max_units``): ``flatten(out) @ R`` with ``R`` a fixed
+       ``(width, max_units)`` matrix of independent N(0, 1/max_units) entries, seeded by
+       the layer's name (CRC-32), so that every batch and every call uses the same ``R``.
+       Squared distances between samples are kept in expectation (Johnson–Lindenstrauss):
+       ``E||(a-b) R||^2 = ||a-b||^2``.
+
+    Parameters
+    ----------
+    out : torch.Tensor, shape (b, ...)
+    max_units : int
+    name : str
+        The layer's name (seeds ``R``).
+    projections : dict, optional
+        Cache of ``R`` per name, so it is drawn once per layer.
+
+    Returns
+    -------
+    (reduced, note)
+        ``reduced`` has shape ``(b, k)`` with ``k <= max_units`` (or the input flattened,
+        when rule 1 applies); ``note`` says what was done ("" for rule 1).
+
+    References
+    ----------
+    W. B. Johnson and J. Lindenstrauss, "Extensions of Lipschitz mappings into a Hilbert
+    space", Contemp. Math. 26, 1984.  M. Lin, Q. Chen and S. Yan, "Network in network"
+    (global average pooling), ICLR 2014.
+    """
+    b = int(out.shape[0])
+    width = int(math.prod(out.shape[1:]))
+    flat = out.reshape(b, -1)
+    if width <= max_units:
+        return flat, ""
+    shape = tuple(int(v) for v in out.shape[1:])
+    if not out.is_floating_point():
+        out, flat = out.float(), flat.float()
+    if out.ndim >= 4 and shape[0] <= max_units:
+        pooled = out.mean(dim=tuple(range(2, out.ndim)))
+        return pooled, (f"output {shape} averaged over its {width // shape[0]} positions: "
+                        f"{shape[0]} channel means (global average pooling)")
+    r = None if projections is None else projections.get(name)
+    if r is None or r.shape[0] != width:
+        gen = torch.Generator().manual_seed(zlib.crc32(name.encode("utf-8")))
+        r = torch.randn(width, max_units, generator=gen) / math.sqrt(max_units)
+        if projections is not None:
+            projections[name] = r
+    red = flat @ r.to(device=flat.device, dtype=flat.dtype)
+    return red, (f"output {shape} ({width} values) projected to {max_units} by a fixed "
+                 "random Gaussian matrix (distances kept in expectation)")
 
 
 def _iter_batches(data: Any, batch_size: int) -> Iterator[torch.Tensor]:
@@ -229,6 +303,7 @@ def capture(
     reduce: Any = None,
     store: str | os.PathLike | None = None,
     dtype: np.dtype | type | None = None,
+    max_units: int | None = None,
 ) -> Captured:
     """Run ``model`` over ``data`` and return the outputs of the chosen layers, per sample.
 
@@ -265,6 +340,11 @@ def capture(
         file is left and existing ones are untouched.
     dtype : numpy dtype, optional
         Cast activations to this dtype (default: the dtype the module produced).
+    max_units : int, optional
+        Keep at most this many values per sample and layer, reducing each batch as it is
+        captured by the rule of :func:`bounded_width` (channel means of a feature map, else
+        a fixed random projection); ``Captured.reductions`` records what was done.  With it
+        memory grows as ``n_samples * max_units`` per layer, not with the layer's width.
 
     Returns
     -------
@@ -300,6 +380,10 @@ def capture(
     """
     chosen = select_layers(model, layers)
     batch_size = check_positive_int(batch_size, "batch_size")
+    if max_units is not None:
+        max_units = check_positive_int(max_units, "max_units")
+    projections: dict[str, torch.Tensor] = {}
+    reductions: dict[str, str] = {}
     if reduce is not None and store is not None:
         raise ValueError(
             "reduce and store cannot be combined: a reducer keeps no per-sample arrays."
@@ -369,6 +453,10 @@ def capture(
                             f"layer {name!r} produced shape {tuple(out.shape)} for a batch of {b}; "
                             "the first axis must be the sample axis."
                         )
+                    if max_units is not None:
+                        out, note = bounded_width(out, max_units, name, projections)
+                        if note:
+                            reductions[name] = note
                     arr = out.reshape(b, -1).cpu().numpy()
                     if dtype is not None:
                         arr = arr.astype(dtype, copy=False)
@@ -428,7 +516,7 @@ def capture(
             result[name] = np.memmap(final[name], dtype=dt, mode="r", shape=(n_total, d))
         else:
             result[name] = np.concatenate(chunks[name], axis=0)
-    return Captured(result, n_total, directory, tmp)
+    return Captured(result, n_total, directory, tmp, reductions)
 
 
 def _remove_partial(files: dict[str, Any], made_dir: str | None,

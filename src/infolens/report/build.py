@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .sections import SECTIONS, Context, Section, run_section
+from .sections import MAX_LAYER_UNITS, SECTIONS, Context, Section, run_section
 
 __all__ = ["ReportConfig", "ReportOutcome", "build_report", "check_output_dir",
            "clean_stale_temporaries"]
@@ -610,7 +610,8 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
                                              else "default MLP trained here"),
                   "format": loaded.format if loaded is not None else "built-in MLP",
                   "how_loaded": loaded.note if loaded is not None else "",
-                  "device": device},
+                  "device": device,
+                  "activation_reductions": dict(ctx.cache.get("reductions", {}))},
         "sections": {s.key: s.to_dict() for s in sections},
         "failed_sections": [s.key for s in sections if s.status == "failed"],
         "seconds": round(elapsed, 2),
@@ -630,6 +631,9 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
         f"{data.shape_text()}, {data.n_classes} classes",
         f"Data as the model saw it: {'; '.join(data.preprocessing) or 'the values as given'}",
         f"Model: {model_line}; layers analysed: {', '.join(layers) or 'none (' + layers_note + ')'}",
+        *([f"Activations kept per layer (at most {MAX_LAYER_UNITS} values per sample): "
+           + "; ".join(f"{k}: {v}" for k, v in ctx.cache["reductions"].items())]
+          if ctx.cache.get("reductions") else []),
         f"Seed {config.seed} · device {device} · created {created} · {elapsed:.0f} s",
     ]
     footer = (f"infolens {versions['infolens']} · Python {versions['python']} · "

@@ -40,6 +40,9 @@ __all__ = ["default_mlp", "train", "load_model", "read_checkpoint", "model_from_
 
 _log = logging.getLogger(__name__)
 
+#: Most hidden layers the report picks by itself (``--layers`` overrides).
+MAX_DEFAULT_LAYERS = 5
+
 _ACTIVATIONS = ("Tanh", "ReLU", "Sigmoid", "GELU", "ELU", "LeakyReLU", "SiLU", "Softplus",
                 "Hardtanh", "ReLU6", "Mish")
 
@@ -659,7 +662,11 @@ def representation_layers(model: Any, sample: Any = None, *,
     that produces the logits.  With ``sample`` (a few inputs) the order and the choice come
     from one forward pass: only modules called once that return a tensor with one row per
     sample count (an LSTM's tuple does not), and when the model has no activation modules
-    the outputs of its top-level blocks are used instead.
+    the outputs of its top-level blocks are used instead.  A block whose activation module
+    runs more than once per pass (a residual block that reuses one ReLU) is represented by
+    its own output.  When more than :data:`MAX_DEFAULT_LAYERS` hidden layers qualify, that
+    many are kept at evenly spaced depths (the first and the last hidden one included);
+    ``--layers`` chooses others.
     """
     leaves = [(n, m) for n, m in model.named_modules() if n and not list(m.children())]
     if sample is None:
@@ -693,12 +700,21 @@ def representation_layers(model: Any, sample: Any = None, *,
     usable = [n for n in order if calls[n] == 1 and shapes[n] is not None
               and len(shapes[n]) >= 2 and shapes[n][0] == k]
     acts = [n for n in usable if tnames[n] in _ACTIVATIONS and not list(types[n].children())]
+    # a block whose activation module runs more than once per pass (a residual block's
+    # shared ReLU): its own output stands for it
+    shared = {n for n in order if tnames[n] in _ACTIVATIONS and calls[n] > 1}
+    blocks = [n for n in usable if list(types[n].children())
+              and any(f"{n}.{c}" in shared for c, _ in types[n].named_children())]
+    acts = [n for n in usable if n in set(acts) | set(blocks)]
     logits = [n for n in usable if shapes[n] == tuple(out.shape)]
     final = logits[-1] if logits else None
     if not acts:
         top = {n for n, _ in model.named_children()}
         acts = [n for n in usable if n in top and n != final and "Dropout" not in tnames[n]]
     names = [n for n in acts if n != final]
+    if len(names) > MAX_DEFAULT_LAYERS:  # deep nets: a handful of depths, evenly spaced
+        keep = np.unique(np.round(np.linspace(0, len(names) - 1, MAX_DEFAULT_LAYERS)))
+        names = [names[int(i)] for i in keep]
     if final is not None:
         names.append(final)
     return names

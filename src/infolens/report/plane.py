@@ -29,8 +29,8 @@ def default_estimator(model: Any, layers: list[str]) -> tuple[str, dict[str, Any
     if all(type(mods[n]).__name__ in _BOUNDED for n in layers):
         # 4 bins per unit: with ~10^3 inputs and 16-32 units, 30 bins per unit give every
         # input its own joint bin at every epoch (saturated at log2 n, nothing to see)
-        return "binning", {"bins": 4, "range": (-1.0, 1.0), "n_boot": 20}
-    return "binning-width", {"width": 0.1, "n_boot": 20}
+        return "binning_range", {"bins": 4, "range": (-1.0, 1.0), "n_boot": 20}
+    return "binning_width", {"width": 0.1, "n_boot": 20}
 
 
 def start(ctx: Context, *, estimator: str | None, epochs: int) -> Callable[[int], None] | None:

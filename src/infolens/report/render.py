@@ -32,6 +32,7 @@ section h2{margin-top:.2rem;font-size:1.25rem}
 .status.ok{background:#d8f3dc;color:#1b4332}.status.unavailable{background:#fff3bf;color:#7a5901}
 .status.failed{background:#ffd6d6;color:#8a1c1c}.status.not_applicable{background:#e9ecef;color:#444}
 .status.saturated{background:#ffe8cc;color:#7a3e00}
+.status.impossible{background:#ffd6d6;color:#8a1c1c}
 .reading{font-size:1.02rem}
 .method{font-size:.9rem;color:#4a5568;border-left:3px solid #a8dadc;padding-left:.7rem}
 figure{margin:.8rem 0;text-align:center}figure img{max-width:100%;height:auto}
@@ -111,7 +112,8 @@ def _flatten(numbers: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]
 def _section_html(sec: Section) -> str:
     e = html.escape
     label = {"ok": "computed", "unavailable": "not available yet", "failed": "failed",
-             "not_applicable": "not applicable", "saturated": "saturated"}[sec.status]
+             "not_applicable": "not applicable", "saturated": "saturated",
+             "impossible": "impossible value"}[sec.status]
     key, status = e(sec.key, quote=True), e(sec.status, quote=True)
     parts = [f"<section id='sec-{key}' data-status='{status}'>",
              f"<h2>{e(sec.title)}<span class='status {status}'>{e(label)}</span></h2>",

@@ -1,0 +1,66 @@
+"""Fano's lower bound against the model's test error."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._base import (
+    Section,
+    SectionContext,
+    _test_outputs,
+    need,
+)
+
+
+def section_fano(ctx: SectionContext) -> Section:
+    """Fano's lower bound on any classifier's error from I(T;Y), next to the actual error."""
+    bounds = need("infolens.bounds", "bayes_error_bounds", "Fano and Bayes-error bounds, issue 6")
+    from ..figures import new_figure, to_png
+
+    layer = ctx.last_hidden
+    idx = ctx.subset("test")
+    t = ctx.activations("test")[layer].astype(np.float64)[idx]
+    y = ctx.data.y_test[idx]
+    ce, errs, _ = _test_outputs(ctx)
+    test_error = float(errs.mean())  # the model's error on the whole test split
+    ce, errs = ce[idx], errs[idx]
+    delta = 0.05
+    b = bounds(t, y, n_classes=ctx.data.n_classes, delta=delta, cross_entropy=ce,
+               holdout_errors=errs, random_state=ctx.seed)
+    lower, upper = float(b.lower), float(b.upper)
+    terms = {k: v for k, v in b.terms.items() if isinstance(v, (int, float))}
+    fig, ax = new_figure(1, width=6.0, height=2.6)
+    ax.barh(["Fano lower bound", "model test error", "upper bound"], [lower, test_error, upper],
+            color=["#457b9d", "#e63946", "#a8dadc"])
+    for i, v in enumerate((lower, test_error, upper)):
+        ax.text(v, i, f" {v:.3f}", va="center", fontsize=8)
+    ax.set_xlabel("error probability")
+    ax.set_xlim(0, max(upper, test_error, lower) * 1.3 + 1e-3)
+    figs = [to_png(fig, "fano", "Fano's lower bound on the error of any classifier reading the "
+                   "last hidden layer, the model's test error, and an upper bound on the best "
+                   "achievable error")]
+    h_low = terms.get("H_Y_given_X_low", float("nan"))
+    if lower <= 0:
+        first = (f"Fano's inequality gives no positive lower bound here: within its 95% "
+                 f"confidence interval the last hidden layer ({layer}) may carry all of the "
+                 "label's entropy (the lower end of H(Y|T) is "
+                 f"{h_low:.3f} nats), so the data allow an error rate as low as 0.")
+    else:
+        first = (f"No classifier reading the last hidden layer ({layer}) can have an error "
+                 f"below {lower:.3f} (Fano's inequality at H(Y|T) ≥ {h_low:.3f} nats, 95% "
+                 "confidence).")
+    reading = (f"{first} The model's actual test error is {test_error:.3f}; an upper bound on "
+               f"the lowest achievable error is {upper:.3f} ({b.upper_method}). "
+               + ("The model is within the range an ideal classifier could reach."
+                  if test_error <= upper else
+                  "The model's error is above that upper bound: a better classifier of the "
+                  "same representation exists."))
+    numbers = {"layer": layer, "fano_lower_bound": lower, "upper_bound": upper,
+               "test_error": test_error, "delta_lower": float(b.delta_lower),
+               "delta_upper": float(b.delta_upper), "n_test": int(len(y)),
+               "n_classes": ctx.data.n_classes, "terms_nats": terms}
+    return Section("fano", "", reading=reading, figures=figs, numbers=numbers,
+                   method=f"infolens.bounds.bayes_error_bounds on the {len(y)} test "
+                   f"representations{ctx.subset_note('test')}: lower side — {b.lower_method}; upper side — "
+                   f"{b.upper_method}. Since the model's prediction is a function of T, Fano's "
+                   "bound for T also bounds the model's error.")
