@@ -86,6 +86,11 @@ def section_sufficiency(ctx: SectionContext) -> Section:
         verdict = (f"Impossible value{'s' if len(flags) > 1 else ''}: " + "; ".join(flags)
                    + ". No true value can do this, so the estimates are biased by more than "
                    "their interval shows and the gap is not a measurement of the layer.")
+        if i_ty > i_xy and x.shape[1] > t.shape[1]:
+            verdict += (f" The likelier culprit is I(X;Y): k-NN estimates are biased low in many "
+                        f"dimensions ({x.shape[1]} input features against {t.shape[1]} units), "
+                        f"and the data processing inequality gives I(X;Y) >= I(T;Y), so "
+                        f"{i_ty:.3f} nats is the better lower bound on I(X;Y) here.")
     elif g < 0:
         verdict = (f"The estimated gap is negative ({g:.3f} nats) but its interval reaches 0: "
                    "within the estimator's sampling spread the layer keeps all the label "
