@@ -51,20 +51,21 @@ why the copula map became their default."""
 RESULTS = HERE / "results" / "beyond_normal.md"
 
 
-def export(out: Path, n: int, tasks: list[str] | None) -> None:
+def export(out: Path, n: int, tasks: list[str] | None, seed: int = 0) -> None:
     from bmi.benchmark import BENCHMARK_TASKS
 
     out.mkdir(parents=True, exist_ok=True)
     for key, task in BENCHMARK_TASKS.items():
         if tasks and key not in tasks:
             continue
-        x, y = task.sample(n, seed=0)
+        x, y = task.sample(n, seed=seed)
         np.savez(out / f"{key}.npz", x=np.asarray(x, dtype=np.float64), y=np.asarray(y, dtype=np.float64),
                  mi=float(task.mutual_information), name=str(task.name))
         print(f"{key}: I = {task.mutual_information:.3f} nats, {task.dim_x}x{task.dim_y}", flush=True)
 
 
-def run(src: Path, methods: list[str], tasks: list[str] | None, threads: int | None) -> None:
+def run(src: Path, methods: list[str], tasks: list[str] | None, threads: int | None,
+        out: Path = RESULTS, seed: int = 0) -> None:
     import infolens
 
     if threads:
@@ -78,7 +79,7 @@ def run(src: Path, methods: list[str], tasks: list[str] | None, threads: int | N
         "# Beyond Normal (benchmark-mi) tasks through infolens (benchmarks/beyond_normal.py)",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs; Python {platform.python_version()}. "
-        "Samples: benchmark-mi 0.1.3, seed 0; one estimate per task and method (random_state=0); "
+        f"Samples: benchmark-mi 0.1.3, seed {seed}; one estimate per task and method (random_state=0); "
         "'auto' names the estimator it chose.",
         "",
         "| task | dims | n | MI | " + " | ".join(methods) + " |",
@@ -105,10 +106,10 @@ def run(src: Path, methods: list[str], tasks: list[str] | None, threads: int | N
         e = np.array(errs[m])
         lines.append(f"| {m} | {e.size} | {np.mean(e < 0.10):.0%} | {np.mean(e < 0.25):.0%} | {np.median(e):.1%} |")
     lines += ["", NOTES]
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text("\n".join(lines) + "\n")
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines[-len(methods) - 2:]))
-    print(f"wrote {RESULTS}")
+    print(f"wrote {out}")
 
 
 def main() -> None:
@@ -118,20 +119,23 @@ def main() -> None:
     e.add_argument("dir", type=Path)
     e.add_argument("--n", type=int, default=5000)
     e.add_argument("--tasks", nargs="*")
+    e.add_argument("--seed", type=int, default=0, help="benchmark-mi sampling seed")
     r = sub.add_parser("run", help="estimate on exported tasks (run in infolens' env)")
     r.add_argument("dir", type=Path)
     r.add_argument("--methods", nargs="*", default=["auto", "infonce", "demi"])
     r.add_argument("--tasks", nargs="*", help="task keys (file stems); default: all exported")
     r.add_argument("--match", default=None, help="regular expression on task keys")
     r.add_argument("--threads", type=int, default=None)
+    r.add_argument("--out", type=Path, default=RESULTS, help="results file (markdown)")
+    r.add_argument("--seed", type=int, default=0, help="the seed the tasks were exported with (for the header)")
     a = ap.parse_args()
     if a.cmd == "export":
-        export(a.dir, a.n, a.tasks)
+        export(a.dir, a.n, a.tasks, a.seed)
     else:
         tasks = a.tasks
         if a.match:
             tasks = [f.stem for f in sorted(a.dir.glob("*.npz")) if re.search(a.match, f.stem)]
-        run(a.dir, a.methods, tasks, a.threads)
+        run(a.dir, a.methods, tasks, a.threads, a.out, a.seed)
 
 
 if __name__ == "__main__":
