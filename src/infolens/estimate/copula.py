@@ -45,9 +45,9 @@ The t-copula (Demarta & McNeil 2005) is the standard extension: a correlation ma
 ``lr_statistic`` (0 when the screen kept the Gaussian copula, with ``kurtosis_z``) and
 ``copula`` (``"t"`` or ``"gaussian"``).
 
-Accuracy.  Exact in the limit for t (and Gaussian) copulas: on the eight Student-t tasks
+Accuracy.  Exact in the limit for t (and Gaussian) copulas: on the eleven Student-t tasks
 of Beyond Normal at n = 5,000 it is within 6% of the truth where ``gcmi`` gives 0 and the
-bias-corrected KSG is 14-47% low.  For other copulas it is a model-based value, not a
+bias-corrected KSG is up to 47% low.  For other copulas it is a model-based value, not a
 bound; the ``auto`` policy (:mod:`infolens.estimate.auto`) therefore takes the larger of
 it and the bias-corrected k-NN estimate, as it did with ``gcmi``.
 
