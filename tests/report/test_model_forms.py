@@ -152,9 +152,10 @@ def _results(root):
 
 
 def _complete(res, *, hidden=True):
-    """Every section is there; none failed; the hidden-layer sections computed.  A binned
-    plane of a loaded (untrained-here) model is pinned at log2(n) and must say so
-    ("saturated"), not claim "computed"; usable information never saturates."""
+    """Every section is there; none failed; the hidden-layer sections computed.  The plane
+    and the DPI check of a loaded (untrained-here) model are drawn from the noisy layers
+    (sigma relative to each layer) and must be computed, not saturated; usable information
+    never saturates."""
     status = {k: v["status"] for k, v in res["sections"].items()}
     assert len(status) == 10 and "failed" not in status.values(), status
     assert res["failed_sections"] == []
@@ -163,10 +164,33 @@ def _complete(res, *, hidden=True):
         for key in ("fano", "synergy", "weights"):
             assert status[key] == "ok", (key, res["sections"][key]["reading"])
         for key in ("information_plane", "dpi"):
-            assert status[key] in ("ok", "saturated"), (key, res["sections"][key]["reading"])
-            sat = res["sections"][key]["numbers"]["saturated"]
-            assert (status[key] == "saturated") == bool(sat)
+            assert status[key] == "ok", (key, res["sections"][key]["reading"])
+            num = res["sections"][key]["numbers"]
+            assert num["mode"] == "noisy_layers" and num["saturated"] is None
+            assert num["impossible_values"] == []
+        _check_noisy_plane(res)
     return status
+
+
+def _check_noisy_plane(res):
+    """The checkpoint's plane: one point per hidden layer, both coordinates bounded as the
+    theory says (I(X;T_σ) <= 1/(2c²) nats, I(T_σ;Y) <= H(Y) exactly and <= I(X;T_σ) within
+    4 paired stderr), the I(X;T_σ) equal to the per-layer section's, and the DPI section
+    saying why depth monotonicity is not checked."""
+    plane = res["sections"]["information_plane"]["numbers"]
+    per = res["sections"]["usable_information"]["numbers"]["layers"]
+    hidden = res["model"]["layers_analysed"][:-1]
+    assert list(plane["layers"]) == hidden
+    for name, p in plane["layers"].items():
+        assert 0 < p["I(X;T)"] <= plane["ceiling_bits"] + 4 * p["I(X;T)_stderr"], name
+        assert 0 <= p["I(T;Y)"] <= plane["H(Y)_bits"] + 1e-9, name
+        assert p["I(T;Y)"] <= p["I(X;T)"] + 4 * p["dpi_gap_stderr"], name
+        assert p["noise_std"] > 0 and not p["saturated"]
+        assert p["I(X;T)"] == per[name]["noisy"]["value"]  # computed once, shared
+    dpi = res["sections"]["dpi"]
+    assert dpi["numbers"]["depth_monotonicity_checked"] is False
+    assert "not a Markov chain" in dpi["reading"]
+    assert "σ = 0.5 × the layer's spread" in res["sections"]["information_plane"]["reading"]
 
 
 @pytest.mark.parametrize(("model", "extra"), [

@@ -12,6 +12,7 @@
 - :mod:`~infolens.nn.synergy` — synergy among neurons;
 - :mod:`~infolens.nn.usable` — usable (predictive) information of a layer for a probe family;
 - :mod:`~infolens.nn.noisy` — I(X; T+Z) of a trained layer with noise relative to its scale;
+- :mod:`~infolens.nn.noisy_label` — I(T+Z; Y) of that noisy layer (the label term of the plane);
 - :mod:`~infolens.nn.lightning` — record an information plane from a Lightning ``Trainer``
   or a plain training loop.
 
@@ -91,11 +92,12 @@ _EXPORTS = {
     "NeuronSynergy": "synergy",
     "usable_information": "usable",
     "noisy_layer_information": "noisy",
+    "noisy_label_information": "noisy_label",
     "lightning_callback": "lightning",
     "track_training": "lightning",
 }
 _SUBMODULES = ("activations", "plane_estimators", "plane", "layers", "analysis", "vib",
-               "pacbayes", "synergy", "usable", "noisy", "lightning")
+               "pacbayes", "synergy", "usable", "noisy", "noisy_label", "lightning")
 
 __all__ = list(_EXPORTS)
 

@@ -146,55 +146,22 @@ def noisy_layer_information(
     >>> bool(est.params["gaussian_ceiling"] <= 1 / (2 * 0.5**2) / np.log(2))  # 1/(2c²) nats
     True
     """
-    tt = check_samples(t, "t", kind="continuous")
-    tt = np.asarray(tt, dtype=np.float64).reshape(len(tt), -1)
+    tt, c_s, params, unit, lb, rng, ci = _prepare(
+        t, relative_noise=relative_noise, scale=scale, n_mc=n_mc, base=base, ci=ci,
+        block=block, random_state=random_state)
     n, d = tt.shape
-    if n < 2:
-        raise ValueError(f"t: need at least 2 rows (inputs), got {n}.")
-    if isinstance(relative_noise, bool) or not isinstance(relative_noise, (int, float)) \
-            or not math.isfinite(relative_noise) or relative_noise <= 0:
-        raise ValueError(f"relative_noise={relative_noise!r} must be a positive number (σ = "
-                         "relative_noise × the layer's scale).")
-    if scale not in SCALES:
-        raise ValueError(f"scale={scale!r}: choose one of {SCALES}.")
-    n_mc = check_positive_int(n_mc, "n_mc")
-    block = check_positive_int(block, "block")
-    lb = check_base(base)
-    if ci is not None:
-        ci = check_probability(ci, "ci", open_low=True, open_high=True)
-    rng = check_random_state(random_state)
-    unit = unit_name(base)
-
-    c = tt - tt.mean(axis=0)
-    spread = float(math.sqrt(np.mean(np.einsum("ij,ij->i", c, c))))
-    layer_scale = spread if scale == "spread" else spread / math.sqrt(d)
     log_n = math.log(n)
-    params: dict[str, Any] = {"relative_noise": float(relative_noise), "scale": scale,
-                              "layer_scale": layer_scale, "dims": d, "n_mc": n_mc,
-                              "log_n": log_n / lb}
-    if spread == 0.0:  # a constant layer: T + Z is independent of X
-        params |= {"noise_std": 0.0, "mc_stderr": 0.0, "kt_lower": 0.0, "kt_upper": 0.0,
+    if c_s is None:  # a constant layer: T + Z is independent of X
+        params |= {"mc_stderr": 0.0, "kt_lower": 0.0, "kt_upper": 0.0,
                    "bracket": [0.0, 0.0],
                    "gaussian_ceiling": 0.0, "saturated": False, "ci_cut": False,
                    "bias": "exact: the layer is constant, so I(X; T+Z) = 0."}
         return Estimate(0.0, unit=unit, method="noisy-layer (sample propagation)", n=n,
                         ci=(0.0, 0.0) if ci is not None else None, ci_level=ci, stderr=0.0,
                         params=params, quantity="I(X;T+Z)")
-    sigma = float(relative_noise) * layer_scale
-    c_s = c / sigma  # distances in units of σ: no overflow, one scale for every layer
-    sq_c = np.einsum("ij,ij->i", c_s, c_s)
     terms = np.empty((n, n_mc))
-    for r in range(n_mc):
-        z = rng.standard_normal((n, d))
-        p = c_s + z
-        sq_p = np.einsum("ij,ij->i", p, p)
-        own = np.einsum("ij,ij->i", z, z)
-        for lo in range(0, n, block):
-            hi = min(lo + block, n)
-            d2 = sq_p[lo:hi, None] + sq_c[None, :] - 2.0 * (p[lo:hi] @ c_s.T)
-            np.maximum(d2, 0.0, out=d2)
-            a = -(d2 - own[lo:hi, None]) / 2.0
-            terms[lo:hi, r] = log_n - logsumexp(a, axis=1)
+    for r, lo, hi, a in _log_weights(c_s, n_mc, block, rng):
+        terms[lo:hi, r] = log_n - logsumexp(a, axis=1)
     per_input = terms.mean(axis=1)
     value = float(per_input.mean())
     mc_se = float(terms.std(ddof=1) / math.sqrt(terms.size)) if terms.size > 1 else 0.0
@@ -215,7 +182,7 @@ def noisy_layer_information(
             cut = True
             lo_ci, hi_ci = max(lo_ci, 0.0), min(hi_ci, log_n)
     params |= {
-        "noise_std": sigma, "mc_stderr": mc_se / lb, "kt_lower": float(kt.ixt_lower) / lb,
+        "mc_stderr": mc_se / lb, "kt_lower": float(kt.ixt_lower) / lb,
         "kt_upper": float(kt.ixt) / lb, "gaussian_ceiling": ceiling / lb,
         "bracket": [float(kt.ixt_lower) / lb, min(float(kt.ixt), ceiling) / lb],
         "saturated": bool(value >= 0.99 * log_n), "ci_cut": cut,
@@ -225,3 +192,57 @@ def noisy_layer_information(
     return Estimate(value / lb, unit=unit, method="noisy-layer (sample propagation)", n=n,
                     ci=(lo_ci / lb, hi_ci / lb) if ci is not None else None, ci_level=ci,
                     stderr=se / lb, params=params, quantity="I(X;T+Z)")
+
+
+def _prepare(t: Any, *, relative_noise: Any, scale: str, n_mc: int, base: Any, ci: Any,
+             block: int, random_state: Any) -> tuple[Any, ...]:
+    """Validate the arguments; return ``(t, c_s, params, unit, log_base, rng, ci)``.
+
+    ``c_s`` is the centred activations in units of σ (``None`` for a constant layer, where
+    σ = 0); ``params`` holds what both noisy estimators report about σ.
+    """
+    tt = check_samples(t, "t", kind="continuous")
+    tt = np.asarray(tt, dtype=np.float64).reshape(len(tt), -1)
+    n, d = tt.shape
+    if n < 2:
+        raise ValueError(f"t: need at least 2 rows (inputs), got {n}.")
+    if isinstance(relative_noise, bool) or not isinstance(relative_noise, (int, float)) \
+            or not math.isfinite(relative_noise) or relative_noise <= 0:
+        raise ValueError(f"relative_noise={relative_noise!r} must be a positive number (σ = "
+                         "relative_noise × the layer's scale).")
+    if scale not in SCALES:
+        raise ValueError(f"scale={scale!r}: choose one of {SCALES}.")
+    n_mc = check_positive_int(n_mc, "n_mc")
+    check_positive_int(block, "block")
+    lb = check_base(base)
+    if ci is not None:
+        ci = check_probability(ci, "ci", open_low=True, open_high=True)
+    rng = check_random_state(random_state)
+    c = tt - tt.mean(axis=0)
+    spread = float(math.sqrt(np.mean(np.einsum("ij,ij->i", c, c))))
+    layer_scale = spread if scale == "spread" else spread / math.sqrt(d)
+    sigma = float(relative_noise) * layer_scale
+    params: dict[str, Any] = {"relative_noise": float(relative_noise), "scale": scale,
+                              "layer_scale": layer_scale, "dims": d, "n_mc": n_mc,
+                              "log_n": math.log(n) / lb, "noise_std": sigma}
+    c_s = None if spread == 0.0 else c / sigma  # in units of σ: one scale for every layer
+    return tt, c_s, params, unit_name(base), lb, rng, ci
+
+
+def _log_weights(c_s: np.ndarray, n_mc: int, block: int, rng: np.random.Generator) -> Any:
+    """Yield ``(r, lo, hi, a)``: for draw ``r`` of ``p_i = c_i + z_i`` (rows ``lo:hi``),
+    ``a[i, j] = -(||p_i - c_j||² - ||z_i||²) / 2``, the log ratio of component j's density
+    at p_i to the noise density of z_i.  The draws depend only on ``rng``, so two
+    estimators given the same ``random_state`` see the same points."""
+    n, d = c_s.shape
+    sq_c = np.einsum("ij,ij->i", c_s, c_s)
+    for r in range(n_mc):
+        z = rng.standard_normal((n, d))
+        p = c_s + z
+        sq_p = np.einsum("ij,ij->i", p, p)
+        own = np.einsum("ij,ij->i", z, z)
+        for lo in range(0, n, block):
+            hi = min(lo + block, n)
+            d2 = sq_p[lo:hi, None] + sq_c[None, :] - 2.0 * (p[lo:hi] @ c_s.T)
+            np.maximum(d2, 0.0, out=d2)
+            yield r, lo, hi, -(d2 - own[lo:hi, None]) / 2.0

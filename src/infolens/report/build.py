@@ -562,8 +562,11 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
     if config.history is not None:  # the user's own training run drew the plane
         ctx.plane, recorder = plane_mod.from_history(config.history), None
         ctx.cache["plane_history"] = str(config.history)
-    elif layers:
+    elif layers and (trained or config.estimator is not None):
         recorder = plane_mod.start(ctx, estimator=config.estimator, epochs=epochs)
+    elif layers:  # a loaded model, no history, no --estimator: one noisy point per layer
+        recorder = None
+        ctx.cache["plane_noisy"] = True
     else:
         recorder, ctx.plane_note = None, layers_note
     if trained:

@@ -6,7 +6,9 @@ it raises :class:`~infolens.report.errors.Unavailable` and the page says so inst
 showing a number.
 
 Layout: one module per section (``training``, ``plane`` (the information plane and the
-DPI check), ``per_layer`` (usable information and the noisy-layer I(X;T)), ``weights``,
+DPI check; for a loaded checkpoint without history they delegate to ``noisy_plane``, the
+noisy-layer points and the per-layer DPI), ``per_layer`` (usable information and the
+noisy-layer I(X;T)), ``weights``,
 ``fano``, ``pac_bayes``, ``sufficiency``, ``synergy``, ``channels``); ``_base`` holds the
 :class:`Section` record, the :class:`SectionContext` interface the section functions
 read, and the shared helpers.  This package defines :class:`Context` (the

@@ -49,6 +49,18 @@ def _noisy_row(noisy: Any, t: np.ndarray, seed: int) -> dict[str, Any]:
             "saturated": p["saturated"], "ci_cut": p["ci_cut"]}
 
 
+def cached_noisy_row(ctx: SectionContext, name: str, t: np.ndarray) -> dict[str, Any]:
+    """I(X;T+Z) row of ``name`` (``t``: its test-subset activations) on the first
+    :data:`NOISY_SAMPLES` rows, computed once per report: the information-plane section of a
+    loaded checkpoint shows the same values (``ctx.cache["noisy_rows"]``)."""
+    cache = ctx.cache.setdefault("noisy_rows", {})
+    if name not in cache:
+        noisy = need("infolens.nn", "noisy_layer_information", "the noisy-layer I(X;T), issue 15")
+        n = min(len(t), NOISY_SAMPLES)
+        cache[name] = _noisy_row(noisy, np.asarray(t, dtype=np.float64)[:n], ctx.seed)
+    return cache[name]
+
+
 def _fmt_ci(row: dict[str, Any]) -> str:
     if "value" not in row:
         return "—"
@@ -61,7 +73,7 @@ def section_usable_information(ctx: SectionContext) -> Section:
     each layer made noisy at a noise scale relative to that layer (Goldfeld et al. 2019)."""
 
     usable = need("infolens.nn", "usable_information", "the usable-information probes, issue 15")
-    noisy = need("infolens.nn", "noisy_layer_information", "the noisy-layer I(X;T), issue 15")
+    need("infolens.nn", "noisy_layer_information", "the noisy-layer I(X;T), issue 15")
     from ..figures import new_figure, to_png
 
     idx, itr = ctx.subset("test"), ctx.subset("train")
@@ -92,7 +104,7 @@ def section_usable_information(ctx: SectionContext) -> Section:
         t1 = time.perf_counter()
         row["mlp"] = _probe_row(usable, t_train, ytr, t, y, "mlp", ctx.seed)
         t2 = time.perf_counter()
-        row["noisy"] = _noisy_row(noisy, np.asarray(t, dtype=np.float64)[:n_noisy], ctx.seed)
+        row["noisy"] = cached_noisy_row(ctx, name, t)
         seconds["linear"] += t1 - t0
         seconds["mlp"] += t2 - t1
         seconds["noisy"] += time.perf_counter() - t2
@@ -204,4 +216,6 @@ def section_usable_information(ctx: SectionContext) -> Section:
                 "2019), interval from the spread over inputs; bracket (Kolchinsky–Tracey lower, "
                 "Gaussian or Kolchinsky–Tracey upper bound) in results.json. Time: linear probes "
                 f"{seconds['linear']:.1f} s, MLP probes {seconds['mlp']:.1f} s, noisy layers "
-                f"{seconds['noisy']:.1f} s."))
+                f"{seconds['noisy']:.1f} s"
+                + (" (the hidden layers' values were computed by the information-plane "
+                   "section and reused)." if "noisy_points" in ctx.cache else ".")))

@@ -1,4 +1,5 @@
-"""The information-plane and data-processing sections (read from the recorded plane)."""
+"""The information-plane and data-processing sections (read from the recorded plane, or,
+for a loaded checkpoint without history, from the noisy layers: :mod:`.noisy_plane`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ._base import (
     _label_entropy_bits,
     need,
 )
+from .noisy_plane import noisy_plane_mode, section_noisy_dpi, section_noisy_plane
 
 
 def _plane_story(pl: dict[str, Any], last: str, hy: float) -> list[str]:
@@ -70,7 +72,11 @@ def _impossible_values(records: list[dict[str, Any]], hy: float, cap: float) -> 
 
 
 def section_information_plane(ctx: SectionContext) -> Section:
-    """I(X;T_l) and I(T_l;Y) per hidden layer over training (infolens.nn.InformationPlane)."""
+    """I(X;T_l) and I(T_l;Y) per hidden layer over training (infolens.nn.InformationPlane);
+    for a loaded checkpoint without history, one noisy-layer point per layer
+    (:func:`~infolens.report.sections.noisy_plane.section_noisy_plane`)."""
+    if noisy_plane_mode(ctx):
+        return section_noisy_plane(ctx)
     if ctx.plane is None:
         raise Unavailable(ctx.plane_note or "The information plane was not recorded.")
     from ..figures import new_figure, to_png
@@ -168,7 +174,11 @@ def section_information_plane(ctx: SectionContext) -> Section:
 
 
 def section_dpi(ctx: SectionContext) -> Section:
-    """Data processing inequality across layers, checked on the plane's estimates."""
+    """Data processing inequality across layers, checked on the plane's estimates; for a
+    loaded checkpoint without history, the per-layer inequalities of the noisy layers
+    (:func:`~infolens.report.sections.noisy_plane.section_noisy_dpi`)."""
+    if noisy_plane_mode(ctx):
+        return section_noisy_dpi(ctx)
     dpi = need("infolens.nn", "dpi_report", "the data-processing check across layers, issue 4")
     if ctx.plane is None or not ctx.plane.records:
         raise Unavailable("The data-processing check reads the information-plane estimates, "
