@@ -82,8 +82,9 @@ from scipy.optimize import minimize_scalar
 from scipy.special import chdtri, gammaln, ndtri, stdtrit
 
 from ..exact.elliptical import student_t_shape_term
+from ..exact.gaussian import _logdet_spd
 from ._records import register
-from .gaussian import _average_ranks, _gcmi_mi, _wishart_shift
+from .gaussian import _average_ranks, _mi_from, _wishart_shift
 
 __all__: list[str] = []
 
@@ -161,11 +162,7 @@ def _mardia_kurtosis_z(q: np.ndarray, d: int) -> float:
 def _gaussian_part(r: np.ndarray, dx: int, n: int) -> float:
     """Bias-corrected Gaussian MI of a correlation matrix fitted to n rows."""
     d = r.shape[0]
-
-    def logdet(m: np.ndarray) -> float:
-        return 2.0 * float(np.sum(np.log(np.diag(np.linalg.cholesky(m)))))
-
-    plug_in = 0.5 * (logdet(r[:dx, :dx]) + logdet(r[dx:, dx:]) - logdet(r))
+    plug_in = 0.5 * (_logdet_spd(r[:dx, :dx]) + _logdet_spd(r[dx:, dx:]) - _logdet_spd(r))
     correction = 0.5 * (-_wishart_shift(dx, n) - _wishart_shift(d - dx, n) + _wishart_shift(d, n))
     return plug_in + correction
 
@@ -221,12 +218,13 @@ def _tcopula_mi(x: np.ndarray, y: np.ndarray, *, alpha: float = 0.01) -> float:
     (0.084, 't', 2.0)
     """
     alpha = _check_alpha(alpha)
-    gcmi = _gcmi_mi(x, y)  # validates: constant, collinear or deterministic data raise here
     xy = np.hstack([x, y])
     n, d = xy.shape
     dx = x.shape[1]
     u = _average_ranks(xy) / (n + 1.0)
-    zg = ndtri(u)
+    zg = ndtri(u)  # the normal scores gcmi uses, ranked once for both copulas
+    # gcmi's value; validates: constant, collinear or deterministic data raise here
+    gcmi = _mi_from(zg[:, :dx], zg[:, dx:], copula=True)
     r_gauss = np.corrcoef(zg, rowvar=False)
     chol_gauss = np.linalg.cholesky(r_gauss)
     q_gauss = _mahalanobis(zg, chol_gauss)
