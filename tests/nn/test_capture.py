@@ -215,3 +215,64 @@ def test_capture_keeps_per_module_modes_and_grad_mode():
     with pytest.raises(RuntimeError, match="data loader failed"):
         capture(net, _failing_batches(), layers=["2"], train=True)
     assert [m.training for m in net.modules()] == [True, True, True, False, True]
+
+
+def test_tuple_outputs_give_their_first_tensor_and_say_so():
+    """nn.LSTM returns (outputs, (h, c)): the captured layer is the per-step outputs, equal
+    to what the module returned, with the reduction stated; an output that neither is nor
+    starts with a tensor is refused by name."""
+    torch.manual_seed(0)
+
+    class Seq(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = nn.LSTM(3, 4, batch_first=True)
+            self.head = nn.Linear(4, 2)
+
+        def forward(self, x):
+            out, _ = self.lstm(x)
+            return self.head(out[:, -1])
+
+    model = Seq()
+    x = torch.randn(7, 5, 3)
+    got = capture(model, x, layers=["lstm"], batch_size=3)
+    with torch.no_grad():
+        want = model.lstm(x)[0].reshape(7, -1).numpy()
+    np.testing.assert_allclose(got["lstm"], want, rtol=1e-6, atol=1e-6)
+    assert got.reductions["lstm"].startswith("first element of its tuple output")
+    wide = capture(model, x, layers=["lstm"], max_units=8)  # 5 x 4 = 20 values > 8
+    assert wide["lstm"].shape == (7, 8)
+    assert "; then output (5, 4) (20 values) projected to 8" in wide.reductions["lstm"]
+
+    class DictOut(nn.Module):
+        def forward(self, x):
+            return {"y": x}
+
+    wrapped = nn.Sequential(DictOut())
+    with pytest.raises(ValueError, match="layer '0' returned dict, not a tensor or a tuple"):
+        capture(wrapped, x, layers=["0"])
+
+
+def test_in_place_operations_after_the_layer_do_not_change_the_capture():
+    """torchvision's basic block adds the shortcut to its last BatchNorm's output in place
+    (``out += identity``) and applies an in-place ReLU: the captured BatchNorm output must
+    be the value the BatchNorm returned, not the sum."""
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bn = nn.BatchNorm1d(4)
+            self.relu = nn.ReLU(inplace=True)
+
+        def forward(self, x):
+            out = self.bn(x)
+            out += x
+            return self.relu(out)
+
+    torch.manual_seed(1)
+    block = Block().eval()
+    x = torch.randn(6, 4)
+    with torch.no_grad():
+        want = block.bn(x).numpy()
+    got = capture(block, x, layers=["bn"])
+    np.testing.assert_allclose(got["bn"], want, rtol=1e-6, atol=1e-6)

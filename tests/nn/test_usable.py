@@ -47,6 +47,22 @@ def test_linear_probe_recovers_shannon_mi_when_bayes_optimal_is_linear(seed):
     assert est.params["h_y"] == pytest.approx(math.log(4), abs=0.03)
 
 
+def test_held_out_cross_entropy_bounds_the_conditional_entropy():
+    """The held-out cross-entropy of any fitted probe estimates E[-log f(Y|T)] >= H(Y|T);
+    with a Bayes-optimal linear family it comes within the fit's excess loss of it.  It is
+    the same held-out mean as the value, read from the other side: CE = h_y - value."""
+    rng = np.random.default_rng(7)
+    t, y, mus = _gaussian_classes(4000, 4, 6, 1.0, rng)
+    h_y_given_t = math.log(4) - _true_mi_nats(mus, 1.0, np.random.default_rng(107))
+    est = usable_information(t, y, probe="linear", random_state=0)
+    ce, se = est.params["held_out_cross_entropy"], est.params["cross_entropy_stderr"]
+    assert ce == pytest.approx(est.params["h_y"] - float(est), abs=1e-12)
+    # 3 standard errors of the held-out mean below; above, that plus the fitted probe's
+    # excess loss (about 28 parameters / (2 * 2100 fitting rows) = 0.007 nats, doubled)
+    assert h_y_given_t - 3 * se <= ce <= h_y_given_t + 3 * se + 0.015, (ce, h_y_given_t, se)
+    assert 0.0 < se < 0.05
+
+
 def test_mlp_finds_what_a_linear_probe_cannot():
     # Y = xor of the signs of two coordinates: no linear probe beats the label frequencies,
     # a one-hidden-layer MLP predicts almost perfectly (I close to H(Y) = 1 bit)

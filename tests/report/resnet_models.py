@@ -1,4 +1,5 @@
-"""A small ResNet-style CNN for the report tests and benchmarks/report_scale.py.
+"""ResNet-style CNNs for the report tests and benchmarks/report_scale.py: a small one, and
+ResNet-18 written out with torchvision's module names.
 
 BasicBlocks (conv-BN-ReLU-conv-BN plus an identity or 1x1-projection shortcut, one ReLU
 module reused twice as in torchvision), stride-2 downsampling between stages, global
@@ -52,6 +53,56 @@ class SmallResNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.layer3(self.layer2(self.layer1(self.stem(x))))
         return self.fc(self.pool(x).flatten(1))
+
+
+class _Block(nn.Module):
+    """ResNet's basic block with torchvision's attribute names (``conv1``, ``bn1``,
+    ``relu``, ``conv2``, ``bn2``, ``downsample``), so that its state dicts match."""
+
+    def __init__(self, cin: int, cout: int, stride: int = 1) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
+                                            nn.BatchNorm2d(cout))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        skip = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        return self.relu(self.bn2(self.conv2(out)) + skip)
+
+
+class ResNet18(nn.Module):
+    """ResNet-18 (He et al. 2016, Table 1): a 7x7/2 convolution and 3x3/2 max-pool stem,
+    four stages of two basic blocks with 64, 128, 256 and 512 channels (stride 2 from the
+    second stage on), global average pooling and a linear head; 11.2 M parameters at 10
+    classes.  The module names and shapes are torchvision's ``resnet18``, so its state dict
+    loads here and back.  On 32x32 inputs the last stage works on 1x1 maps, as torchvision's
+    does."""
+
+    def __init__(self, in_ch: int = 3, classes: int = 10) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_ch, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        cin = 64
+        for i, w in enumerate((64, 128, 256, 512)):
+            stride = 1 if i == 0 else 2
+            setattr(self, f"layer{i + 1}", nn.Sequential(_Block(cin, w, stride), _Block(w, w)))
+            cin = w
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(512, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
 def make_resnet() -> SmallResNet:

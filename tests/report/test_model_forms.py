@@ -160,6 +160,7 @@ def _complete(res, *, hidden=True):
     assert len(status) == 10 and "failed" not in status.values(), status
     assert res["failed_sections"] == []
     assert status["usable_information"] == "ok", res["sections"]["usable_information"]["reading"]
+    _check_sufficiency(res)
     if hidden:
         for key in ("fano", "synergy", "weights"):
             assert status[key] == "ok", (key, res["sections"][key]["reading"])
@@ -170,6 +171,21 @@ def _complete(res, *, hidden=True):
             assert num["impossible_values"] == []
         _check_noisy_plane(res)
     return status
+
+
+def _check_sufficiency(res):
+    """The sufficiency bounds are computed for every model (T is the output when no hidden
+    layer can be hooked) and obey what they bound: 0 <= gap bound <= its 95% end <= H(Y);
+    the lower bound on I(X;Y) is a maximum over representations that includes T, so it is
+    at least T's own lower bound H(Y) - CE(T); nothing exceeds H(Y)."""
+    sec = res["sections"]["sufficiency"]
+    assert sec["status"] == "ok", sec["reading"]
+    num = sec["numbers"]
+    hy = num["H(Y)_bits"]
+    assert 0.0 <= num["gap_upper_bits"] <= num["gap_upper_95_bits"] <= hy + 1e-12, num
+    assert num["I(T;Y)_lower_bits"] <= num["I(X;Y)_lower_bits"] + 1e-12
+    assert 0.0 <= num["I(X;Y)_lower_95_bits"] <= num["I(X;Y)_lower_bits"] <= hy + 1e-12
+    assert sec["figures"]
 
 
 def _check_noisy_plane(res):
@@ -205,7 +221,7 @@ def test_cnn_on_images_state_dict_and_export(cwd, model, extra):
     assert res["dataset"]["preprocessing"] == []  # a loaded model sees the data unchanged
     assert res["model"]["layers_analysed"] == ["act", "act2", "out"]
     assert res["sections"]["training"]["numbers"]["train_error"] < 0.2  # the weights loaded
-    assert "flattened to 64 features" in res["sections"]["sufficiency"]["method"]
+    assert res["sections"]["sufficiency"]["numbers"]["layer"] == "act2"
     page = (cwd / "out" / "index.html").read_text()
     assert "Data as the model saw it: the values as given" in page
 
@@ -227,8 +243,11 @@ def test_lstm_on_token_ids_from_npz(cwd):
     res = _results(cwd)
     status = _complete(res)
     assert res["dataset"]["dtype"] == "int64" and res["dataset"]["sample_shape"] == [10]
-    assert status["sufficiency"] == "not_applicable"  # token ids have no distances
-    assert res["model"]["layers_analysed"][-1] == "head"
+    assert status["sufficiency"] == "ok"  # probes read the layers, not the token ids
+    # the LSTM returns (outputs, (h, c)): its per-step outputs are the representation
+    assert res["model"]["layers_analysed"] == ["emb", "lstm", "head"]
+    assert "first element of its tuple output" in res["model"]["activation_reductions"]["lstm"]
+    assert "lstm" in res["sections"]["usable_information"]["numbers"]["layers"]
 
 
 def test_transformer_and_dataloader_through_the_python_api(tmp_path, files):

@@ -83,7 +83,7 @@ def test_resnet_state_dict_and_export_give_a_complete_report(files, model, extra
     assert list(plane) == BLOCKS
     for name, p in plane.items():
         assert 0 <= p["I(T;Y)"] <= p["I(X;T)"] + 4 * p["dpi_gap_stderr"], name
-    assert status["sufficiency"] in ("ok", "impossible")
+    assert status["sufficiency"] == "ok", res["sections"]["sufficiency"]["reading"]
     # 7 candidate depths (the stem's ReLU, six residual blocks): 5 kept, evenly spaced
     assert res["model"]["layers_analysed"] == [*BLOCKS, "fc"]
     assert res["sections"]["training"]["numbers"]["test_error"] < 0.3

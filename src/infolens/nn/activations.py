@@ -185,6 +185,22 @@ class Captured(Mapping):
         return f"Captured(n={self.n}, layers={shapes}{where})"
 
 
+#: Said of a layer whose output was a tuple and whose first element was captured.
+TUPLE_NOTE = ("first element of its tuple output (an LSTM's or GRU's per-step outputs, an "
+              "attention layer's values)")
+
+
+def first_tensor(output: Any) -> torch.Tensor | None:
+    """The tensor a module's output stands for: the output itself, or the first element of
+    a tuple or list output, as ``nn.LSTM``/``nn.GRU``/``nn.RNN`` (``(output, h)``) and
+    ``nn.MultiheadAttention`` (``(values, weights)``) return; ``None`` for anything else."""
+    if isinstance(output, torch.Tensor):
+        return output
+    if isinstance(output, (tuple, list)) and output and isinstance(output[0], torch.Tensor):
+        return output[0]
+    return None
+
+
 def bounded_width(out: torch.Tensor, max_units: int, name: str = "",
                   projections: dict[str, torch.Tensor] | None = None
                   ) -> tuple[torch.Tensor, str]:
@@ -410,15 +426,22 @@ def capture(
 
     names = [n for n, _ in chosen]
     current: dict[str, list[torch.Tensor]] = {n: [] for n in names}
+    tupled: set[str] = set()  # layers whose tuple output was replaced by its first element
 
     def make_hook(name: str):
         def hook(_module, _inputs, output):
-            if not isinstance(output, torch.Tensor):
+            out = first_tensor(output)
+            if out is None:
                 raise ValueError(
-                    f"layer {name!r} returned {type(output).__name__}, not a tensor; capture a "
-                    "submodule that returns a tensor (e.g. the last Linear inside it)."
+                    f"layer {name!r} returned {type(output).__name__}, not a tensor or a tuple "
+                    "starting with one; capture a submodule that returns a tensor (e.g. the "
+                    "last Linear inside it)."
                 )
-            current[name].append(output.detach())
+            if out is not output:
+                tupled.add(name)
+            # a copy: later in-place operations of the forward pass (``out += identity``
+            # after a BatchNorm, an in-place ReLU) would otherwise change what was captured
+            current[name].append(out.detach().clone())
         return hook
 
     accs = {n: copy.deepcopy(reduce) for n in names} if is_acc else None
@@ -516,6 +539,9 @@ def capture(
             result[name] = np.memmap(final[name], dtype=dt, mode="r", shape=(n_total, d))
         else:
             result[name] = np.concatenate(chunks[name], axis=0)
+    for name in tupled:
+        reductions[name] = TUPLE_NOTE + (f"; then {reductions[name]}" if name in reductions
+                                         else "")
     return Captured(result, n_total, directory, tmp, reductions)
 
 

@@ -115,7 +115,10 @@ def usable_information(
     Estimate
         Quantity ``"I_V(T->Y)"``; ``params`` holds the probe, the chosen penalty,
         ``h_y`` (the held-out :math:`\hat H_{\mathcal V}(Y)` in the same unit, the upper end of
-        the feasible range), ``held_out_accuracy``, split sizes, ``ci_cut`` and
+        the feasible range), ``held_out_accuracy``, ``held_out_cross_entropy`` (the
+        probe's mean :math:`-\log f[t_i](y_i)` on the held-out examples, an upper bound on
+        :math:`H(Y\mid T)` in expectation, since no predictor beats the true conditional)
+        with its standard error ``cross_entropy_stderr``, split sizes, ``ci_cut`` and
         ``standardized`` (the probe standardises features with training-split statistics;
         the caller's array is not changed).
 
@@ -239,6 +242,7 @@ def usable_information(
         if interval[0] > interval[1]:  # the whole interval lies outside the feasible range
             interval = (interval[1], interval[1]) if value > h_y else (0.0, 0.0)
     acc = float((logq.argmax(axis=1) == yt).mean())
+    nll = -logq[np.arange(len(test)), yt]  # held-out cross-entropy terms, nats
     return Estimate(
         value,
         unit=unit_name(base),
@@ -254,6 +258,8 @@ def usable_information(
             "weight_decay": wd,
             "h_y": h_y,
             "held_out_accuracy": acc,
+            "held_out_cross_entropy": float(nll.mean()) * scale,
+            "cross_entropy_stderr": float(nll.std(ddof=1) / math.sqrt(m)) * scale,
             "n_train": len(train),
             "n_test": m,
             "n_classes": k,

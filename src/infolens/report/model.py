@@ -661,7 +661,7 @@ def representation_layers(model: Any, sample: Any = None, *,
     The outputs of activation modules (tanh, ReLU, …) in forward order, then the layer
     that produces the logits.  With ``sample`` (a few inputs) the order and the choice come
     from one forward pass: only modules called once that return a tensor with one row per
-    sample count (an LSTM's tuple does not), and when the model has no activation modules
+    sample count (of a tuple output, like an LSTM's, its first element), and when the model has no activation modules
     the outputs of its top-level blocks are used instead.  A block whose activation module
     runs more than once per pass (a residual block that reuses one ReLU) is represented by
     its own output.  When more than :data:`MAX_DEFAULT_LAYERS` hidden layers qualify, that
@@ -675,6 +675,8 @@ def representation_layers(model: Any, sample: Any = None, *,
             names.append(leaves[-1][0])
         return names
     torch = require_torch()
+    from ..nn.activations import first_tensor
+
     calls: dict[str, int] = {}
     order: list[str] = []
     shapes: dict[str, Any] = {}
@@ -687,7 +689,8 @@ def representation_layers(model: Any, sample: Any = None, *,
                 calls[name] = calls.get(name, 0) + 1
                 if name not in order:
                     order.append(name)
-                shapes[name] = (tuple(out.shape) if isinstance(out, torch.Tensor) else None)
+                t = first_tensor(out)  # an LSTM's (output, state): its per-step outputs
+                shapes[name] = tuple(t.shape) if t is not None else None
             handles.append(m.register_forward_hook(hook))
         model.eval()
         with torch.no_grad():
@@ -732,7 +735,8 @@ def forward_layers(model: Any, x: np.ndarray, names: list[str]) -> dict[str, np.
     try:
         for name in names:
             def hook(_m: Any, _i: Any, out: Any, name: str = name) -> None:
-                store[name] = out.detach().reshape(out.shape[0], -1).numpy().copy()
+                t = out if isinstance(out, torch.Tensor) else out[0]  # an LSTM's outputs
+                store[name] = t.detach().reshape(t.shape[0], -1).numpy().copy()
             handles.append(mods[name].register_forward_hook(hook))
         was = model.training
         model.eval()

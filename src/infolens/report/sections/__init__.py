@@ -57,13 +57,13 @@ from .plane import (
     section_dpi,
     section_information_plane,
 )
-from .sufficiency import section_sufficiency, sufficiency_flags
+from .sufficiency import section_sufficiency
 from .synergy import section_synergy
 from .training import section_training
 from .weights import section_weights
 
 __all__ = ["Section", "SectionContext", "Context", "SECTIONS", "run_section", "need",
-           "MAX_ANALYSIS_SAMPLES", "MAX_LAYER_UNITS", "sufficiency_flags"]
+           "MAX_ANALYSIS_SAMPLES", "MAX_LAYER_UNITS"]
 
 #: Helpers that lived in the single ``sections.py`` module, still importable from here.
 _KEPT_NAMES = (_check_numbers, _colormap, _fresh_copy, _label_entropy_bits, _pct, _test_outputs,
@@ -164,7 +164,8 @@ SECTIONS: list[tuple[str, str, Callable[[Context], Section]]] = [
     ("weights", "Weight entropy and description length", section_weights),
     ("fano", "Fano's lower bound versus the actual test error", section_fano),
     ("pac_bayes", "PAC-Bayes certificate", section_pac_bayes),
-    ("sufficiency", "Sufficiency gap of the last hidden layer", section_sufficiency),
+    ("sufficiency", "Sufficiency of the last hidden layer: bounds on the gap",
+     section_sufficiency),
     ("synergy", "Synergy among the most informative units", section_synergy),
     ("channels", "Dropout and strided layers as channels", section_channels),
 ]

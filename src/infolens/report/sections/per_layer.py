@@ -29,6 +29,8 @@ def _probe_row(usable: Any, t_train: Any, ytr: Any, t: Any, y: Any, probe: str,
         return {"error": str(exc)}
     return {"value": float(est), "ci": list(est.ci), "stderr": est.stderr,
             "held_out_accuracy": est.params["held_out_accuracy"],
+            "cross_entropy": est.params["held_out_cross_entropy"],
+            "cross_entropy_stderr": est.params["cross_entropy_stderr"],
             "weight_decay": est.params["weight_decay"], "ci_cut": est.params["ci_cut"]}
 
 
@@ -61,6 +63,40 @@ def cached_noisy_row(ctx: SectionContext, name: str, t: np.ndarray) -> dict[str,
     return cache[name]
 
 
+def probe_inputs(ctx: SectionContext, idx: np.ndarray,
+                 itr: np.ndarray) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """``(name, train features, test features)`` of every representation the probes read:
+    the raw input when it is real-valued (token ids are not features), then each analysed
+    layer; with no hookable layer (e.g. TorchScript) the model's output."""
+    rows: list[tuple[str, np.ndarray, np.ndarray]] = []
+    x, xtr = np.asarray(ctx.data.x_test), np.asarray(ctx.data.x_train)
+    if x.dtype.kind == "f":
+        rows.append(("input", xtr[itr].reshape(len(itr), -1), x[idx].reshape(len(idx), -1)))
+    if ctx.layers:
+        acts, acts_tr = ctx.activations("test"), ctx.activations("train")
+        rows += [(name, np.asarray(acts_tr[name])[itr], np.asarray(acts[name])[idx])
+                 for name in ctx.layers]
+    else:
+        from ..model import predict_logits
+
+        rows.append(("output", np.asarray(predict_logits(ctx.model, xtr[itr],
+                                                         batch_size=ctx.batch_size)),
+                     _test_outputs(ctx)[2][idx]))
+    return rows
+
+
+def cached_probe_row(ctx: SectionContext, name: str, probe: str, t_train: Any, ytr: Any,
+                     t: Any, y: Any) -> dict[str, Any]:
+    """The ``probe`` row of representation ``name``, fitted once per report and shared by
+    the per-layer and the sufficiency sections (``ctx.cache["probe_rows"]``)."""
+    cache = ctx.cache.setdefault("probe_rows", {})
+    if (name, probe) not in cache:
+        usable = need("infolens.nn", "usable_information",
+                      "the usable-information probes, issue 15")
+        cache[name, probe] = _probe_row(usable, t_train, ytr, t, y, probe, ctx.seed)
+    return cache[name, probe]
+
+
 def _fmt_ci(row: dict[str, Any]) -> str:
     if "value" not in row:
         return "—"
@@ -72,7 +108,7 @@ def section_usable_information(ctx: SectionContext) -> Section:
     information I_V(T -> Y) of a linear and a small MLP probe (held out), and I(X; T+Z) of
     each layer made noisy at a noise scale relative to that layer (Goldfeld et al. 2019)."""
 
-    usable = need("infolens.nn", "usable_information", "the usable-information probes, issue 15")
+    need("infolens.nn", "usable_information", "the usable-information probes, issue 15")
     need("infolens.nn", "noisy_layer_information", "the noisy-layer I(X;T), issue 15")
     from ..figures import new_figure, to_png
 
@@ -80,29 +116,16 @@ def section_usable_information(ctx: SectionContext) -> Section:
     y, ytr = ctx.data.y_test[idx], ctx.data.y_train[itr]
     if len(np.unique(y)) < 2:
         raise Unavailable("The test split holds one class only; usable information is 0.")
-    rows: list[tuple[str, Any, Any]] = []  # (name, train features, test features)
-    x, xtr = np.asarray(ctx.data.x_test), np.asarray(ctx.data.x_train)
-    if x.dtype.kind == "f":  # raw inputs as the reference (token ids are not features)
-        rows.append(("input", xtr[itr].reshape(len(itr), -1), x[idx].reshape(len(idx), -1)))
-    if ctx.layers:
-        acts, acts_tr = ctx.activations("test"), ctx.activations("train")
-        rows += [(name, np.asarray(acts_tr[name])[itr], np.asarray(acts[name])[idx])
-                 for name in ctx.layers]
-    else:  # no hookable layer (e.g. TorchScript): the model's output is still there
-        from ..model import predict_logits
-
-        rows.append(("output", np.asarray(predict_logits(ctx.model, xtr[itr],
-                                                         batch_size=ctx.batch_size)),
-                     _test_outputs(ctx)[2][idx]))
+    rows = probe_inputs(ctx, idx, itr)
     hy = _label_entropy_bits(y)
     n_noisy = min(len(idx), NOISY_SAMPLES)
     table: dict[str, Any] = {}
     seconds = {"linear": 0.0, "mlp": 0.0, "noisy": 0.0}
     for name, t_train, t in rows:
         t0 = time.perf_counter()
-        row = _probe_row(usable, t_train, ytr, t, y, "linear", ctx.seed)
+        row = dict(cached_probe_row(ctx, name, "linear", t_train, ytr, t, y))
         t1 = time.perf_counter()
-        row["mlp"] = _probe_row(usable, t_train, ytr, t, y, "mlp", ctx.seed)
+        row["mlp"] = cached_probe_row(ctx, name, "mlp", t_train, ytr, t, y)
         t2 = time.perf_counter()
         row["noisy"] = cached_noisy_row(ctx, name, t)
         seconds["linear"] += t1 - t0
