@@ -8,6 +8,7 @@ The architectures are built here: a small CNN with BatchNorm and pooling on the 
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import numpy as np
@@ -226,13 +227,16 @@ def test_cnn_on_images_state_dict_and_export(cwd, model, extra):
     assert "Data as the model saw it: the values as given" in page
 
 
-def test_torchscript_detected_by_content_reports_the_output_only(cwd, files):
+def test_torchscript_detected_by_content_analyses_its_layer_chain(cwd, files):
+    """The CNN's scripted submodules run in order (a flatten before fc1) reproduce its
+    output, so its layers are analysed as for the eager model."""
     assert _report("--model", "cnn_ts.bin", "--dataset", "digits_img.npz") == 0
     res = _results(cwd)
-    status = _complete(res, hidden=False)
+    status = _complete(res)
     assert res["model"]["format"] == "TorchScript"
+    assert res["model"]["layers_analysed"] == ["act", "act2", "out"]
+    assert "with the input of fc1 flattened" in res["model"]["how_loaded"]
     assert status["training"] == "ok" and status["weights"] == "ok"
-    assert "TorchScript" in res["sections"]["fano"]["reading"]
     err = res["sections"]["training"]["numbers"]["train_error"]
     assert err < 0.2
 
@@ -403,3 +407,40 @@ def test_layers_naming_nothing_lists_names_and_types(cwd, capsys):
     assert "--layers: 'layer9'" in err and "names: conv, bn, act" in err
     assert "types: BatchNorm2d, Conv2d" in err
     assert not (cwd / "out").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["TorchScript", "torch.export"])
+@pytest.mark.parametrize("arch", ["lstm", "transformer"])
+def test_sequence_models_in_the_other_formats(cwd, files, arch, fmt, open_page, tmp_path):
+    """The LSTM and the TransformerEncoder saved as TorchScript and as torch.export
+    programs: a complete report each (hidden-layer sections wherever the layers can be
+    observed: every export; TorchScript only through a chain, which these forwards are
+    not), and the page loads in headless Chromium without an error."""
+    if arch == "lstm":
+        model = files["lstm"]
+    else:
+        torch.manual_seed(0)
+        model = _fit(files["mod"].make_transformer(), files["tok"], files["lab"], 30)
+    model.eval()
+    path = cwd / f"{arch}_{'ts.pt' if fmt == 'TorchScript' else 'prog.pt2'}"
+    if fmt == "TorchScript":
+        torch.jit.save(torch.jit.script(model), path)
+    else:
+        ep = torch.export.export(model, (torch.as_tensor(files["tok"][:4]),),
+                                 dynamic_shapes=({0: torch.export.Dim("batch")},))
+        torch.export.save(ep, path)
+    assert _report("--model", path.name, "--dataset", "tokens.npz", "--force") == 0
+    res = _results(cwd)
+    assert res["model"]["format"] == fmt
+    status = _complete(res, hidden=fmt == "torch.export")
+    if fmt == "TorchScript":
+        assert res["model"]["layers_analysed"] == []
+        assert "no layer chain either" in res["sections"]["information_plane"]["reading"]
+        assert res["sections"]["sufficiency"]["numbers"]["layer"] == "output"
+    else:
+        assert res["model"]["layers_analysed"][-1] == "head"
+    assert status["sufficiency"] == "ok"
+    dom, pixels = open_page(cwd / "out" / "index.html", tmp_path)
+    assert re.search(r'data-page-status="([^"]*)"', dom).group(1) == "ok"
+    assert pixels.std() > 10

@@ -102,12 +102,16 @@ def test_resnet_state_dict_and_export_give_a_complete_report(files, model, extra
     assert re.search(r'data-page-status="([^"]*)"', dom).group(1) == "ok"
 
 
-def test_resnet_torchscript_reports_the_output(files):
+def test_resnet_torchscript_analyses_its_top_level_chain(files):
+    """Inside a residual stage TorchScript hides the blocks, but the top-level stages run
+    in order (a flatten before fc) reproduce the output: they are the layers."""
     res = _report(files, "--model", str(files / "resnet_ts.pt"))
     assert res["model"]["format"] == "TorchScript"
     status = {k: v["status"] for k, v in res["sections"].items()}
     assert "failed" not in status.values(), status
-    assert status["training"] == "ok" and status["usable_information"] == "ok"
+    assert res["model"]["layers_analysed"] == ["stem", "layer1", "layer2", "layer3", "pool", "fc"]
+    for key in ("training", "usable_information", "information_plane", "dpi", "sufficiency"):
+        assert status[key] == "ok", (key, res["sections"][key]["reading"])
     assert res["sections"]["training"]["numbers"]["test_error"] < 0.3
 
 

@@ -107,10 +107,20 @@ def test_bounds_bracket_a_known_mutual_information(tmp_path):
         num["gap_upper_bits"], h_y_given_x, se)
 
 
+class _Wrapped(torch.nn.Module):
+    def __init__(self, inner: torch.nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(x)
+
+
 def test_the_output_is_bounded_when_no_hidden_layer_can_be_hooked(tmp_path, sign_data):
-    """A TorchScript model exposes no hookable layer: T is then the model's output."""
+    """A TorchScript model with no observable layer (one top-level submodule: no chain to
+    run) gives T = the model's output."""
     x, y = sign_data
-    scripted = torch.jit.script(_sign_model(60, keep=0))
+    scripted = torch.jit.script(_Wrapped(_sign_model(60, keep=0)))
     sec = _section(tmp_path, scripted, x, y)
     assert sec["status"] == "ok", sec["reading"]
     assert sec["numbers"]["layer"] == "output"

@@ -540,13 +540,27 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
     model.to(device)
     if not trained:
         check_model_fits(model, data.x_train, data.n_classes, where=where)
-    layers = [] if layers_note else representation_layers(
-        model, data.x_train[:2], type_names=loaded.type_names if loaded is not None else None)
+    hook_model, chain_note = None, ""
+    type_names = loaded.type_names if loaded is not None else None
+    if layers_note and isinstance(model, torch.jit.ScriptModule):
+        from .scripted import scripted_chain
+
+        model.eval()
+        hook_model, chain_note = scripted_chain(model, data.x_train[:3])
+        if hook_model is not None:
+            layers_note = ""
+            type_names = {n: str(getattr(m, "original_name", type(m).__name__))
+                          for n, m in model.named_children()}
+            _log.info("TorchScript: %s", chain_note)
+        else:
+            layers_note = layers_note.rstrip(".") + f" (no layer chain either: {chain_note})."
+    probe = model if hook_model is None else hook_model
+    layers = [] if layers_note else representation_layers(probe, data.x_train[:2],
+                                                           type_names=type_names)
     if config.layers is not None:
         if layers_note:
             raise InputError(f"--layers: {layers_note}")
-        layers = chosen_layers(model, config.layers, layers,
-                               loaded.type_names if loaded is not None else None)
+        layers = chosen_layers(probe, config.layers, layers, type_names)
     if not layers_note and len(layers) < 2:
         layers_note = ("No hidden representation was found: the report looks for activation "
                        "modules (ReLU, tanh, …) or, failing those, the outputs of the model's "
@@ -555,7 +569,7 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
     params["device"] = device
     params["epochs"] = config.train_epochs if trained else None  # the epochs actually run
     ctx = Context(data=data, model=model, layers=layers, params=params, trained=trained,
-                  progress=not config.quiet, layers_note=layers_note)
+                  progress=not config.quiet, layers_note=layers_note, hook_model=hook_model)
     from . import plane as plane_mod
 
     epochs = config.train_epochs
@@ -600,6 +614,9 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
             files[f"figures/{fig.name}.png"] = fig.png
     versions = _versions()
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    how_loaded = "" if loaded is None else loaded.note
+    if hook_model is not None:  # a TorchScript chain: its layers are analysed after all
+        how_loaded = how_loaded.split(";")[0] + "; " + chain_note
     results = {
         "generator": _GENERATOR,
         "infolens_version": versions["infolens"],
@@ -612,7 +629,7 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
                   "source": config.model or ("passed from Python" if model_obj is not None
                                              else "default MLP trained here"),
                   "format": loaded.format if loaded is not None else "built-in MLP",
-                  "how_loaded": loaded.note if loaded is not None else "",
+                  "how_loaded": how_loaded,
                   "device": device,
                   "activation_reductions": dict(ctx.cache.get("reductions", {}))},
         "sections": {s.key: s.to_dict() for s in sections},
@@ -626,9 +643,9 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
                       + f"-{data.n_classes} (tanh, dropout {config.dropout}) trained here "
                       f"for {epochs} epochs")
     elif config.model:
-        model_line = f"loaded from {config.model}: {loaded.note}"
+        model_line = f"loaded from {config.model}: {how_loaded}"
     else:
-        model_line = loaded.note
+        model_line = how_loaded
     subtitle = [
         f"Dataset: {data.name} — {len(data.y_train)} training / {len(data.y_test)} test samples, "
         f"{data.shape_text()}, {data.n_classes} classes",

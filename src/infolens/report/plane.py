@@ -49,13 +49,13 @@ def start(ctx: Context, *, estimator: str | None, epochs: int) -> Callable[[int]
         return None
     hidden = ctx.layers[:-1] or ctx.layers  # the hidden representations (logits excluded)
     if estimator is None:
-        name, options = default_estimator(ctx.model, hidden)
+        name, options = default_estimator(ctx.capture_model, hidden)
     else:
         name, options = estimator, {}
     schedule = schedule_fn(epochs, N_POINTS) if ctx.trained else [0]
     try:
         idx = ctx.subset("train")
-        plane = plane_cls(ctx.model, ctx.data.x_train[idx], ctx.data.y_train[idx], layers=hidden,
+        plane = plane_cls(ctx.capture_model, ctx.data.x_train[idx], ctx.data.y_train[idx], layers=hidden,
                           estimator=name, estimator_options=options, epochs=schedule, base=2)
     except (ValueError, KeyError) as exc:
         if estimator is not None:

@@ -94,6 +94,13 @@ class Context:
     progress: bool = True
     cache: dict[str, Any] = field(default_factory=dict)
     layers_note: str = ""  # why no hidden layer can be analysed (e.g. a TorchScript model)
+    hook_model: Any = None  # the module forward hooks go through, when not ``model`` itself
+
+    @property
+    def capture_model(self) -> Any:
+        """The module whose submodules ``layers`` names and whose forward hooks capture them:
+        ``model``, or for a TorchScript chain its eager stand-in (:mod:`..scripted`)."""
+        return self.model if self.hook_model is None else self.hook_model
 
     @property
     def batch_size(self) -> int:
@@ -117,14 +124,15 @@ class Context:
             x = self.data.x_test if split == "test" else self.data.x_train
             cap = _optional("infolens.nn.activations", "capture")
             if cap is not None:
-                got = cap(self.model, x, layers=list(self.layers), batch_size=self.batch_size,
+                got = cap(self.capture_model, x, layers=list(self.layers),
+                          batch_size=self.batch_size,
                           max_units=MAX_LAYER_UNITS)
                 self.cache[key] = {n: np.asarray(got[n]).reshape(len(x), -1) for n in self.layers}
                 self.cache.setdefault("reductions", {}).update(got.reductions)
             else:
                 from ..model import forward_layers
 
-                self.cache[key] = forward_layers(self.model, x, self.layers)
+                self.cache[key] = forward_layers(self.capture_model, x, self.layers)
         return self.cache[key]
 
     def subset(self, split: str) -> np.ndarray:

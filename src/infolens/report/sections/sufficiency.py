@@ -106,19 +106,23 @@ def section_sufficiency(ctx: SectionContext) -> Section:
         raise Unavailable(f"No probe could be fitted on layer {layer}.")
     r = rows[layer]
     z1 = float(ndtri(1 - (1 - LEVEL) / r["predictors"]))  # Bonferroni over the probes tried
-    upper = r["cross_entropy"]
-    upper95 = min(hy, upper + z1 * r["cross_entropy_stderr"])
+    # gap <= I(X;Y) <= H(Y) as well: a probe worse than the label frequencies (CE > H(Y))
+    # gives the bound H(Y), and T's lower bound is then 0 (both said in the reading)
+    worse = r["cross_entropy"] > hy
+    upper = min(hy, r["cross_entropy"])
+    upper95 = min(hy, r["cross_entropy"] + z1 * r["cross_entropy_stderr"])
     kept = hy - upper
     m = sum(v["predictors"] for v in rows.values())
     zm = float(ndtri(1 - (1 - LEVEL) / m))
     src = max(rows, key=lambda k: rows[k]["lower_bound"])
-    lower = rows[src]["lower_bound"]
+    lower = max(0.0, rows[src]["lower_bound"])  # I(X;Y) >= 0 in any case
     lower95 = max(0.0, max(v["lower_bound"] - zm * v["cross_entropy_stderr"]
                            for v in rows.values()))
     numbers: dict[str, Any] = {
         "layer": layer, "unit": "bits", "n": int(len(y)), "H(Y)_bits": hy,
         "gap_upper_bits": upper, "gap_upper_95_bits": upper95,
-        "I(T;Y)_lower_bits": kept, "fraction_kept_lower": max(0.0, kept) / hy,
+        "I(T;Y)_lower_bits": kept, "fraction_kept_lower": kept / hy,
+        "probe_worse_than_label_frequencies": worse,
         "I(X;Y)_lower_bits": lower, "I(X;Y)_lower_95_bits": lower95, "I(X;Y)_lower_from": src,
         "level": LEVEL, "predictors": rows}
 
@@ -140,11 +144,16 @@ def section_sufficiency(ctx: SectionContext) -> Section:
 
     verdict = (f"T = {layer} loses at most {upper:.3f} bits of the label information in the "
                f"input ({upper95:.3f} at {LEVEL:.0%}): I(X;Y) − I(T;Y) = H(Y|T) − H(Y|X) ≤ "
-               f"H(Y|T), and a {r['probe']} probe reading T reaches a held-out cross-entropy of "
-               f"{upper:.3f} bits, which no predictor can beat H(Y|T) by. It keeps at least "
-               f"{kept:.3f} of the H(Y) = {hy:.3f} bits, so at least {max(0.0, kept) / hy:.0%} "
+               f"H(Y|T), and H(Y|T) is at most the expected cross-entropy of any predictor of Y "
+               f"from T: a {r['probe']} probe reading T reaches {upper:.3f} bits on held-out "
+               "examples. It keeps at least "
+               f"{kept:.3f} of the H(Y) = {hy:.3f} bits, so at least {kept / hy:.0%} "
                "of I(X;Y), whatever I(X;Y) is (I(X;Y) ≤ H(Y)). The input holds between "
                f"{lower95:.3f} (best lower bound, from {src}, {LEVEL:.0%}) and {hy:.3f} bits.")
+    if worse:
+        verdict += (f" (The best probe on T does worse on held-out examples than the label "
+                    f"frequencies: cross-entropy {r['cross_entropy']:.3f} > H(Y) bits, so the "
+                    "bound used is H(Y) itself, which holds for any layer.)")
     if upper95 <= NEAR_SUFFICIENT * hy:
         verdict += (" The layer is close to sufficient for the label: at 95% it can have lost "
                     f"at most {upper95 / hy:.0%} of H(Y).")

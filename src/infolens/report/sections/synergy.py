@@ -19,7 +19,7 @@ def section_synergy(ctx: SectionContext) -> Section:
     layer = ctx.last_hidden
     top_k, bins = 8, 4
     idx = ctx.subset("train")
-    r = syn(ctx.model, layer, ctx.data.x_train[idx], ctx.data.y_train[idx], top_k=top_k, bins=bins,
+    r = syn(ctx.capture_model, layer, ctx.data.x_train[idx], ctx.data.y_train[idx], top_k=top_k, bins=bins,
             measure="imin", base=2)
     units = [int(u) for u in r.units]
     k = len(units)

@@ -1,0 +1,97 @@
+"""Layers of a TorchScript model through its chain of top-level submodules (issue 15).
+
+TorchScript refuses forward hooks; when the model's top-level submodules, called in order
+(with a flatten before a Linear where needed), reproduce its output, their outputs are the
+layers.  Checked against the eager model the script was made from; models whose forward
+does more than chain their submodules must be refused with the reason."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from infolens.nn import capture
+from infolens.report.scripted import scripted_chain
+
+
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.act = nn.ReLU()
+        self.pool = nn.MaxPool2d(2)
+        self.fc1 = nn.Linear(4 * 16, 8)
+        self.act2 = nn.ReLU()
+        self.out = nn.Linear(8, 3)
+
+    def forward(self, x):
+        h = self.pool(self.act(self.bn(self.conv(x))))
+        return self.out(self.act2(self.fc1(h.flatten(1))))
+
+
+class Residual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(5, 5)
+        self.b = nn.Linear(5, 2)
+
+    def forward(self, x):
+        return self.b(x + torch.tanh(self.a(x)))
+
+
+class LastStep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(3, 4, batch_first=True)
+        self.head = nn.Linear(4, 2)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.head(out[:, -1])
+
+
+def _script(model):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit.script is deprecated
+        return torch.jit.script(model.eval())
+
+
+def test_a_cnn_chain_gives_the_eager_layers():
+    torch.manual_seed(0)
+    eager = CNN().eval()
+    with torch.no_grad():  # non-trivial BatchNorm statistics
+        eager.bn.running_mean.uniform_(-0.5, 0.5)
+        eager.bn.running_var.uniform_(0.5, 2.0)
+    x = np.random.default_rng(0).standard_normal((20, 1, 8, 8)).astype(np.float32)
+    chain, note = scripted_chain(_script(eager), x[:3])
+    assert chain is not None, note
+    assert [n for n, _ in chain.named_children()] == ["conv", "bn", "act", "pool", "fc1",
+                                                      "act2", "out"]
+    assert "with the input of fc1 flattened" in note and "reproduce its output" in note
+    want = capture(eager, x, layers=["act", "act2", "out"])
+    got = capture(chain, x, layers=["act", "act2", "out"])
+    for name in ("act", "act2", "out"):
+        np.testing.assert_allclose(got[name], want[name], rtol=1e-5, atol=1e-6)
+
+
+def test_a_scripted_sequential_needs_no_flatten():
+    seq = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2))
+    chain, note = scripted_chain(_script(seq), np.ones((2, 3), dtype=np.float32))
+    assert chain is not None and "flattened" not in note
+    assert [n for n, _ in chain.named_children()] == ["0", "1", "2"]
+
+
+@pytest.mark.parametrize(("model", "shape", "reason"), [
+    (Residual(), (4, 5), "do not reproduce its output"),
+    (LastStep(), (4, 6, 3), "its submodule 'lstm' does not"),
+])
+def test_a_forward_that_does_more_than_chain_is_refused(model, shape, reason):
+    x = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    chain, note = scripted_chain(_script(model), x)
+    assert chain is None
+    assert reason in note
