@@ -159,12 +159,12 @@ def main() -> None:
                 else:
                     st = [s["status"] for s in res["sections"].values()]
                     cell = ", ".join(f"{st.count(k)} {k}" for k in
-                                     ("ok", "not_applicable", "saturated", "impossible", "failed")
-                                     if st.count(k))
+                                     ("ok", "not_applicable", "unavailable", "saturated", "impossible",
+                                      "failed") if st.count(k))
                     flagged = [k for k, s in res["sections"].items()
-                               if s["status"] in ("saturated", "impossible", "failed")]
+                               if s["status"] != "ok"]
                     if flagged:
-                        cell += f" ({', '.join(flagged)})"
+                        cell += f" (not ok: {', '.join(flagged)})"
                     cell += f"; layers: {', '.join(res['model']['layers_analysed'])}"
                 rows.append((title, fmt, wall, rss, cell))
                 print(f"{title} | {fmt} | {wall:.1f} s | {rss:.2f} GB | {cell}", flush=True)
@@ -186,11 +186,16 @@ def main() -> None:
         w = "-" if wall is None else f"{wall:.1f}"
         r = "-" if rss is None else f"{rss:.2f}"
         lines.append(f"| {title} | {fmt} | {w} | {r} | {cell} |")
-    lines += ["", "TorchScript archives are analysed at the output only (scripted modules take "
-              "no forward hooks), so their reports hold only the sections that need no hidden "
-              "layer; the page says so. `impossible` is the sufficiency check flagging "
-              "I(T;Y) > I(X;Y) beyond its interval: the k-NN estimate of I(X;Y) on the "
-              "flattened input is biased low."]
+    lines += ["", "TorchScript modules take no forward hooks: a TorchScript archive's layers are "
+              "analysed when its top-level submodules, run one after another (a flatten "
+              "before a Linear where needed), reproduce its output (the CNN and the "
+              "ResNet-style network, whose layers are then those top-level submodules); the "
+              "LSTM's and the Transformer's forwards do more than chain them (the last step, "
+              "a mean over positions), so only their output is analysed, the sections that "
+              "need a hidden layer are `unavailable`, and the page says why. The sections not ok are "
+              "named in each row; each page says why. `impossible` "
+              "would mark a value no true quantity can take; `saturated` a binned estimate "
+              "pinned at log2(n)."]
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n")
     print(f"wrote {RESULTS}")

@@ -108,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dataset", default="digits", metavar="NAME|PATH",
                    help="'digits' (default, scikit-learn's 8x8 digits), 'tishby12' (the 12-bit "
                    "patterns), a .npz file with arrays x (samples first, any sample shape: "
-                   "features, N,C,H,W images, N,L token ids, N,L,D sequences) and y, a .npy "
+                   "features, N,C,H,W images, N,L token ids, N,L,D sequences) and y (split 80/20 "
+                   "here) or x_train, y_train, x_test, y_test (the split kept as given: use it "
+                   "for a model trained elsewhere), a .npy "
                    "file of x with --target LABELS.npy, a .csv/.parquet file with --target "
                    "COLUMN, or a folder with one subfolder of images per class")
     r.add_argument("--target", metavar="COLUMN|PATH", help="label column of a CSV/Parquet "

@@ -412,7 +412,10 @@ def build_report(config: ReportConfig | None = None, *, model: Any = None, data:
         The data instead of ``config.dataset``: a tuple ``(x, y)`` of arrays or tensors
         (samples first, any sample shape), a map-style torch ``Dataset`` or a
         ``DataLoader`` yielding ``(inputs, labels)``, or a dataset name / path.  It is
-        split 80/20 (stratified, seeded) like a file.
+        split 80/20 (stratified, seeded) like a file.  A model trained elsewhere should get
+        the split it was trained with, ``((x_train, y_train), (x_test, y_test))``, kept as
+        given: a random split of data the model has seen puts its training rows in the test
+        part.
 
     Examples
     --------
@@ -452,12 +455,27 @@ def build_report(config: ReportConfig | None = None, *, model: Any = None, data:
         torch.set_num_threads(threads)
 
 
+#: Said on the page when a model trained elsewhere is evaluated on a split made here.
+SPLIT_WARNING = (
+    "Test split: made here at random, but the model was trained elsewhere. If it was trained "
+    "on any of these rows, its test error and every held-out number below are optimistic; "
+    "give the split it was trained with (arrays x_train, y_train, x_test, y_test in the "
+    ".npz, or data=((x_train, y_train), (x_test, y_test)) from Python).")
+
+
 def _data_from_python(data: Any, config: ReportConfig) -> Any:
-    from .data import arrays_from_torch, dataset_from_arrays, load_dataset
+    from .data import arrays_from_torch, dataset_from_arrays, dataset_from_split, load_dataset
 
     if isinstance(data, (str, Path)):
         return load_dataset(str(data), target=config.target, seed=config.seed,
                             test_size=config.test_size)
+    if (isinstance(data, (tuple, list)) and len(data) == 2
+            and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in data)):
+        (xtr, ytr), (xte, yte) = data  # ((x_train, y_train), (x_test, y_test)): kept as given
+        parts = [v.detach().cpu().numpy() if hasattr(v, "detach") else v
+                 for v in (xtr, ytr, xte, yte)]
+        return dataset_from_split(*parts, name="data=((x_train, y_train), (x_test, y_test))",
+                                  where="data")
     if isinstance(data, (tuple, list)) and len(data) == 2:
         x, y = data
         try:
@@ -472,8 +490,9 @@ def _data_from_python(data: Any, config: ReportConfig) -> Any:
         import torch
 
         if not isinstance(data, (torch.utils.data.Dataset, torch.utils.data.DataLoader)):
-            raise InputError(f"data: expected (x, y) arrays, a torch Dataset or DataLoader, or "
-                             f"a dataset name/path; got {type(data).__name__}.")
+            raise InputError(f"data: expected (x, y) arrays, a split ((x_train, y_train), "
+                             f"(x_test, y_test)), a torch Dataset or DataLoader, or a dataset "
+                             f"name/path; got {type(data).__name__}.")
         where = f"data={type(data).__name__}"
         x, y = arrays_from_torch(data, where)
     return dataset_from_arrays(x, y, name=where, where=where, seed=config.seed,
@@ -650,6 +669,7 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
         f"Dataset: {data.name} — {len(data.y_train)} training / {len(data.y_test)} test samples, "
         f"{data.shape_text()}, {data.n_classes} classes",
         f"Data as the model saw it: {'; '.join(data.preprocessing) or 'the values as given'}",
+        *([SPLIT_WARNING] if not ctx.test_unseen_by_model else []),
         f"Model: {model_line}; layers analysed: {', '.join(layers) or 'none (' + layers_note + ')'}",
         *([f"Activations kept per layer (at most {MAX_LAYER_UNITS} values per sample): "
            + "; ".join(f"{k}: {v}" for k, v in ctx.cache["reductions"].items())]

@@ -1,6 +1,7 @@
 """Datasets for ``infolens report``: built-in ones, user files and in-memory data.
 
-Sources: ``digits``, ``tishby12``; ``.npz`` (arrays ``x``, ``y``) and ``.npy`` (``x``, with
+Sources: ``digits``, ``tishby12``; ``.npz`` (arrays ``x``, ``y``, or a split given as
+``x_train``, ``y_train``, ``x_test``, ``y_test``) and ``.npy`` (``x``, with
 the labels in another ``.npy`` named by ``--target``) holding samples of any shape —
 (N, d) features, (N, C, H, W) images, (N, L) token ids, (N, L, D) sequences; a folder of
 images with one subfolder per class (read with Pillow); ``.csv`` / ``.parquet`` tables with
@@ -238,7 +239,53 @@ def dataset_from_arrays(x: Any, y: Any, *, name: str = "arrays", where: str = "d
         name, xtr, xte, ytr, yte, classes,
         f"{src}, {len(classes)} classes, {int(round(test_size * 100))}% held out for testing "
         f"(stratified, seed {seed}).", list(preprocessing or []),
-        info={"kind": _kind(x)},
+        info={"kind": _kind(x), "split": "random"},
+    )
+
+
+#: Array names of a train/test split given with the data (``.npz`` or Python).
+SPLIT_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+def dataset_from_split(x_train: Any, y_train: Any, x_test: Any, y_test: Any, *,
+                       name: str = "arrays", where: str = "data",
+                       source: str | None = None) -> Dataset:
+    """The user's own train/test split, kept as given (no shuffling, no re-splitting).
+
+    Give it for a model trained elsewhere: the report then evaluates the model and fits
+    its probes on rows the model was not trained on, which a random split of data the
+    model has seen cannot promise.  Both parts must have the same sample shape and kind of
+    values (real numbers or integer ids); the classes are those of both label arrays
+    together."""
+    xtr = _check_features(x_train, f"{where}: x_train")
+    xte = _check_features(x_test, f"{where}: x_test")
+    if xtr.shape[1:] != xte.shape[1:]:
+        raise InputError(f"{where}: x_train has samples of shape {tuple(xtr.shape[1:])} but "
+                         f"x_test {tuple(xte.shape[1:])}; both parts need the same shape.")
+    if (xtr.dtype.kind == "f") != (xte.dtype.kind == "f"):
+        raise InputError(f"{where}: x_train holds {xtr.dtype} and x_test {xte.dtype} values; "
+                         "both must be real numbers, or both integer ids.")
+    ys = []
+    for key, y, x in (("y_train", y_train, xtr), ("y_test", y_test, xte)):
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1 or len(y) != len(x):
+            raise InputError(f"{where}: {key} must hold one label per row of x_{key[2:]} "
+                             f"({len(x)} rows); got shape {y.shape}.")
+        ys.append(y)
+    codes, classes = _encode_labels(np.concatenate(ys), where)
+    ytr, yte = codes[:len(xtr)], codes[len(xtr):]
+    if len(np.unique(ytr)) < 2:
+        raise InputError(f"{where}: y_train holds a single class; at least two are needed.")
+    kind = xtr.dtype if xtr.dtype == xte.dtype else np.result_type(xtr, xte)
+    xtr, xte = xtr.astype(kind, copy=False), xte.astype(kind, copy=False)
+    shape = ("features" if xtr.ndim == 2 else f"samples of shape {tuple(xtr.shape[1:])}")
+    src = source or f"{where}: {len(xtr) + len(xte)} {shape} ({xtr.dtype})"
+    return Dataset(
+        name, xtr, xte, ytr, yte, classes,
+        f"{src}, {len(classes)} classes, split as given: {len(xtr)} training and {len(xte)} "
+        "test rows.", [], info={"kind": _kind(xtr), "split": "given"},
     )
 
 
@@ -376,17 +423,21 @@ def _table(path: Path, where: str, target: str | None, kind: str) -> tuple[Any, 
     return feats.to_numpy(dtype=np.float64), y
 
 
-def _npz(path: Path, where: str) -> tuple[Any, Any]:
+def _npz(path: Path, where: str) -> dict[str, Any]:
+    """The arrays ``x``, ``y`` or the four of :data:`SPLIT_KEYS` (the split is preferred)."""
     try:
         with np.load(path, allow_pickle=False) as z:
             keys = list(z.keys())
+            if all(k in keys for k in SPLIT_KEYS):
+                return {k: z[k] for k in SPLIT_KEYS}
             if "x" not in keys or "y" not in keys:
                 raise InputError(
                     f"{where}: the .npz file must contain arrays named 'x' (samples, any "
-                    f"shape) and 'y' (labels); it contains {keys}. Save it with "
-                    "np.savez(path, x=..., y=...)."
+                    f"shape) and 'y' (labels), or a split as 'x_train', 'y_train', 'x_test' "
+                    f"and 'y_test'; it contains {keys}. Save it with np.savez(path, x=..., "
+                    "y=...)."
                 )
-            return z["x"], z["y"]
+            return {"x": z["x"], "y": z["y"]}
     except InputError:
         raise
     except ValueError as exc:  # object arrays need pickle: refused
@@ -416,7 +467,8 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
     ----------
     spec : str
         ``"digits"``, ``"tishby12"`` or a path: ``.npz`` with arrays ``x`` (samples first,
-        any sample shape) and ``y`` (labels); ``.npy`` with ``x`` (labels in the ``.npy``
+        any sample shape) and ``y`` (labels), or with the split ``x_train``, ``y_train``,
+        ``x_test``, ``y_test`` (kept as given; ``seed`` and ``test_size`` then unused); ``.npy`` with ``x`` (labels in the ``.npy``
         named by ``target``); ``.csv`` / ``.parquet`` with a header row, the column named
         by ``target`` holding the labels and all other columns numeric features; or a
         folder with one subfolder of images per class.
@@ -447,7 +499,7 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
             d.y_train.astype(np.int64), d.y_test.astype(np.int64), classes,
             "scikit-learn's 8×8 handwritten digits (1797 images, shipped with scikit-learn) as "
             f"64 features, {held}.", ["pixels divided by 16 (to [0, 1])"],
-            info={"kind": "features"},
+            info={"kind": "features", "split": "random"},
         )
     if spec == "tishby12":
         from ..data.twelve_bit import tishby12
@@ -459,7 +511,7 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         return Dataset(
             "tishby12", xtr, xte, ytr, yte, ["0", "1"],
             "the 4096 twelve-bit patterns of the information-plane literature (generated from "
-            f"the icosahedral rule), bits as 0/1 inputs, {held}.", info={"kind": "features"},
+            f"the icosahedral rule), bits as 0/1 inputs, {held}.", info={"kind": "features", "split": "random"},
         )
     path = Path(spec)
     where = f"--dataset {spec}"
@@ -474,9 +526,12 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         return _images_dataset(x, y, path, where, note, seed, test_size)
     suffix = path.suffix.lower()
     if suffix == ".npz":
-        x, y = _npz(path, where)
-        return dataset_from_arrays(x, y, name=path.name, where=where, seed=seed,
-                                   test_size=test_size)
+        arrays = _npz(path, where)
+        if "x" not in arrays:
+            return dataset_from_split(*(arrays[k] for k in SPLIT_KEYS), name=path.name,
+                                      where=where)
+        return dataset_from_arrays(arrays["x"], arrays["y"], name=path.name, where=where,
+                                   seed=seed, test_size=test_size)
     if suffix == ".npy":
         if not target:
             raise InputError(f"{where}: a .npy file holds the inputs only; pass the labels as "

@@ -103,6 +103,13 @@ class Context:
         return self.model if self.hook_model is None else self.hook_model
 
     @property
+    def test_unseen_by_model(self) -> bool:
+        """Whether the model is known not to have been trained on the test split: it was
+        trained here, or the split came with the data (``x_train``/``x_test``).  A model
+        trained elsewhere, given data split here at random, may have seen the test rows."""
+        return self.trained or self.data.info.get("split") == "given"
+
+    @property
     def batch_size(self) -> int:
         """Samples per forward pass of the analyses (``--batch-size``)."""
         return int(self.params.get("eval_batch_size") or 256)

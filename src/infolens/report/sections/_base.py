@@ -105,6 +105,9 @@ class SectionContext(Protocol):
 
     def subset_note(self, split: str) -> str: ...
 
+    @property
+    def test_unseen_by_model(self) -> bool: ...
+
 
 def _optional(module: str, name: str) -> Any | None:
     try:

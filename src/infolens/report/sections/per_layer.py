@@ -231,8 +231,11 @@ def section_usable_information(ctx: SectionContext) -> Section:
                 "quarter, value = mean held-out log-likelihood gain over the label frequencies "
                 "(Xu et al. 2020), normal 95% interval cut to [0, H(Y)]; probes fitted on the "
                 f"{len(itr)} training samples{ctx.subset_note('train')}, evaluated on the "
-                f"{len(idx)} test samples{ctx.subset_note('test')}, which neither the model nor "
-                "the probe saw. infolens.nn.noisy_layer_information(relative_noise="
+                f"{len(idx)} test samples{ctx.subset_note('test')}, which the probe never saw"
+                + (" and neither did the model" if ctx.test_unseen_by_model else
+                   " (the model may have: it was trained elsewhere and the split was made "
+                   "here at random)")
+                + ". infolens.nn.noisy_layer_information(relative_noise="
                 f"{NOISY_RELATIVE}, scale='spread') on the first {n_noisy} of those test "
                 "samples: σ per layer = 0.5 × sqrt(mean ||t − mean t||²) (in the table), "
                 "sample-propagation Monte-Carlo estimate of h(T+Z) − h(Z) (Goldfeld et al. "

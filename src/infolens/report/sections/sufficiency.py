@@ -69,11 +69,10 @@ def _bound_rows(ctx: SectionContext, idx: np.ndarray, itr: np.ndarray, y: np.nda
                      "cross_entropy": ok[probe]["cross_entropy"],
                      "cross_entropy_stderr": ok[probe]["cross_entropy_stderr"],
                      "lower_bound": hy - ok[probe]["cross_entropy"]}
-    try:  # the model's own predictions are a predictor of Y from X that needs no fitting
-        ce, _, logits = _test_outputs(ctx)
-    except Exception:  # noqa: BLE001 - outputs that are not class scores: no such row
-        ce = None
-    if ce is not None and logits.shape[1] > int(np.max(ctx.data.y_test)):
+    if not ctx.test_unseen_by_model:  # its test loss may be a training loss: no bound
+        return out
+    ce, _, logits = _test_outputs(ctx)  # the model's own softmax: a predictor of Y from X
+    if logits.shape[1] > int(np.max(ctx.data.y_test)):
         c = ce[idx] / math.log(2)
         out["model's predictions"] = {
             "probe": "none (the model's softmax)", "predictors": 1,
@@ -166,7 +165,9 @@ def section_sufficiency(ctx: SectionContext) -> Section:
               f"infolens.nn.usable_information, fitted on the training split"
               f"{ctx.subset_note('train')} and evaluated on the test split"
               f"{ctx.subset_note('test')} (shared with the per-layer section), and of the "
-              "model's own softmax: gap ≤ min over probes of CE(T) (Barber–Agakov), "
+              "model's own softmax (only when the model did not train on the test split: "
+              "trained here, or a split given with the data): gap ≤ min over probes of "
+              "CE(T) (Barber–Agakov), "
               "I(X;Y) ≥ max over representations of H(Y) − CE; the 95% ends add the normal "
               "quantile of the held-out mean's standard error, Bonferroni-corrected over the "
               "predictors compared, and are cut to [0, H(Y)].")
