@@ -192,7 +192,7 @@ def main() -> None:
               "ResNet-style network, whose layers are then those top-level submodules); the "
               "LSTM's and the Transformer's forwards do more than chain them (the last step, "
               "a mean over positions), so only their output is analysed, the sections that "
-              "need a hidden layer are `unavailable`, and the page says why. The sections not ok are "
+              "need a hidden layer are `not_applicable`, and the page says why. The sections not ok are "
               "named in each row; each page says why. `impossible` "
               "would mark a value no true quantity can take; `saturated` a binned estimate "
               "pinned at log2(n)."]

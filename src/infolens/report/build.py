@@ -524,7 +524,9 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
         scripted = isinstance(model_obj, torch.jit.ScriptModule)
         loaded = LoadedModel(model_obj, "torch.nn.Module passed from Python",
                              hookable=not scripted,
-                             note=f"a {type(model_obj).__name__} passed from Python")
+                             note=(f"a TorchScript module ({type(model_obj).__name__}) passed "
+                                   "from Python" if scripted else
+                                   f"a {type(model_obj).__name__} passed from Python"))
     elif config.model is not None:
         loaded = load_user_model(config.model, factory=config.model_factory,
                                  trust=config.trust_checkpoint)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["InputError", "Unavailable"]
+__all__ = ["InputError", "NotApplicable", "Unavailable"]
 
 
 class InputError(ValueError):
@@ -14,3 +14,9 @@ class Unavailable(RuntimeError):
 
     The report shows the section with this message instead of numbers.
     """
+
+
+class NotApplicable(Unavailable):
+    """An analysis that does not apply to this model or data (no observable hidden layer,
+    one class in the test split, ...).  The section gets the status ``not_applicable``
+    with this message as the reason."""

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..data import Dataset
-from ..errors import Unavailable
+from ..errors import NotApplicable
 from ._base import (
     Section,
     SectionContext,
@@ -165,7 +165,7 @@ class Context:
     def last_hidden(self) -> str:
         """Name of the last hidden representation (the layer before the logits)."""
         if len(self.layers) < 2:
-            raise Unavailable(self.layers_note or "the model has no hidden activation layer to "
+            raise NotApplicable(self.layers_note or "the model has no hidden activation layer to "
                               "analyse (only the output layer was found).")
         return self.layers[-2]
 

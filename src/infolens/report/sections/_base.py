@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..errors import Unavailable
+from ..errors import NotApplicable, Unavailable
 from ..figures import Figure
 
 _log = logging.getLogger(__name__.rpartition(".")[0])  # the package: one logger for all sections
@@ -142,6 +142,8 @@ def run_section(key: str, title: str, fn: Callable[[SectionContext], Section], c
     t0 = time.perf_counter()
     try:
         sec = fn(ctx)
+    except NotApplicable as exc:
+        sec = Section(key, title, status="not_applicable", reading=str(exc))
     except Unavailable as exc:
         sec = Section(key, title, status="unavailable", reading=str(exc))
     except Exception as exc:  # an analysis bug: reported on the page and by the exit code

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import binom
 
 from ._base import (
     Section,
@@ -10,6 +11,27 @@ from ._base import (
     _test_outputs,
     need,
 )
+
+#: Below this one-sided binomial p-value, a test error under Fano's bound is flagged.
+FANO_ALPHA = 0.01
+
+
+def _fano_flags(lower: float, errs: np.ndarray, unseen: bool, width: int) -> list[str]:
+    """Fano's bound holds for every classifier of T, the model included: a test error
+    below it beyond binomial sampling spread (P[Bin(n, lower) <= errors] < FANO_ALPHA)
+    means the bound came from an I(T;Y) estimate that was too low.  Only checked when the
+    model did not train on the test rows (else its test error may be a training error)."""
+    if lower <= 0 or not unseen:
+        return []
+    k, n = int(errs.sum()), len(errs)
+    p = float(binom.cdf(k, n, lower))
+    if p >= FANO_ALPHA:
+        return []
+    return [f"the model's error on these {n} test rows, {k / n:.3f}, is below Fano's lower "
+            f"bound {lower:.3f} beyond sampling spread (binomial p = {p:.2g}); no classifier "
+            "of T can do that, so the upper end of the k-NN estimate of I(T;Y) on this "
+            f"{width}-dimensional layer is too low (k-NN estimates are biased low in many "
+            "dimensions) and the bound is not valid here"]
 
 
 def section_fano(ctx: SectionContext) -> Section:
@@ -55,11 +77,16 @@ def section_fano(ctx: SectionContext) -> Section:
                   if test_error <= upper else
                   "The model's error is above that upper bound: a better classifier of the "
                   "same representation exists."))
+    flags = _fano_flags(lower, errs, ctx.test_unseen_by_model, t.shape[1])
+    if flags:
+        reading += " Impossible value: " + flags[0]
     numbers = {"layer": layer, "fano_lower_bound": lower, "upper_bound": upper,
                "test_error": test_error, "delta_lower": float(b.delta_lower),
                "delta_upper": float(b.delta_upper), "n_test": int(len(y)),
-               "n_classes": ctx.data.n_classes, "terms_nats": terms}
+               "n_classes": ctx.data.n_classes, "terms_nats": terms,
+               "impossible_values": flags}
     return Section("fano", "", reading=reading, figures=figs, numbers=numbers,
+                   status="impossible" if flags else "ok",
                    method=f"infolens.bounds.bayes_error_bounds on the {len(y)} test "
                    f"representations{ctx.subset_note('test')}: lower side — {b.lower_method}; upper side — "
                    f"{b.upper_method}. Since the model's prediction is a function of T, Fano's "

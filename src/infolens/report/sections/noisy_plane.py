@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import Unavailable
+from ..errors import NotApplicable
 from ._base import Section, SectionContext, _colormap, _label_entropy_bits, need
 from .per_layer import NOISY_RELATIVE, NOISY_SAMPLES, _fmt_ci, cached_noisy_row
 
@@ -58,7 +58,7 @@ def noisy_points(ctx: SectionContext) -> dict[str, Any]:
     rows, n = noisy_rows(ctx)
     y = ctx.data.y_test[rows]
     if len(np.unique(y)) < 2:
-        raise Unavailable(f"The {n} test rows used hold one class only; I(T;Y) is 0.")
+        raise NotApplicable(f"The {n} test rows used hold one class only; I(T;Y) is 0.")
     acts = ctx.activations("test")
     full = ctx.subset("test")
     hidden = ctx.layers[:-1] or ctx.layers  # the hidden representations (logits excluded)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import Unavailable
+from ..errors import NotApplicable, Unavailable
 from ._base import (
     Section,
     SectionContext,
@@ -115,7 +115,7 @@ def section_usable_information(ctx: SectionContext) -> Section:
     idx, itr = ctx.subset("test"), ctx.subset("train")
     y, ytr = ctx.data.y_test[idx], ctx.data.y_train[itr]
     if len(np.unique(y)) < 2:
-        raise Unavailable("The test split holds one class only; usable information is 0.")
+        raise NotApplicable("The test split holds one class only; usable information is 0.")
     rows = probe_inputs(ctx, idx, itr)
     hy = _label_entropy_bits(y)
     n_noisy = min(len(idx), NOISY_SAMPLES)

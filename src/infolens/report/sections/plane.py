@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import Unavailable
+from ..errors import NotApplicable, Unavailable
 from ._base import (
     Section,
     SectionContext,
@@ -78,6 +78,8 @@ def section_information_plane(ctx: SectionContext) -> Section:
     if noisy_plane_mode(ctx):
         return section_noisy_plane(ctx)
     if ctx.plane is None:
+        if ctx.layers_note:  # no observable hidden layer: nothing to place on a plane
+            raise NotApplicable(ctx.layers_note)
         raise Unavailable(ctx.plane_note or "The information plane was not recorded.")
     from ..figures import new_figure, to_png
 
@@ -181,6 +183,8 @@ def section_dpi(ctx: SectionContext) -> Section:
         return section_noisy_dpi(ctx)
     dpi = need("infolens.nn", "dpi_report", "the data-processing check across layers, issue 4")
     if ctx.plane is None or not ctx.plane.records:
+        if ctx.layers_note:
+            raise NotApplicable(ctx.layers_note)
         raise Unavailable("The data-processing check reads the information-plane estimates, "
                           "which were not recorded: " + (ctx.plane_note or "no plane."))
     from ..figures import new_figure, to_png

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from scipy.special import ndtri
 
-from ..errors import Unavailable
+from ..errors import NotApplicable, Unavailable
 from ._base import (
     Section,
     SectionContext,
@@ -90,7 +90,7 @@ def section_sufficiency(ctx: SectionContext) -> Section:
     idx, itr = ctx.subset("test"), ctx.subset("train")
     y, ytr = ctx.data.y_test[idx], ctx.data.y_train[itr]
     if len(np.unique(y)) < 2:
-        raise Unavailable("The test split holds one class only: H(Y) = 0, so there is no "
+        raise NotApplicable("The test split holds one class only: H(Y) = 0, so there is no "
                           "label information to keep or lose.")
     hy = _label_entropy_bits(y)
     rows = _bound_rows(ctx, idx, itr, y, ytr, hy)
