@@ -437,6 +437,9 @@ def test_sequence_models_in_the_other_formats(cwd, files, arch, fmt, open_page, 
     if fmt == "TorchScript":
         assert res["model"]["layers_analysed"] == []
         assert "no layer chain either" in res["sections"]["information_plane"]["reading"]
+        for key in ("information_plane", "dpi", "synergy"):  # they need a hidden layer
+            assert status[key] == "not_applicable", key
+        assert res["sections"]["fano"]["numbers"]["layer"] == "output"  # reads the logits
         assert res["sections"]["sufficiency"]["numbers"]["layer"] == "output"
     else:
         assert res["model"]["layers_analysed"][-1] == "head"

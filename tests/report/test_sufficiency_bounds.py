@@ -126,24 +126,23 @@ def test_the_output_is_bounded_when_no_hidden_layer_can_be_hooked(tmp_path, sign
     assert sec["status"] == "ok", sec["reading"]
     assert sec["numbers"]["layer"] == "output"
     assert sec["numbers"]["gap_upper_95_bits"] < 0.1
-    # a section that needs a hidden layer does not apply, and says why (not "unavailable",
-    # which means an analysis missing from the installation)
+    # Fano's bound reads the model's output then, and says why
     fano = json.loads((tmp_path / "rep" / "results.json").read_text())["sections"]["fano"]
-    assert fano["status"] == "not_applicable"
+    assert fano["status"] == "ok" and fano["numbers"]["layer"] == "output"
     assert "RecursiveScriptModule" in fano["reading"]
     assert "fewer than two top-level" in fano["reading"]
 
 
 def test_fano_bound_above_the_models_own_error_is_flagged(tmp_path, sign_data):
-    """Fano's bound holds for every classifier of T, the model included.  T = tanh(x) keeps
-    all 60 coordinates and Y = sign(x_0): the model (reading x_0) errs on almost no test
-    row, but the k-NN estimate of I(T;Y) in 60 dimensions is far too low, so its bound comes
+    """Fano's bound holds for every classifier of T, the model included.  T = tanh of the
+    first 30 coordinates and Y = sign(x_0): the model (reading x_0) errs on almost no test
+    row, but the k-NN estimate of I(T;Y) in 30 dimensions is far too low, so its bound comes
     out above that error.  The section must say the value is impossible, not call the
     model better than any classifier."""
     x, y = sign_data
-    model = torch.nn.Sequential(torch.nn.Linear(60, 60), torch.nn.Tanh(), torch.nn.Linear(60, 2))
+    model = torch.nn.Sequential(torch.nn.Linear(60, 30), torch.nn.Tanh(), torch.nn.Linear(30, 2))
     with torch.no_grad():
-        model[0].weight.copy_(torch.eye(60))
+        model[0].weight.copy_(torch.eye(30, 60))
         model[0].bias.zero_()
         model[2].weight.zero_()
         model[2].weight[0, 0], model[2].weight[1, 0] = -8.0, 8.0
@@ -151,6 +150,7 @@ def test_fano_bound_above_the_models_own_error_is_flagged(tmp_path, sign_data):
     # the split given: the model never saw the test rows, so its error there is a test error
     fano = _section(tmp_path, model, x, y, key="fano", split=True)
     num = fano["numbers"]
+    assert num["layer"] == "1" and num["width"] == 30
     assert num["test_error"] < 0.03
     assert num["fano_lower_bound"] > 0.1, num  # the construction works: k-NN is biased low
     assert fano["status"] == "impossible"

@@ -132,11 +132,12 @@ def section_sufficiency(ctx: SectionContext) -> Section:
     colors = ["#e76f51" if k == layer else "#2a9d8f" for k in names]
     ax.barh(names, vals, xerr=err, color=colors, capsize=3)
     ax.barh([layer], [hy - kept], left=[kept], color="none", edgecolor="#e76f51", hatch="//",
-            label=f"at most lost by {layer}: H(Y|T) ≤ {upper:.3f}")
-    ax.axvline(hy, ls="--", color="grey", lw=1, label=f"H(Y) = {hy:.3f} (bounds I(X;Y))")
+            label=f"at most lost by\n{layer}: H(Y|T) ≤ {upper:.3f}")
+    ax.axvline(hy, ls="--", color="grey", lw=1, label=f"H(Y) = {hy:.3f}\n(bounds I(X;Y))")
     ax.invert_yaxis()
+    ax.set_xlim(min(0.0, *vals), 1.75 * hy)  # room right of H(Y) for the legend
     ax.set_xlabel("bits: H(Y) − held-out cross-entropy (a lower bound on I(·;Y))")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="center right")
     figs = [to_png(fig, "sufficiency", "Lower bounds on the label information of each "
                    "representation (best held-out predictor, 95% bars) and what the last hidden "
                    "layer can at most have lost, up to H(Y)")]
