@@ -60,6 +60,9 @@ def test_a_sufficient_layer_gets_a_small_bound_in_sixty_dimensions(tmp_path, sig
     assert 0.85 < num["I(X;Y)_lower_95_bits"] <= num["I(X;Y)_lower_bits"] <= num["H(Y)_bits"]
     assert "close to sufficient" in sec["reading"]
     assert "impossible" not in json.dumps(sec)
+    # a probe without a held-out error: the reading says what such a sample cannot show
+    errors = num["predictors"]["0"]["held_out_errors"]
+    assert ("the rule of three" in sec["reading"]) == (errors == 0)
     assert sec["figures"]
 
 

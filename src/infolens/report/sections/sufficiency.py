@@ -54,6 +54,15 @@ LEVEL = 0.95
 NEAR_SUFFICIENT = 0.10
 
 
+_PROBE_NAMES = {"linear": "a linear probe", "mlp": "an MLP probe",
+                "none (the model's softmax)": "the model's own softmax"}
+
+
+def _bits(v: float) -> str:
+    """A value in bits for the reading: 3 decimals, or 2 significant digits below 0.001."""
+    return f"{v:.1e}" if 0 < abs(v) < 1e-3 else f"{v:.3f}"
+
+
 def _bound_rows(ctx: SectionContext, idx: np.ndarray, itr: np.ndarray, y: np.ndarray,
                 ytr: np.ndarray, hy: float) -> dict[str, dict[str, Any]]:
     """Per representation: the best probe's held-out cross-entropy (bits) and its standard
@@ -66,16 +75,18 @@ def _bound_rows(ctx: SectionContext, idx: np.ndarray, itr: np.ndarray, y: np.nda
             continue
         probe = min(ok, key=lambda p: ok[p]["cross_entropy"])
         out[name] = {"probe": probe, "predictors": len(ok),
+                     "held_out_errors": int(round((1 - ok[probe]["held_out_accuracy"]) * len(y))),
                      "cross_entropy": ok[probe]["cross_entropy"],
                      "cross_entropy_stderr": ok[probe]["cross_entropy_stderr"],
                      "lower_bound": hy - ok[probe]["cross_entropy"]}
     if not ctx.test_unseen_by_model:  # its test loss may be a training loss: no bound
         return out
-    ce, _, logits = _test_outputs(ctx)  # the model's own softmax: a predictor of Y from X
+    ce, errs, logits = _test_outputs(ctx)  # the model's own softmax: a predictor of Y from X
     if logits.shape[1] > int(np.max(ctx.data.y_test)):
         c = ce[idx] / math.log(2)
         out["model's predictions"] = {
             "probe": "none (the model's softmax)", "predictors": 1,
+            "held_out_errors": int(errs[idx].sum()),
             "cross_entropy": float(c.mean()),
             "cross_entropy_stderr": float(c.std(ddof=1) / math.sqrt(len(c))),
             "lower_bound": hy - float(c.mean())}
@@ -132,7 +143,7 @@ def section_sufficiency(ctx: SectionContext) -> Section:
     colors = ["#e76f51" if k == layer else "#2a9d8f" for k in names]
     ax.barh(names, vals, xerr=err, color=colors, capsize=3)
     ax.barh([layer], [hy - kept], left=[kept], color="none", edgecolor="#e76f51", hatch="//",
-            label=f"at most lost by\n{layer}: H(Y|T) ≤ {upper:.3f}")
+            label=f"at most lost by\n{layer}: H(Y|T) ≤ {_bits(upper)}")
     ax.axvline(hy, ls="--", color="grey", lw=1, label=f"H(Y) = {hy:.3f}\n(bounds I(X;Y))")
     ax.invert_yaxis()
     ax.set_xlim(min(0.0, *vals), 1.75 * hy)  # room right of H(Y) for the legend
@@ -142,21 +153,26 @@ def section_sufficiency(ctx: SectionContext) -> Section:
                    "representation (best held-out predictor, 95% bars) and what the last hidden "
                    "layer can at most have lost, up to H(Y)")]
 
-    verdict = (f"T = {layer} loses at most {upper:.3f} bits of the label information in the "
-               f"input ({upper95:.3f} at {LEVEL:.0%}): I(X;Y) − I(T;Y) = H(Y|T) − H(Y|X) ≤ "
+    verdict = (f"T = {layer} loses at most {_bits(upper)} bits of the label information in "
+               f"the input ({_bits(upper95)} at {LEVEL:.0%}): I(X;Y) − I(T;Y) = H(Y|T) − H(Y|X) ≤ "
                f"H(Y|T), and H(Y|T) is at most the expected cross-entropy of any predictor of Y "
-               f"from T: a {r['probe']} probe reading T reaches {upper:.3f} bits on held-out "
+               f"from T: {_PROBE_NAMES.get(r['probe'], r['probe'])} reading T reaches {_bits(upper)} bits on held-out "
                "examples. It keeps at least "
                f"{kept:.3f} of the H(Y) = {hy:.3f} bits, so at least {kept / hy:.0%} "
                "of I(X;Y), whatever I(X;Y) is (I(X;Y) ≤ H(Y)). The input holds between "
                f"{lower95:.3f} (best lower bound, from {src}, {LEVEL:.0%}) and {hy:.3f} bits.")
+    if r["held_out_errors"] == 0:
+        verdict += (f" The probe erred on none of the {len(y)} held-out examples: errors rarer "
+                    f"than about 3/{len(y)} (the rule of three, 95%) cannot show in this sample, "
+                    "and the interval does not cover them.")
     if worse:
         verdict += (f" (The best probe on T does worse on held-out examples than the label "
                     f"frequencies: cross-entropy {r['cross_entropy']:.3f} > H(Y) bits, so the "
                     "bound used is H(Y) itself, which holds for any layer.)")
     if upper95 <= NEAR_SUFFICIENT * hy:
         verdict += (" The layer is close to sufficient for the label: at 95% it can have lost "
-                    f"at most {upper95 / hy:.0%} of H(Y).")
+                    + (f"at most {upper95 / hy:.0%} of H(Y)." if upper95 >= 0.001 * hy else
+                       "less than 0.1% of H(Y)."))
     else:
         verdict += (" A large bound does not show that the layer lost information: it may be "
                     "the probe that cannot read it (the bound is only as tight as the best "
