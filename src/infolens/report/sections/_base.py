@@ -205,16 +205,20 @@ def _fresh_copy(model: Any, seed: int) -> Any:
 
 
 def _test_outputs(ctx: SectionContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-example cross-entropy (nats), 0/1 errors and logits of the model on the test set."""
-    import torch
+    """Per-example cross-entropy (nats), 0/1 errors and logits of the model on the test set,
+    computed once per report (``ctx.cache["test_outputs"]``: the Fano, per-layer and
+    sufficiency sections all read them)."""
+    if "test_outputs" not in ctx.cache:
+        import torch
 
-    from ..model import predict_logits
+        from ..model import predict_logits
 
-    logits = torch.as_tensor(predict_logits(ctx.model, ctx.data.x_test,
-                                            batch_size=ctx.batch_size))
-    ce = torch.nn.functional.cross_entropy(logits, torch.as_tensor(ctx.data.y_test),
-                                           reduction="none").numpy()
-    errs = (logits.argmax(dim=1).numpy() != ctx.data.y_test).astype(np.int64)
-    return ce.astype(np.float64), errs, logits.numpy()
+        logits = torch.as_tensor(predict_logits(ctx.model, ctx.data.x_test,
+                                                batch_size=ctx.batch_size))
+        ce = torch.nn.functional.cross_entropy(logits, torch.as_tensor(ctx.data.y_test),
+                                               reduction="none").numpy()
+        errs = (logits.argmax(dim=1).numpy() != ctx.data.y_test).astype(np.int64)
+        ctx.cache["test_outputs"] = (ce.astype(np.float64), errs, logits.numpy())
+    return ctx.cache["test_outputs"]
 
 
