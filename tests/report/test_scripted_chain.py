@@ -1,9 +1,11 @@
-"""Layers of a TorchScript model through its chain of top-level submodules (issue 15).
+"""Layers of a TorchScript model (issue 15).
 
-TorchScript refuses forward hooks; when the model's top-level submodules, called in order
+TorchScript refuses forward hooks.  When the model's top-level submodules, called in order
 (with a flatten before a Linear where needed), reproduce its output, their outputs are the
-layers.  Checked against the eager model the script was made from; models whose forward
-does more than chain their submodules must be refused with the reason."""
+layers (``scripted_chain``); models whose forward does more than chain their submodules
+are refused by it with the reason.  For those, ``scripted_taps`` reads the submodules'
+outputs off a copy of the compiled forward graph.  Both are checked against the eager
+model the script was made from, to float32 round-off."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import torch
 from torch import nn
 
 from infolens.nn import capture
-from infolens.report.scripted import scripted_chain
+from infolens.report.scripted import scripted_chain, scripted_taps
 
 
 class CNN(nn.Module):
@@ -95,3 +97,72 @@ def test_a_forward_that_does_more_than_chain_is_refused(model, shape, reason):
     chain, note = scripted_chain(_script(model), x)
     assert chain is None
     assert reason in note
+
+
+class Twice(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(3, 3)
+
+    def forward(self, x):
+        return self.a(self.a(x))
+
+
+class Branch(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(3, 3)
+        self.b = nn.Linear(3, 2)
+
+    def forward(self, x):
+        h = self.a(x)
+        if bool(h.sum() > 1e9):  # never taken here; b is called only inside a branch
+            h = h * 2
+        return self.b(torch.relu(h)) + self.b(h)
+
+
+@pytest.mark.parametrize(("model", "shape", "layers"), [
+    (LastStep(), (9, 6, 3), ["lstm", "head"]),  # a tuple output; the last step is used
+    (Residual(), (9, 5), ["a", "b"]),  # a skip connection around a
+    (CNN(), (9, 1, 8, 8), ["conv", "bn", "act", "pool", "fc1", "act2", "out"]),
+])
+def test_taps_read_what_the_eager_forward_computes(model, shape, layers):
+    torch.manual_seed(0)
+    eager = model.eval()
+    x = np.random.default_rng(2).standard_normal(shape).astype(np.float32)
+    taps, note = scripted_taps(_script(eager), x[:3])
+    assert taps is not None, note
+    assert [n for n, _ in taps.named_children()] == layers
+    assert "copy of its forward graph" in note
+    got = capture(taps, x, layers=layers)
+    want = capture(eager, x, layers=layers)
+    for name in layers:
+        np.testing.assert_allclose(got[name], want[name], rtol=1e-5, atol=1e-6)
+    with torch.no_grad():  # the taps return the model's own output
+        np.testing.assert_allclose(taps(torch.as_tensor(x)).numpy(),
+                                   eager(torch.as_tensor(x)).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_taps_need_two_submodules_called_once():
+    x = np.ones((2, 3), dtype=np.float32)
+    for model in (Twice(), Branch()):  # Branch calls b twice: a alone is no layer pair
+        taps, note = scripted_taps(_script(model), x)
+        assert taps is None and "fewer than two calls" in note
+
+
+class BranchThenHead(Branch):
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Linear(2, 2)
+
+    def forward(self, x):
+        h = self.a(x)
+        if bool(h.sum() > 1e9):
+            h = h * 2
+        return self.c(self.b(torch.relu(h)) + self.b(h))
+
+
+def test_taps_leave_out_a_submodule_called_twice():
+    taps, note = scripted_taps(_script(BranchThenHead()), np.ones((2, 3), dtype=np.float32))
+    assert taps is not None, note
+    assert [n for n, _ in taps.named_children()] == ["a", "c"]

@@ -564,10 +564,14 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
     hook_model, chain_note = None, ""
     type_names = loaded.type_names if loaded is not None else None
     if layers_note and isinstance(model, torch.jit.ScriptModule):
-        from .scripted import scripted_chain
+        from .scripted import scripted_chain, scripted_taps
 
         model.eval()
         hook_model, chain_note = scripted_chain(model, data.x_train[:3])
+        if hook_model is None:  # not a chain: read the submodules' outputs off its graph
+            hook_model, taps_note = scripted_taps(model, data.x_train[:3])
+            chain_note = taps_note if hook_model is not None else (
+                f"{chain_note}; and {taps_note}")
         if hook_model is not None:
             layers_note = ""
             type_names = {n: str(getattr(m, "original_name", type(m).__name__))

@@ -119,3 +119,120 @@ def scripted_chain(model: Any, sample: np.ndarray) -> tuple[Any | None, str]:
             + f", reproduce its output on {len(x)} samples (within rtol {RTOL:g}), so their "
             "outputs are the layers analysed")
     return chain, note
+
+
+def _tap_class() -> Any:
+    torch = require_torch()
+
+    class Tap(torch.nn.Module):
+        """Identity; a forward hook on it sees the tensor passed through."""
+
+        def forward(self, x: Any) -> Any:
+            return x
+
+    class ScriptedTaps(torch.nn.Module):
+        """Runs a TorchScript model's forward graph, extended to also return the outputs
+        of its top-level submodule calls, and passes each through a :class:`Tap` named
+        after the submodule, so that hooks (the capture) see it.  Returns the model's
+        own output."""
+
+        def __init__(self, model: Any, fn: Any, names: list[str], device: Any) -> None:
+            super().__init__()
+            self.__dict__["scripted"] = model
+            self.__dict__["graph_fn"] = fn
+            for name in names:
+                self.add_module(name, Tap())
+            self.register_buffer("device_probe", torch.empty(0, device=device),
+                                 persistent=False)
+
+        def forward(self, x: Any) -> Any:
+            out, *taps = self.graph_fn(self.scripted._c, x)
+            for (_, tap), value in zip(self.named_children(), taps, strict=True):
+                tap(value)
+            return out
+
+    return ScriptedTaps
+
+
+def _graph_with_taps(model: Any) -> tuple[Any | None, list[str], str]:
+    """A copy of ``model.forward``'s graph that returns ``(output, *taps)``, with a tap for
+    every top-level submodule called once at the top level of ``forward`` (not inside a
+    branch or loop) whose result is a tensor, or a tuple whose first element a
+    ``TupleUnpack`` takes as a tensor (an LSTM's output sequence)."""
+    torch = require_torch()
+    graph = model.forward.graph.copy()
+    inputs = list(graph.inputs())
+    outputs = list(graph.outputs())
+    if len(inputs) != 2 or len(outputs) != 1:
+        return None, [], "its forward does not take one input and return one value"
+    self_value = inputs[0]
+    found: dict[str, Any] = {}
+    calls: dict[str, int] = {}
+    for node in graph.nodes():
+        if node.kind() != "prim::CallMethod":
+            continue
+        owner = node.inputsAt(0).node()
+        if owner.kind() != "prim::GetAttr" or owner.inputsAt(0).unique() != self_value.unique():
+            continue
+        name = owner.s("name")
+        calls[name] = calls.get(name, 0) + 1
+        value = node.outputsAt(0)
+        kind = value.type().kind()
+        if kind == "TupleType":
+            unpack = next((use.user for use in value.uses()
+                           if use.user.kind() == "prim::TupleUnpack"), None)
+            value = None if unpack is None else unpack.outputsAt(0)
+        if value is not None and value.type().kind() == "TensorType":
+            found.setdefault(name, value)
+    names = [n for n in found if calls[n] == 1]  # a module called twice has no one output
+    if len(names) < 2:  # one call is the output itself, or nearly: no layer to compare
+        return None, [], ("its forward makes fewer than two calls of a top-level submodule "
+                          "that return a tensor and are made once, outside branches")
+    values = [outputs[0], *(found[n] for n in names)]
+    node = graph.create("prim::TupleConstruct", values, 1)
+    graph.insertNode(node)
+    node.output().setType(torch._C.TupleType([v.type() for v in values]))
+    graph.eraseOutput(0)
+    graph.registerOutput(node.output())
+    return graph, names, ""
+
+
+def scripted_taps(model: Any, sample: np.ndarray) -> tuple[Any | None, str]:
+    """An eager module whose hooks see the outputs of ``model``'s top-level submodules as
+    its own ``forward`` computes them, or ``None``.
+
+    For a TorchScript model whose ``forward`` is not a plain chain (a residual sum, the
+    last step of a sequence, a mean over positions), :func:`scripted_chain` finds no
+    layers.  Here the compiled forward graph itself is copied and made to return, beside
+    the output, the value of every top-level submodule call made once outside branches
+    and loops; the copy is run on ``sample`` and kept only if its output equals the
+    model's (to float32 round-off).  This uses TorchScript's graph API
+    (``torch._C``), which is internal: if it fails on a future torch, the report falls
+    back to the model's output, with the reason.
+
+    Parameters and returns are those of :func:`scripted_chain`.
+    """
+    torch = require_torch()
+    try:
+        graph, names, why = _graph_with_taps(model)
+        if graph is None:
+            return None, why
+        fn = torch._C._create_function_from_graph("infolens_taps", graph)
+        dev = next((t.device for t in [*model.parameters(), *model.buffers()]),
+                   torch.device("cpu"))
+        x = torch.as_tensor(sample).to(dev)
+        with torch.no_grad():
+            want = model(x)
+            got = fn(model._c, x)
+    except Exception as exc:  # noqa: BLE001 - torch._C raises RuntimeError, TypeError, ...
+        return None, f"its forward graph could not be tapped ({type(exc).__name__}: {exc})"
+    out = got[0]
+    if not (isinstance(want, torch.Tensor) and isinstance(out, torch.Tensor)
+            and out.shape == want.shape and torch.allclose(out, want, rtol=RTOL, atol=ATOL)):
+        return None, "its forward graph, tapped, does not reproduce its output"
+    taps = _tap_class()(model, fn, names, dev)
+    note = (f"the outputs of its submodules {', '.join(names)}, as its compiled forward "
+            f"computes them, are read from a copy of its forward graph that also returns "
+            f"them (checked: the copy reproduces its output on {len(x)} samples within "
+            f"rtol {RTOL:g}); these are the layers analysed")
+    return taps, note
