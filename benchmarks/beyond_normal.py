@@ -34,12 +34,12 @@ HERE = Path(__file__).resolve().parent
 NOTES = """\
 Reading the table.  Relative error is (estimate - MI) / MI; times are wall-clock per call
 on a 2-core machine shared with other jobs (OPENBLAS_NUM_THREADS=1, torch 1 thread), so
-they are upper bounds.  `auto` is `ensemble` (the larger of `tcopula` and `ksg-bc`) up to
+they are upper bounds.  `auto` is `ensemble` (the larger of `tcopula` and `ksg_bc`) up to
 20 joint dimensions and `tcopula` above (infolens.estimate.auto).  `tcopula` keeps the
 Gaussian copula (its value is then exactly `gcmi`'s) unless a likelihood-ratio test at 1%
 prefers a t-copula; on the eleven Student-t tasks (four are asinh copies with the same ranks) it fits nu
 within 0.1 of the truth and is
-within 6% of the MI, where `gcmi` is near 0 and `ksg-bc` up to 47% low.  Where `auto` still
+within 6% of the MI, where `gcmi` is near 0 and `ksg_bc` up to 47% low.  Where `auto` still
 fails: the spiral on sparse 3+3- and 5+5-dimensional Gaussians (27% and 34% low), and
 the 25+25 spiral (17% low).  The neural columns use the default copula marginals and
 default training (infolens.estimate.neural); at n = 5,000 they are 13-72% low on every
