@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from infolens.nn import capture
+from infolens.report.model import representation_layers
 from infolens.report.scripted import scripted_chain, scripted_taps
 
 
@@ -166,3 +167,42 @@ def test_taps_leave_out_a_submodule_called_twice():
     taps, note = scripted_taps(_script(BranchThenHead()), np.ones((2, 3), dtype=np.float32))
     assert taps is not None, note
     assert [n for n, _ in taps.named_children()] == ["a", "c"]
+
+
+class Blocks(nn.Module):
+    """A transformer-style model: its blocks in a ModuleList, looped over in forward, no
+    activation module anywhere (the encoder layers use functional ReLU)."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(10, 8)
+        self.blocks = nn.ModuleList(
+            nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+            for _ in range(3))
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        h = self.emb(x)
+        for block in self.blocks:
+            h = block(h)
+        return self.head(h.mean(1))
+
+
+def test_taps_name_the_items_of_a_module_list_and_they_are_the_default_layers():
+    torch.manual_seed(0)
+    eager = Blocks().eval()
+    x = np.random.default_rng(3).integers(0, 10, (9, 5))
+    scripted = _script(eager)
+    taps, note = scripted_taps(scripted, x[:3])
+    assert taps is not None, note
+    want = ["emb", "blocks.0", "blocks.1", "blocks.2", "head"]
+    assert taps.tap_names == want
+    types = {n: str(m.original_name) for n, m in scripted.named_modules() if n}
+    # no activation module: the shallowest modules called are the layers, for the eager
+    # model and for its script alike (a ModuleList is never called, its items are)
+    assert representation_layers(taps, x[:2], type_names=types) == want
+    assert representation_layers(eager, x[:2]) == want
+    got = capture(taps, x, layers=want)
+    ref = capture(eager, x, layers=want)
+    for name in want:
+        np.testing.assert_allclose(got[name], ref[name], rtol=1e-5, atol=1e-6)

@@ -575,7 +575,7 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
         if hook_model is not None:
             layers_note = ""
             type_names = {n: str(getattr(m, "original_name", type(m).__name__))
-                          for n, m in model.named_children()}
+                          for n, m in model.named_modules() if n}
             _log.info("TorchScript: %s", chain_note)
         else:
             layers_note = layers_note.rstrip(".") + f" (no layer chain either: {chain_note})."

@@ -661,8 +661,9 @@ def representation_layers(model: Any, sample: Any = None, *,
     The outputs of activation modules (tanh, ReLU, …) in forward order, then the layer
     that produces the logits.  With ``sample`` (a few inputs) the order and the choice come
     from one forward pass: only modules called once that return a tensor with one row per
-    sample count (of a tuple output, like an LSTM's, its first element), and when the model has no activation modules
-    the outputs of its top-level blocks are used instead.  A block whose activation module
+    sample count (of a tuple output, like an LSTM's, its first element), and when the model
+    has no activation modules the outputs of its top-level blocks (and of the items of a
+    top-level ``ModuleList``) are used instead.  A block whose activation module
     runs more than once per pass (a residual block that reuses one ReLU) is represented by
     its own output.  When more than :data:`MAX_DEFAULT_LAYERS` hidden layers qualify, that
     many are kept at evenly spaced depths (the first and the last hidden one included);
@@ -712,7 +713,9 @@ def representation_layers(model: Any, sample: Any = None, *,
     logits = [n for n in usable if shapes[n] == tuple(out.shape)]
     final = logits[-1] if logits else None
     if not acts:
-        top = {n for n, _ in model.named_children()}
+        # the shallowest modules called: the top-level blocks, and the items of a
+        # top-level ModuleList (which is never called itself), but nothing inside either
+        top = {n for n in order if not any(a in calls for a in _ancestors(n))}
         acts = [n for n in usable if n in top and n != final and "Dropout" not in tnames[n]]
     names = [n for n in acts if n != final]
     if len(names) > MAX_DEFAULT_LAYERS:  # deep nets: a handful of depths, evenly spaced
@@ -721,6 +724,12 @@ def representation_layers(model: Any, sample: Any = None, *,
     if final is not None:
         names.append(final)
     return names
+
+
+def _ancestors(name: str) -> list[str]:
+    """``"a.b.c"`` -> ``["a", "a.b"]``: the modules that contain module ``name``."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def forward_layers(model: Any, x: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:

@@ -140,25 +140,47 @@ def _tap_class() -> Any:
             super().__init__()
             self.__dict__["scripted"] = model
             self.__dict__["graph_fn"] = fn
-            for name in names:
-                self.add_module(name, Tap())
+            self.tap_names = list(names)
+            for name in names:  # "blocks.0": a Tap "0" inside a plain container "blocks"
+                *path, leaf = name.split(".")
+                parent: Any = self
+                for part in path:
+                    if not hasattr(parent, part):
+                        parent.add_module(part, torch.nn.Module())
+                    parent = getattr(parent, part)
+                parent.add_module(leaf, Tap())
             self.register_buffer("device_probe", torch.empty(0, device=device),
                                  persistent=False)
 
         def forward(self, x: Any) -> Any:
             out, *taps = self.graph_fn(self.scripted._c, x)
-            for (_, tap), value in zip(self.named_children(), taps, strict=True):
-                tap(value)
+            for name, value in zip(self.tap_names, taps, strict=True):
+                self.get_submodule(name)(value)
             return out
 
     return ScriptedTaps
 
 
+def _attribute_path(value: Any, self_value: Any) -> str | None:
+    """``"blocks.0"`` when ``value`` is ``self.blocks[0]`` read by ``prim::GetAttr`` nodes,
+    else ``None``."""
+    parts: list[str] = []
+    while value.unique() != self_value.unique():
+        node = value.node()
+        if node.kind() != "prim::GetAttr":
+            return None
+        parts.append(node.s("name"))
+        value = node.inputsAt(0)
+    return ".".join(reversed(parts)) or None
+
+
 def _graph_with_taps(model: Any) -> tuple[Any | None, list[str], str]:
     """A copy of ``model.forward``'s graph that returns ``(output, *taps)``, with a tap for
-    every top-level submodule called once at the top level of ``forward`` (not inside a
-    branch or loop) whose result is a tensor, or a tuple whose first element a
-    ``TupleUnpack`` takes as a tensor (an LSTM's output sequence)."""
+    every submodule called once at the top level of ``forward`` (not inside a branch; a
+    loop over a ``ModuleList`` is unrolled by the compiler, so its items count) whose
+    result is a tensor, or a tuple whose first element a ``TupleUnpack`` takes as a
+    tensor (an LSTM's output sequence).  Submodules are named as in ``named_modules``
+    (``blocks.0``), from the chain of attribute reads that leads to them from ``self``."""
     torch = require_torch()
     graph = model.forward.graph.copy()
     inputs = list(graph.inputs())
@@ -171,10 +193,9 @@ def _graph_with_taps(model: Any) -> tuple[Any | None, list[str], str]:
     for node in graph.nodes():
         if node.kind() != "prim::CallMethod":
             continue
-        owner = node.inputsAt(0).node()
-        if owner.kind() != "prim::GetAttr" or owner.inputsAt(0).unique() != self_value.unique():
+        name = _attribute_path(node.inputsAt(0), self_value)
+        if name is None:
             continue
-        name = owner.s("name")
         calls[name] = calls.get(name, 0) + 1
         value = node.outputsAt(0)
         kind = value.type().kind()
@@ -198,15 +219,15 @@ def _graph_with_taps(model: Any) -> tuple[Any | None, list[str], str]:
 
 
 def scripted_taps(model: Any, sample: np.ndarray) -> tuple[Any | None, str]:
-    """An eager module whose hooks see the outputs of ``model``'s top-level submodules as
-    its own ``forward`` computes them, or ``None``.
+    """An eager module whose hooks see the outputs of the submodules that ``model``'s
+    ``forward`` calls, as it computes them, or ``None``.
 
     For a TorchScript model whose ``forward`` is not a plain chain (a residual sum, the
-    last step of a sequence, a mean over positions), :func:`scripted_chain` finds no
-    layers.  Here the compiled forward graph itself is copied and made to return, beside
-    the output, the value of every top-level submodule call made once outside branches
-    and loops; the copy is run on ``sample`` and kept only if its output equals the
-    model's (to float32 round-off).  This uses TorchScript's graph API
+    last step of a sequence, a mean over positions, a loop over a ``ModuleList`` of
+    blocks), :func:`scripted_chain` finds no layers.  Here the compiled forward graph
+    itself is copied and made to return, beside the output, the value of every
+    submodule call that ``forward`` itself makes once, outside branches; the copy is run
+    on ``sample`` and kept only if its output equals the model's (to float32 round-off).  This uses TorchScript's graph API
     (``torch._C``), which is internal: if it fails on a future torch, the report falls
     back to the model's output, with the reason.
 
