@@ -97,3 +97,24 @@ def test_a_bad_split_exits_2_naming_the_array(tmp_path, digits, capsys, change, 
     err = capsys.readouterr().err
     assert "--dataset" in err and needle in err, err
     assert not out.exists()
+
+
+def test_probe_ceiling_is_the_held_out_baseline_when_label_frequencies_differ(tmp_path, digits,
+                                                                            model):
+    """With a given split whose test labels are skewed (classes 0-4 only), the probes'
+    baseline (test labels' cross-entropy under the training frequencies, log2 10 = 3.32 bits
+    here) exceeds the test labels' own entropy (about log2 5 = 2.32 bits); a good probe's
+    I_V can then exceed the latter, so the page's H(Y) must be the former."""
+    xtr, ytr, xte, yte = digits
+    keep = yte < 5
+    res, page = _run(tmp_path, model, ((xtr, ytr), (xte[keep], yte[keep])))
+    num = res["sections"]["usable_information"]["numbers"]
+    base, hy = num["H(Y)_held_out_baseline_bits"], num["H(Y)_bits"]
+    assert base > hy + 0.5
+    values = [row["value"] for row in num["layers"].values() if "value" in row]
+    assert max(values) > hy  # the situation that made the old reading impossible
+    for row in num["layers"].values():
+        if "value" in row:
+            assert row["ci"][1] <= base + 1e-12
+    reading = res["sections"]["usable_information"]["reading"]
+    assert f"H(Y) = {base:.3f} bits" in reading and f"own entropy is {hy:.3f} bits" in reading

@@ -31,7 +31,8 @@ def _probe_row(usable: Any, t_train: Any, ytr: Any, t: Any, y: Any, probe: str,
             "held_out_accuracy": est.params["held_out_accuracy"],
             "cross_entropy": est.params["held_out_cross_entropy"],
             "cross_entropy_stderr": est.params["cross_entropy_stderr"],
-            "weight_decay": est.params["weight_decay"], "ci_cut": est.params["ci_cut"]}
+            "weight_decay": est.params["weight_decay"], "ci_cut": est.params["ci_cut"],
+            "h_y": est.params["h_y"]}
 
 
 #: Most full-batch Adam steps per probe fit (early stopping usually ends sooner).
@@ -138,6 +139,10 @@ def section_usable_information(ctx: SectionContext) -> Section:
         raise Unavailable("No layer could be probed: " + "; ".join(
             f"{k}: {v['error']}" for k, v in table.items()))
     names = list(table)
+    # The ceiling of every held-out estimate: the cross-entropy of the test labels under the
+    # training label frequencies (the probes' baseline).  It equals the plug-in H(Y) of the
+    # test labels only when both splits have the same label frequencies.
+    hy_held = max(table[k].get("h_y", hy) for k in done)
     ceiling_bits = 1.0 / (2 * NOISY_RELATIVE**2) / math.log(2)
     fig, (a1, a2) = new_figure(2, width=4.6, height=3.6)
     for probe, fmt in (("linear", "o-"), ("mlp", "s--")):
@@ -148,7 +153,7 @@ def section_usable_information(ctx: SectionContext) -> Section:
                         for i in pos]).T.reshape(2, -1)
         a1.errorbar(pos, vals, yerr=np.clip(err, 0, None), fmt=fmt, capsize=3,
                     label=f"{probe} probe")
-    a1.axhline(hy, ls="--", color="grey", lw=1, label=f"H(Y) = {hy:.2f} bits")
+    a1.axhline(hy_held, ls="--", color="grey", lw=1, label=f"H(Y) = {hy_held:.2f} bits")
     a1.set_ylabel("I_V(T→Y) [bits]")
     a1.set_title("usable information (held out)", fontsize=9)
     nz = [table[k]["noisy"] for k in names]
@@ -179,10 +184,16 @@ def section_usable_information(ctx: SectionContext) -> Section:
     last_hidden = [k for k in done if k != "input"]
     sentences = [
         f"A linear probe trained on each layer's activations recovers, on held-out examples, "
-        f"up to {table[best]['value']:.3f} bits of the H(Y) = {hy:.3f} bits of label "
+        f"up to {table[best]['value']:.3f} bits of the H(Y) = {hy_held:.3f} bits of label "
         f"information (layer {best}, {100 * table[best]['held_out_accuracy']:.0f}% held-out "
         "accuracy).",
     ]
+    if abs(hy_held - hy) >= 5e-4:
+        sentences.append(
+            f"Here H(Y) is the test labels' cross-entropy under the training label "
+            f"frequencies, the probes' baseline and the most any of these estimates can be; "
+            f"the test labels' own entropy is {hy:.3f} bits (the two splits' label "
+            "frequencies differ).")
     mlp_done = [k for k in names if "value" in table[k]["mlp"] and "value" in table[k]]
     if mlp_done:
         beyond = [k for k in mlp_done if table[k]["mlp"]["ci"][0] > table[k]["ci"][1]]
@@ -222,7 +233,8 @@ def section_usable_information(ctx: SectionContext) -> Section:
     return Section(
         "usable_information", "", reading=" ".join(sentences), figures=figs,
         html_table=html_table,
-        numbers={"unit": "bits", "H(Y)_bits": hy, "n_samples": len(idx), "layers": table,
+        numbers={"unit": "bits", "H(Y)_bits": hy, "H(Y)_held_out_baseline_bits": hy_held,
+                 "n_samples": len(idx), "layers": table,
                  "noisy_relative_noise": NOISY_RELATIVE, "noisy_scale": "spread",
                  "noisy_ceiling_bits": ceiling_bits, "noisy_n_samples": n_noisy,
                  "seconds": {k: round(v, 2) for k, v in seconds.items()}},
