@@ -50,6 +50,7 @@ def test_a_split_given_from_python_is_kept(tmp_path, digits, model):
     ds = res["dataset"]
     assert ds["split"] == "given" and (ds["n_train"], ds["n_test"]) == (600, 200)
     assert "split as given: 600 training and 200 test rows" in ds["source"]
+    assert "800 rows of 64 features (float32)" in ds["source"]  # rows and width, both
     assert "Test split: made here at random" not in page
     # the rows are the ones given, in order: the model's test error is recomputable here
     with torch.no_grad():

@@ -233,7 +233,8 @@ def dataset_from_arrays(x: Any, y: Any, *, name: str = "arrays", where: str = "d
             "(one label per row of x)."
         )
     xtr, xte, ytr, yte = _split(x, codes, seed, test_size)
-    shape = ("features" if x.ndim == 2 else f"samples of shape {tuple(x.shape[1:])}")
+    shape = (f"rows of {x.shape[1]} features" if x.ndim == 2
+             else f"samples of shape {tuple(x.shape[1:])}")
     src = source or f"{where}: {len(x)} {shape} ({x.dtype})"
     return Dataset(
         name, xtr, xte, ytr, yte, classes,
@@ -280,7 +281,8 @@ def dataset_from_split(x_train: Any, y_train: Any, x_test: Any, y_test: Any, *,
         raise InputError(f"{where}: y_train holds a single class; at least two are needed.")
     kind = xtr.dtype if xtr.dtype == xte.dtype else np.result_type(xtr, xte)
     xtr, xte = xtr.astype(kind, copy=False), xte.astype(kind, copy=False)
-    shape = ("features" if xtr.ndim == 2 else f"samples of shape {tuple(xtr.shape[1:])}")
+    shape = (f"rows of {xtr.shape[1]} features" if xtr.ndim == 2
+             else f"samples of shape {tuple(xtr.shape[1:])}")
     src = source or f"{where}: {len(xtr) + len(xte)} {shape} ({xtr.dtype})"
     return Dataset(
         name, xtr, xte, ytr, yte, classes,

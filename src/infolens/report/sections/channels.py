@@ -13,9 +13,19 @@ from ._base import (
 )
 
 
+_DROPOUT_TYPES = ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout")
+
+
 def _dropout_modules(model: Any) -> list[tuple[str, float]]:
     return [(n, float(m.p)) for n, m in model.named_modules()
-            if type(m).__name__ in ("Dropout", "Dropout1d", "Dropout2d", "AlphaDropout")]
+            if type(m).__name__ in _DROPOUT_TYPES]
+
+
+def _compiled_dropout_names(model: Any) -> list[str]:
+    """Dropout layers of a TorchScript model, known only by their ``original_name``."""
+    return [n for n, m in model.named_modules()
+            if type(m).__name__ == "RecursiveScriptModule"
+            and getattr(m, "original_name", "") in _DROPOUT_TYPES]
 
 
 def _strided_modules(model: Any) -> list[tuple[str, int]]:
@@ -36,9 +46,18 @@ def section_channels(ctx: SectionContext) -> Section:
     drops = _dropout_modules(ctx.model)
     strided = _strided_modules(ctx.model)
     if not drops and not strided:
-        return Section("channels", "", status="not_applicable",
-                       reading="The model has no dropout layer and no strided layer, so there "
-                       "is no channel of this kind to analyse.")
+        hidden = _compiled_dropout_names(ctx.model)
+        if hidden:
+            reading = (
+                f"The model's {len(hidden)} dropout layer(s) ({', '.join(hidden[:4])}"
+                f"{', ...' if len(hidden) > 4 else ''}) are compiled into a TorchScript "
+                "archive, whose modules take no forward hooks and cannot be run with dropout "
+                "on by themselves, so they cannot be measured as erasure channels here; load "
+                "the model as a state dict with --model-factory to get this section.")
+        else:
+            reading = ("The model has no dropout layer and no strided layer that can be read "
+                       "here, so there is no channel of this kind to analyse.")
+        return Section("channels", "", status="not_applicable", reading=reading)
     from ..figures import new_figure, to_png
 
     mi = need("infolens", "mutual_information", "the sample estimators, issue 3")
