@@ -101,3 +101,28 @@ def test_deterministic_relation_raises_like_gcmi():
     x = rng.standard_normal((300, 1))
     with pytest.raises(ValueError, match="deterministically related"):
         infolens.mutual_information(x, np.exp(x), method="tcopula")
+
+
+@pytest.mark.parametrize("n", [2000, 2001])  # an even and an odd n (odd: a middle rank 0)
+def test_t_scores_equal_the_inverse_cdf_at_every_rank_with_ties(n):
+    """The folded, gathered t scores are stdtrit(nu, r / (n + 1)) itself: agreement to
+    round-off (relative 1e-12: at u = 1 - 1/(n+1) the direct call loses ~1e-13 to 1 - u
+    in floating point, the folded one does not) on ranks
+    with ties, at several nu, from about n / 2 distinct evaluations."""
+    from scipy.special import stdtrit
+
+    from infolens.estimate import copula
+    from infolens.estimate.gaussian import _average_ranks
+
+    rng = np.random.default_rng(n)
+    data = np.column_stack([rng.standard_normal(n), np.round(rng.standard_normal(n), 1),
+                            rng.integers(0, 5, n)])  # continuous, many ties, 5 levels
+    ranks = _average_ranks(data)
+    scores = copula._t_scores(ranks)
+    for nu in (0.7, 3.0, 40.0, 900.0):
+        want = stdtrit(nu, ranks / (n + 1.0))
+        got = scores(nu)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13)
+    folded = np.minimum(ranks, n + 1.0 - ranks)
+    assert np.unique(folded).size <= n // 2 + 1 + np.unique(ranks[:, 1:]).size
