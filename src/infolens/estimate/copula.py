@@ -136,7 +136,7 @@ def _fit_correlation(z: np.ndarray, nu: float, start: np.ndarray) -> np.ndarray:
 
 
 def _t_scores(ranks: np.ndarray) -> Callable[[float], np.ndarray]:
-    """``nu -> t_nu^{-1}(ranks / (n + 1))``, for the many ``nu`` a likelihood search tries.
+    r"""``nu -> t_nu^{-1}(ranks / (n + 1))``, for the many ``nu`` a likelihood search tries.
 
     :math:`t_\nu^{-1}` is odd about :math:`u = 1/2`, and an ``(n, d)`` array of average
     ranks holds at most ``n`` distinct values (the same ``1..n`` in every column without

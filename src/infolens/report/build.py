@@ -449,9 +449,12 @@ def build_report(config: ReportConfig | None = None, *, model: Any = None, data:
     # machine made training ~5x slower (measured: 25 s vs 4.6 s for 10 epochs of digits)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    cleanups: list[Any] = []
     try:
-        return _build(config, out, t_start, model, data)
+        return _build(config, out, t_start, model, data, cleanups)
     finally:
+        for undo in cleanups:
+            undo()
         torch.set_num_threads(threads)
 
 
@@ -500,7 +503,7 @@ def _data_from_python(data: Any, config: ReportConfig) -> Any:
 
 
 def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = None,
-           data_obj: Any = None) -> ReportOutcome:
+           data_obj: Any = None, cleanups: list[Any] | None = None) -> ReportOutcome:
     from .data import flatten, load_dataset, standardise
     from .model import (
         LoadedModel,
@@ -509,6 +512,7 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
         chosen_layers,
         default_mlp,
         load_user_model,
+        read_logits_from_output,
         representation_layers,
         require_torch,
         resolve_device,
@@ -517,6 +521,7 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
     from .render import render_html
 
     torch = require_torch()
+    cleanups = [] if cleanups is None else cleanups
     device = resolve_device(config.device)  # --device cuda without CUDA: before any work
     # a refused or unfitting model file fails before the (slower) data loading
     loaded: LoadedModel | None = None
@@ -559,7 +564,11 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
         layers_note = "" if loaded.hookable else (
             f"The model is {loaded.note}, so no hidden layer can be analysed.")
     model.to(device)
+    output_note = ""
     if not trained:
+        handle, output_note = read_logits_from_output(model, data.x_train, where=where)
+        if handle is not None:
+            cleanups.append(handle.remove)  # the model is the user's: no hook left behind
         check_model_fits(model, data.x_train, data.n_classes, where=where)
     hook_model, chain_note = None, ""
     type_names = loaded.type_names if loaded is not None else None
@@ -642,6 +651,8 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
     how_loaded = "" if loaded is None else loaded.note
     if hook_model is not None:  # a TorchScript chain: its layers are analysed after all
         how_loaded = how_loaded.split(";")[0] + "; " + chain_note
+    if output_note:
+        how_loaded += f"; {output_note} is taken as its logits"
     results = {
         "generator": _GENERATOR,
         "infolens_version": versions["infolens"],

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import logging
 import pickle
+import sys
 import warnings
 import zipfile
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -350,9 +353,23 @@ def checkpoint_format(path: str | Path) -> str:
     return "pickle"
 
 
+@contextmanager
+def _imports_from(folder: Path) -> Iterator[None]:
+    """``folder`` first on ``sys.path`` while the user's code is imported, as ``python
+    file.py`` would put the file's folder (and ``python -m`` the working directory): a
+    models file may import its sibling modules.  ``sys.path`` is restored afterwards."""
+    saved = list(sys.path)
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
 def load_factory(spec: str) -> Any:
-    """The callable named by ``--model-factory``: ``MODULE:CALLABLE`` (an importable module)
-    or ``path/to/file.py:CALLABLE`` (a file of user code, which is executed)."""
+    """The callable named by ``--model-factory``: ``MODULE:CALLABLE`` (a module importable
+    from the working directory or the installed packages) or ``path/to/file.py:CALLABLE``
+    (a file of user code, which is executed, and may import modules beside it)."""
     import importlib
     import importlib.util
 
@@ -374,9 +391,11 @@ def load_factory(spec: str) -> Any:
             if spec_ is None or spec_.loader is None:
                 raise InputError(f"{where}: cannot import {target} as Python code.")
             module = importlib.util.module_from_spec(spec_)
-            spec_.loader.exec_module(module)
+            with _imports_from(file.resolve().parent):
+                spec_.loader.exec_module(module)
         else:
-            module = importlib.import_module(target)
+            with _imports_from(Path.cwd()):
+                module = importlib.import_module(target)
     except InputError:
         raise
     except Exception as exc:
@@ -584,6 +603,74 @@ def _first_layer_wants(model: Any) -> str:
     return ""
 
 
+def logits_of(out: Any) -> tuple[Any, str]:
+    """The logits inside a model's output, and where they were found.
+
+    A tensor is the logits itself; otherwise, in this order: a mapping's ``"logits"`` entry
+    (a dict, or a Hugging Face ``ModelOutput``), an object's ``.logits`` attribute, the
+    first element of a tuple or list.  Returns ``(None, "")`` when none is a tensor.
+    """
+    torch = require_torch()
+    if isinstance(out, torch.Tensor):
+        return out, ""
+    if isinstance(out, Mapping) and isinstance(out.get("logits"), torch.Tensor):
+        return out["logits"], f"the 'logits' entry of its {type(out).__name__} output"
+    if isinstance(getattr(out, "logits", None), torch.Tensor):
+        return out.logits, f"the .logits of its {type(out).__name__} output"
+    if isinstance(out, (tuple, list)) and out and isinstance(out[0], torch.Tensor):
+        return out[0], f"the first element of its {type(out).__name__} output"
+    return None, ""
+
+
+def _describe_output(out: Any) -> str:
+    if isinstance(out, Mapping):
+        return f"a {type(out).__name__} with keys {sorted(map(str, out))[:8]}"
+    if isinstance(out, (tuple, list)):
+        return f"a {type(out).__name__} of {len(out)} ({', '.join(type(o).__name__ for o in out[:4])})"
+    return type(out).__name__
+
+
+def read_logits_from_output(model: Any, x: np.ndarray, *, where: str) -> tuple[Any, str]:
+    """A model whose forward returns a dict, a ``ModelOutput`` or a tuple gets a forward
+    hook on the model itself that returns the logits inside it (:func:`logits_of`), so
+    every analysis sees a tensor and the modules keep their names.  Returns the hook's
+    handle (``None`` when the output is a tensor already; remove it when done, the
+    model is the user's) and a sentence for the page.
+
+    Raises
+    ------
+    InputError
+        An output with no tensor to use as logits (its type and keys named), or a
+        TorchScript model (no hooks) whose output is not a tensor.
+    """
+    torch = require_torch()
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(torch.as_tensor(x[:2]).to(_device_of(model)))
+    except Exception:  # check_model_fits reports a rejected input with its shape
+        return None, ""
+    if isinstance(out, torch.Tensor):
+        return None, ""
+    _, found = logits_of(out)
+    if not found:
+        raise InputError(
+            f"{where}: the model returns {_describe_output(out)}, with no tensor of logits in "
+            "it; return the logits as a tensor of shape (N, n_classes), as a dict's "
+            "'logits' entry, or as the first element of a tuple.")
+    if isinstance(model, torch.jit.ScriptModule):
+        raise InputError(
+            f"{where}: the TorchScript model returns {_describe_output(out)}, and a "
+            "TorchScript model takes no hook to pick its logits; script a wrapper whose "
+            "forward returns the logits tensor, or pass the weights with --model-factory.")
+
+    def pick(_module: Any, _inputs: Any, output: Any) -> Any:
+        return logits_of(output)[0]
+
+    handle = model.register_forward_hook(pick)
+    return handle, found
+
+
 def check_model_fits(model: Any, x: np.ndarray, n_classes: int, *, where: str) -> None:
     """Run ``model`` on a few samples of ``x``: it must accept them and return one logit per
     class.  Batches of two sizes are tried, so a program exported for one batch size is
@@ -617,7 +704,8 @@ def check_model_fits(model: Any, x: np.ndarray, n_classes: int, *, where: str) -
             raise InputError(
                 f"{where}: the model returns {got} per sample but the labels have "
                 f"{n_classes} classes; the model must return one logit per class "
-                f"(shape (N, {n_classes})).")
+                f"(shape (N, {n_classes})), as a tensor, a dict's 'logits' entry or the first "
+                "element of a tuple.")
 
 
 def chosen_layers(model: Any, spec: tuple[str, ...], auto: list[str],

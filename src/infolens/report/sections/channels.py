@@ -12,7 +12,6 @@ from ._base import (
     need,
 )
 
-
 _DROPOUT_TYPES = ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout")
 
 
