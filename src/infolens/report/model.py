@@ -449,9 +449,68 @@ def _call_factory(fn: Any, spec: str) -> Any:
     return model
 
 
-def _load_state(model: Any, state: dict[str, Any], path: Path, spec: str) -> None:
+#: What usually put a prefix before every key of a saved state dict.
+_WRAPPERS = {"module.": "DataParallel / DistributedDataParallel",
+             "_orig_mod.": "torch.compile"}
+
+
+def _strip_wrapper_prefix(state: dict[str, Any], own: Any) -> tuple[dict[str, Any], str]:
+    """``state`` with the dotted prefix shared by all its keys removed, when that makes its
+    keys exactly those of the model (``own``): the keys of a model saved from inside a
+    wrapper (``module.`` of DataParallel, ``_orig_mod.`` of torch.compile, ``model.`` or any
+    attribute name of a LightningModule).  Otherwise ``state`` itself and ``""``."""
+    keys = list(state)
+    want = set(own)
+    prefix = ""
+    while True:
+        rest = keys[0][len(prefix):]
+        head = rest.split(".", 1)[0] + "." if "." in rest else ""
+        if not head or not all(k.startswith(prefix + head) for k in keys):
+            return state, ""
+        prefix += head
+        stripped = {k[len(prefix):]: v for k, v in state.items()}
+        if set(stripped) == want:
+            return stripped, prefix
+
+
+def _fitting_subtree(state: dict[str, Any], own: Any) -> tuple[dict[str, Any], str, list[str]]:
+    """The keys under one top-level name whose remainders are exactly the model's keys (a
+    LightningModule checkpoint: the network under ``model.``, beside a loss's or a metric's
+    buffers), with the prefix and the keys left out; ``({}, "", [])`` when no name, or
+    more than one, fits."""
+    fits = []
+    for head in sorted({k.split(".", 1)[0] for k in state if "." in k}):
+        sub = {k[len(head) + 1:]: v for k, v in state.items() if k.startswith(head + ".")}
+        if set(sub) == set(own):
+            fits.append((sub, head + "."))
+    if len(fits) != 1:
+        return {}, "", []
+    sub, prefix = fits[0]
+    return sub, prefix, [k for k in state if not k.startswith(prefix)]
+
+
+def _load_state(model: Any, state: dict[str, Any], path: Path, spec: str) -> str:
+    """Load ``state`` into ``model`` strictly; returns a note when a wrapper's key prefix
+    had to be removed first (:func:`_strip_wrapper_prefix`), else ``""``."""
     torch = require_torch()
     own = model.state_dict()
+    note = ""
+    if set(state) != set(own):
+        stripped, prefix = _strip_wrapper_prefix(state, own)
+        if prefix:
+            known = [w for p, w in _WRAPPERS.items() if p in prefix]
+            note = (f"the prefix '{prefix}' shared by every saved key was removed"
+                    + (f" (saved from inside {' and '.join(known)})" if known else
+                       " (saved from inside a wrapper, e.g. a LightningModule)"))
+            state = stripped
+        else:
+            sub, prefix, rest = _fitting_subtree(state, own)
+            if prefix:
+                note = (f"only the keys under '{prefix}' were loaded, the one part of the "
+                        f"checkpoint that fits the model exactly; {len(rest)} other saved "
+                        f"key(s) not used: {', '.join(rest[:6])}"
+                        + (", …" if len(rest) > 6 else ""))
+                state = sub
     missing = [k for k in own if k not in state]
     unexpected = [k for k in state if k not in own]
     if missing or unexpected:
@@ -471,20 +530,23 @@ def _load_state(model: Any, state: dict[str, Any], path: Path, spec: str) -> Non
         raise InputError(f"--model {path}: the state dict's tensors have other shapes than the "
                          f"model built by --model-factory {spec}: {', '.join(wrong[:6])}.")
     model.load_state_dict(state, strict=True)
+    return note
 
 
-def _unwrap_state(obj: Any) -> Any:
+def _unwrap_state(obj: Any) -> tuple[Any, str]:
+    """The state dict in a checkpoint (itself, or its ``state_dict``, ``model_state_dict``
+    or ``model`` entry) and the entry's name (``""`` for the object itself)."""
     torch = require_torch()
     if not isinstance(obj, dict):
-        return None
-    state = obj
+        return None, ""
+    state, entry = obj, ""
     for key in ("state_dict", "model_state_dict", "model"):
         if isinstance(state.get(key), dict):
-            state = state[key]
+            state, entry = state[key], key
             break
     if state and all(isinstance(v, torch.Tensor) for v in state.values()):
-        return state
-    return None
+        return state, entry
+    return None, ""
 
 
 def load_user_model(path: str | Path, *, factory: str | None = None,
@@ -560,7 +622,7 @@ def load_user_model(path: str | Path, *, factory: str | None = None,
         return LoadedModel(obj, fmt, note=f"a {fmt} (torch.load"
                            + (", weights_only=False because --trust-checkpoint was given)"
                               if trust else ", weights_only=True)"))
-    state = _unwrap_state(obj)
+    state, entry = _unwrap_state(obj)
     if state is None:
         raise _refuse(path, f"it contains a {type(obj).__name__}, not a model or a state dict "
                       "(name → tensor)")
@@ -577,10 +639,12 @@ def load_user_model(path: str | Path, *, factory: str | None = None,
         return LoadedModel(None, "state dict of the default MLP", state=state, note=(
             "a state dict of infolens' default MLP (torch.load, weights_only=True)"))
     model = _call_factory(load_factory(factory), factory)
-    _load_state(model, state, path, factory)
+    prefix_note = _load_state(model, state, path, factory)
     return LoadedModel(model, "state dict + factory", note=(
-        f"a state dict (torch.load, weights_only=True) loaded into the model built by "
-        f"{factory} (strict: every key matched)"))
+        "a state dict (torch.load, weights_only=True"
+        + (f"; the checkpoint's '{entry}' entry" if entry else "")
+        + f") loaded into the model built by {factory} (strict: every key of the model matched"
+        + (f"; {prefix_note}" if prefix_note else "") + ")"))
 
 
 def _first_layer_wants(model: Any) -> str:
