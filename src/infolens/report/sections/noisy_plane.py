@@ -121,7 +121,7 @@ def _sigma_text(c: float, ceiling: float) -> str:
 
 def section_noisy_plane(ctx: SectionContext) -> Section:
     """One point (I(X;T_σ), I(T_σ;Y)) per hidden layer of a loaded checkpoint."""
-    from ..figures import new_figure, to_png
+    from ..figures import label_points, new_figure, to_png
 
     got = noisy_points(ctx)
     points, n, hy = got["points"], got["n"], got["H(Y)_bits"]
@@ -138,11 +138,10 @@ def section_noisy_plane(ctx: SectionContext) -> Section:
 
     ax.plot(xs, ys, "-", color="#999999", lw=1, zorder=1)
     cm = _colormap()
-    for i, k in enumerate(names):
+    for i in range(len(names)):
         ax.errorbar(xs[i], ys[i], xerr=err("I(X;T)_ci", xs)[:, i:i + 1],
                     yerr=err("I(T;Y)_ci", ys)[:, i:i + 1], fmt="o", capsize=3,
                     color=cm(i / max(len(names) - 1, 1)), zorder=2)
-        ax.annotate(k, (xs[i], ys[i]), textcoords="offset points", xytext=(4, 4), fontsize=7)
     top = max(hy, ceiling) * 1.05
     ax.plot([0, top], [0, top], ls=":", color="grey", lw=1, label="I(T;Y) = I(X;T) (DPI bound)")
     ax.axhline(hy, ls="--", color="grey", lw=1, label=f"H(Y) = {hy:.2f} bits")
@@ -152,7 +151,10 @@ def section_noisy_plane(ctx: SectionContext) -> Section:
     ax.set_xlabel("I(X; T_σ) [bits]")
     ax.set_ylabel("I(T_σ; Y) [bits]")
     ax.set_title(f"noisy layers, σ = {c} × layer spread (n = {n})", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right")
+    label_points(ax, xs, ys, names)  # layers at one spot share a label
+    # below the axes: inside, it covered points near the lower right (an embedding's)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3,
+              frameon=False)
     figs = [to_png(fig, "information_plane", "Information plane of the loaded model: one point "
                    "per hidden layer made noisy (σ relative to the layer), with 95% intervals")]
     last = names[-1]
