@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--trust-checkpoint", action="store_true", help="load a full pickled model "
                    "(torch.save(model)) of any class with torch.load(weights_only=False): this "
                    "RUNS CODE FROM THE FILE; use only for files you trust")
+    r.add_argument("--image-size", metavar="N|HxW", default=None, help="resize every image "
+                   "of an image-folder --dataset to N x N or H x W pixels (Pillow, bilinear, "
+                   "aspect ratio not kept; stated on the page); without it the images must "
+                   "share one size")
     r.add_argument("--standardize", choices=("auto", "on", "off"), default="auto",
                    help="standardise each input value with training-split statistics: auto "
                    "(default) only when the built-in model is trained here on a user file; a "
@@ -222,7 +226,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         force=args.force, quiet=args.quiet, dropout=args.dropout, hidden=args.hidden,
         verify=args.verify, sections=None if args.sections is None else tuple(
             s.strip() for s in args.sections.split(",") if s.strip()),
-        history=args.history,
+        history=args.history, image_size=args.image_size,
         layers=None if args.layers is None else tuple(
             s.strip() for s in args.layers.split(",") if s.strip()),
     )

@@ -56,6 +56,7 @@ class ReportConfig:
     sections: tuple[str, ...] | None = None
     layers: tuple[str, ...] | None = None  # module names or type names (--layers)
     history: str | None = None  # JSON lines written by InformationPlane(path=...)
+    image_size: Any = None  # (H, W), N or "HxW": resize an image folder's images (--image-size)
 
     @property
     def train_epochs(self) -> int:
@@ -104,6 +105,10 @@ class ReportConfig:
             raise InputError(f"--dropout must lie in [0, 1); got {self.dropout!r}.")
         if self.hidden is not None and (not self.hidden or any(h < 1 for h in self.hidden)):
             raise InputError(f"--hidden must list positive layer widths; got {self.hidden!r}.")
+        if self.image_size is not None:
+            from .data import parse_image_size
+
+            parse_image_size(self.image_size)
         if self.sections is not None:
             known = {k for k, _, _ in SECTIONS}
             bad = [s for s in self.sections if s not in known]
@@ -471,7 +476,10 @@ def _data_from_python(data: Any, config: ReportConfig) -> Any:
 
     if isinstance(data, (str, Path)):
         return load_dataset(str(data), target=config.target, seed=config.seed,
-                            test_size=config.test_size)
+                            test_size=config.test_size, image_size=config.image_size)
+    if config.image_size is not None:
+        raise InputError("image_size: it resizes the images of an image folder; data given "
+                         "as arrays or a torch Dataset are used as they are, so drop it.")
     if (isinstance(data, (tuple, list)) and len(data) == 2
             and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in data)):
         (xtr, ytr), (xte, yte) = data  # ((x_train, y_train), (x_test, y_test)): kept as given
@@ -539,7 +547,7 @@ def _build(config: ReportConfig, out: Path, t_start: float, model_obj: Any = Non
         data = _data_from_python(data_obj, config)
     else:
         data = load_dataset(config.dataset, target=config.target, seed=config.seed,
-                            test_size=config.test_size)
+                            test_size=config.test_size, image_size=config.image_size)
     trained = loaded is None
     builtin = data_obj is None and config.dataset in ("digits", "tishby12")
     if config.standardize == "on" or (config.standardize == "auto" and trained and not builtin):

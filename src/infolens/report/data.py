@@ -16,6 +16,7 @@ flattening, a cast) is recorded in :attr:`Dataset.preprocessing` and printed on 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -340,8 +341,37 @@ _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".w
                    ".pgm")
 
 
-def _image_folder(path: Path, where: str) -> tuple[np.ndarray, np.ndarray, str]:
-    """A folder with one subfolder of images per class → uint8 (N, C, H, W), labels."""
+def parse_image_size(spec: Any) -> tuple[int, int]:
+    """``--image-size``: ``N`` (square), ``HxW``, or a pair ``(H, W)`` → ``(H, W)``.
+
+    Raises
+    ------
+    InputError
+        Anything else, or a side below 1 or above 4096.
+    """
+    if isinstance(spec, (tuple, list)) and len(spec) == 2:
+        parts = list(spec)
+    elif isinstance(spec, int) and not isinstance(spec, bool):
+        parts = [spec, spec]
+    elif isinstance(spec, str) and re.fullmatch(r"\s*\d+\s*([xX]\s*\d+\s*)?", spec):
+        parts = [int(v) for v in re.split(r"[xX]", spec)]
+        parts = parts * 2 if len(parts) == 1 else parts
+    else:
+        parts = []
+    if len(parts) != 2 or not all(isinstance(v, int) and not isinstance(v, bool)
+                                  and 1 <= v <= 4096 for v in parts):
+        raise InputError(f"--image-size {spec!r}: give N (N x N pixels) or HxW (height x "
+                         "width), each side from 1 to 4096, e.g. --image-size 32 or 64x48.")
+    return int(parts[0]), int(parts[1])
+
+
+def _image_folder(path: Path, where: str, size: tuple[int, int] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, str, list[str]]:
+    """A folder with one subfolder of images per class → uint8 (N, C, H, W), labels, a
+    description and the preprocessing steps done here (a resize).
+
+    ``size = (H, W)`` resizes every image to it (Pillow, bilinear; the aspect ratio is not
+    kept); without it the images must share one size."""
     try:
         from PIL import Image
     except ImportError:  # pragma: no cover - Pillow is installed with matplotlib
@@ -380,16 +410,24 @@ def _image_folder(path: Path, where: str) -> tuple[np.ndarray, np.ndarray, str]:
     sizes: dict[tuple[int, int], str] = {}
     for f, im in images:
         sizes.setdefault(im.size, str(f.relative_to(path)))
-    if len(sizes) > 1:
+    if len(sizes) > 1 and size is None:
         shown = ", ".join(f"{w}x{h} ({name})" for (w, h), name in list(sizes.items())[:3])
-        raise InputError(f"{where}: the images have different sizes ({shown}); resize them to "
-                         "one size first.")
+        raise InputError(f"{where}: the images have different sizes (width x height: {shown}); "
+                         "pass --image-size N or HxW to resize them all (bilinear), or resize "
+                         "them to one size first.")
+    resized = ""
+    if size is not None:
+        h, w = size
+        if set(sizes) != {(w, h)}:
+            resized = (f"each image resized to {h}x{w} pixels (height x width; Pillow, "
+                       f"bilinear, aspect ratio not kept) from {len(sizes)} size(s)")
+            images = [(f, im.convert(mode).resize((w, h), Image.BILINEAR)) for f, im in images]
     arr = np.stack([np.asarray(im.convert(mode), dtype=np.uint8) for _, im in images])
     arr = arr[:, None] if mode == "L" else arr.transpose(0, 3, 1, 2)
-    w, h = next(iter(sizes))
-    note = (f"{len(files)} {'greyscale' if grey else 'RGB'} {w}x{h} images in {len(classes)} "
-            "class folders, read with Pillow as (N, C, H, W)")
-    return arr, np.asarray(labels), note
+    h, w = arr.shape[2:]
+    note = (f"{len(files)} {'greyscale' if grey else 'RGB'} {h}x{w} images (height x width) "
+            f"in {len(classes)} class folders, read with Pillow as (N, C, H, W)")
+    return arr, np.asarray(labels), note, [resized] if resized else []
 
 
 def _table(path: Path, where: str, target: str | None, kind: str) -> tuple[Any, Any]:
@@ -462,7 +500,7 @@ def _npy(path: Path, where: str, flag: str) -> np.ndarray:
 
 
 def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
-                 test_size: float = 0.2) -> Dataset:
+                 test_size: float = 0.2, image_size: Any = None) -> Dataset:
     """Load a built-in dataset, a file or an image folder and split it.
 
     Parameters
@@ -480,6 +518,9 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         Seed of the stratified train/test split.
     test_size : float
         Fraction held out.
+    image_size : int, str or (int, int), optional
+        ``(H, W)`` (or ``N``, ``"HxW"``) to resize every image of an image folder to; an
+        error for any other dataset.
 
     The values are returned as stored (float32 / int64); see :func:`standardise` and
     :func:`flatten` for the explicit preprocessing steps.
@@ -491,6 +532,10 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         features, or labels that are not class labels.
     """
     held = f"{int(round(test_size * 100))}% held out for testing (stratified, seed {seed})"
+    size = None if image_size is None else parse_image_size(image_size)
+    if size is not None and not Path(spec).is_dir():
+        raise InputError(f"--image-size: it resizes the images of an image folder; --dataset "
+                         f"{spec} is not one, so drop --image-size.")
     if spec == "digits":
         from ..data.sklearn_digits import digits
 
@@ -524,8 +569,10 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
             "--target COLUMN), or a folder with one subfolder of images per class."
         )
     if path.is_dir():
-        x, y, note = _image_folder(path, where)
-        return _images_dataset(x, y, path, where, note, seed, test_size)
+        x, y, note, steps = _image_folder(path, where, size)
+        data = _images_dataset(x, y, path, where, note, seed, test_size)
+        data.preprocessing[:0] = steps
+        return data
     suffix = path.suffix.lower()
     if suffix == ".npz":
         arrays = _npz(path, where)
