@@ -78,3 +78,54 @@ def test_image_size_is_for_image_folders_only(photos, capsys, monkeypatch):
         build_report(data=(np.zeros((10, 3)), np.arange(10) % 2), image_size=8,
                      out=str(photos / "r2"), quiet=True)
     assert not (photos / "r").exists() and not (photos / "r2").exists()
+
+
+def _digit_folder(root, parts):
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    i = 0
+    for part, n in parts:
+        for _ in range(n):
+            folder = root / part / str(d.target[i])
+            folder.mkdir(parents=True, exist_ok=True)
+            Image.fromarray((d.images[i] * 255 / 16).astype(np.uint8)).save(folder / f"{i}.png")
+            i += 1
+
+
+def test_a_train_val_layout_is_a_given_split_not_two_classes(tmp_path, monkeypatch):
+    """root/train/<class>/, root/val/<class>/ (torchvision ImageFolder layout): the split is
+    kept as given, the classes are the digit folders; it was read as classes 'train' and
+    'val' before."""
+    _digit_folder(tmp_path / "imgs", [("train", 120), ("val", 40)])
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--dataset", "imgs", "--epochs", "1", "--sections", "training",
+                 "--out", "rep", "--quiet"]) == 0
+    ds = json.loads((tmp_path / "rep" / "results.json").read_text())["dataset"]
+    assert ds["split"] == "given" and (ds["n_train"], ds["n_test"]) == (120, 40)
+    assert ds["classes"] == [str(c) for c in range(10)]
+    assert "the training part from train/" in ds["source"]
+    assert "the test part from val/" in ds["source"]
+
+
+def test_test_is_preferred_over_val_and_the_rest_is_named(tmp_path):
+    _digit_folder(tmp_path / "imgs", [("train", 100), ("val", 30), ("test", 30), ("extra", 5)])
+    from infolens.report.data import load_dataset
+
+    data = load_dataset(str(tmp_path / "imgs"))
+    assert (len(data.y_train), len(data.y_test)) == (100, 30)
+    assert "the test part from test/" in data.source and "not used: extra/, val/" in data.source
+
+
+def test_a_class_named_train_holding_images_stays_a_class(tmp_path):
+    _digit_folder(tmp_path / "imgs", [("train", 20), ("val", 20)])
+    for part in ("train", "val"):  # images directly in train/ and val/: two classes
+        for f in (tmp_path / "imgs" / part).rglob("*.png"):
+            f.rename(tmp_path / "imgs" / part / f.name)
+        for d in list((tmp_path / "imgs" / part).iterdir()):
+            if d.is_dir():
+                d.rmdir()
+    from infolens.report.data import load_dataset
+
+    data = load_dataset(str(tmp_path / "imgs"))
+    assert data.classes == ["train", "val"] and data.info["split"] == "random"

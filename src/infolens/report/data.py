@@ -569,9 +569,24 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
             "--target COLUMN), or a folder with one subfolder of images per class."
         )
     if path.is_dir():
-        x, y, note, steps = _image_folder(path, where, size)
-        data = _images_dataset(x, y, path, where, note, seed, test_size)
-        data.preprocessing[:0] = steps
+        split = _split_folders(path)
+        if split is None:
+            x, y, note, steps = _image_folder(path, where, size)
+            data = _images_dataset(x, y, path, where, note, seed, test_size)
+            data.preprocessing[:0] = steps
+            return data
+        train_dir, test_dir, unused = split
+        xtr, ytr, note_tr, steps = _image_folder(train_dir, f"{where}/{train_dir.name}", size)
+        xte, yte, note_te, _ = _image_folder(test_dir, f"{where}/{test_dir.name}", size)
+        left = (f"; not used: {', '.join(u + '/' for u in unused)}" if unused else "")
+        data = dataset_from_split(
+            xtr.astype(np.float32) / np.float32(255.0), ytr,
+            xte.astype(np.float32) / np.float32(255.0), yte, name=path.name, where=where,
+            source=f"{where}: the training part from {train_dir.name}/ ({note_tr}), the test "
+                   f"part from {test_dir.name}/ ({note_te}){left}")
+        data.preprocessing[:0] = [*steps, "8-bit pixel values divided by 255 (to [0, 1]), "
+                                  "as float32"]
+        data.info["kind"] = "images"
         return data
     suffix = path.suffix.lower()
     if suffix == ".npz":
@@ -601,6 +616,29 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
     raise InputError(f"{where}: unknown file type {suffix or '(none)'!r}; use a .npz (arrays x, "
                      "y), .npy (with --target LABELS.npy), .csv or .parquet (with --target) "
                      "file, an image folder, or 'digits' / 'tishby12'.")
+
+
+#: Folder names read as a split of an image dataset (``root/train/<class>/...``), the test
+#: part's names in order of preference.
+_TRAIN_DIRS = ("train", "training")
+_TEST_DIRS = ("test", "testing", "val", "valid", "validation")
+
+
+def _split_folders(path: Path) -> tuple[Path, Path, list[str]] | None:
+    """``(train, test, unused)`` when ``path`` holds a train folder and a test (or
+    validation) folder that each hold class subfolders, as torchvision's ImageFolder
+    layouts do; ``None`` for a plain folder of class subfolders."""
+    subs = {p.name.lower(): p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")}
+
+    def has_classes(folder: Path) -> bool:
+        return any(q.is_dir() and not q.name.startswith(".") for q in folder.iterdir())
+
+    train = next((subs[n] for n in _TRAIN_DIRS if n in subs and has_classes(subs[n])), None)
+    test = next((subs[n] for n in _TEST_DIRS if n in subs and has_classes(subs[n])), None)
+    if train is None or test is None:
+        return None
+    unused = sorted(p.name for p in subs.values() if p not in (train, test))
+    return train, test, unused
 
 
 def _images_dataset(x: np.ndarray, y: np.ndarray, path: Path, where: str, note: str,
