@@ -488,6 +488,42 @@ def _npz(path: Path, where: str) -> dict[str, Any]:
             f"{where}: not a readable .npz file ({type(exc).__name__}: {exc}).") from None
 
 
+def _torch_file(path: Path, where: str) -> dict[str, Any]:
+    """Tensors saved with ``torch.save``: a dict with ``x``, ``y`` (or the four of
+    :data:`SPLIT_KEYS`), or a pair ``(x, y)``; read with ``weights_only=True``, so no code
+    in the file runs."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - the report needs torch anyway
+        raise InputError(f"{where}: reading a .pt file needs torch: pip install "
+                         "infolens[torch].") from None
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # torch's bold markup
+        msg = text.splitlines()[0][:200] if text else ""
+        raise InputError(
+            f"{where}: cannot read it with torch.load(weights_only=True) ({type(exc).__name__}: "
+            f"{msg}); a .pt dataset must hold tensors only, not a Dataset object (unpickling "
+            "one would run code from the file): save torch.save({'x': x, 'y': y}, path) or "
+            "the split as x_train, y_train, x_test, y_test.") from None
+
+    def arr(v: Any) -> Any:
+        return v.numpy() if isinstance(v, torch.Tensor) else v
+
+    if isinstance(obj, (tuple, list)) and len(obj) == 2:
+        return {"x": arr(obj[0]), "y": arr(obj[1])}
+    if isinstance(obj, dict):
+        if all(k in obj for k in SPLIT_KEYS):
+            return {k: arr(obj[k]) for k in SPLIT_KEYS}
+        if "x" in obj and "y" in obj:
+            return {"x": arr(obj["x"]), "y": arr(obj["y"])}
+        raise InputError(f"{where}: the saved dict must hold tensors 'x' and 'y', or 'x_train', "
+                         f"'y_train', 'x_test' and 'y_test'; it holds {sorted(map(str, obj))[:8]}.")
+    raise InputError(f"{where}: it holds a {type(obj).__name__}; save a dict of tensors, "
+                     "torch.save({'x': x, 'y': y}, path), or a pair (x, y).")
+
+
 def _npy(path: Path, where: str, flag: str) -> np.ndarray:
     try:
         return np.load(path, allow_pickle=False)
@@ -508,7 +544,9 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
     spec : str
         ``"digits"``, ``"tishby12"`` or a path: ``.npz`` with arrays ``x`` (samples first,
         any sample shape) and ``y`` (labels), or with the split ``x_train``, ``y_train``,
-        ``x_test``, ``y_test`` (kept as given; ``seed`` and ``test_size`` then unused); ``.npy`` with ``x`` (labels in the ``.npy``
+        ``x_test``, ``y_test`` (kept as given; ``seed`` and ``test_size`` then unused); the
+        same keys as tensors in a ``.pt`` / ``.pth`` file (``torch.save`` of a dict, or a pair
+        ``(x, y)``; read with ``weights_only=True``); ``.npy`` with ``x`` (labels in the ``.npy``
         named by ``target``); ``.csv`` / ``.parquet`` with a header row, the column named
         by ``target`` holding the labels and all other columns numeric features; or a
         folder with one subfolder of images per class.
@@ -589,8 +627,8 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         data.info["kind"] = "images"
         return data
     suffix = path.suffix.lower()
-    if suffix == ".npz":
-        arrays = _npz(path, where)
+    if suffix in (".npz", ".pt", ".pth"):
+        arrays = _npz(path, where) if suffix == ".npz" else _torch_file(path, where)
         if "x" not in arrays:
             return dataset_from_split(*(arrays[k] for k in SPLIT_KEYS), name=path.name,
                                       where=where)
@@ -614,8 +652,9 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         return dataset_from_arrays(x, y, name=path.name, where=where, seed=seed,
                                    test_size=test_size)
     raise InputError(f"{where}: unknown file type {suffix or '(none)'!r}; use a .npz (arrays x, "
-                     "y), .npy (with --target LABELS.npy), .csv or .parquet (with --target) "
-                     "file, an image folder, or 'digits' / 'tishby12'.")
+                     "y) or .pt (tensors x, y saved with torch.save), .npy (with --target "
+                     "LABELS.npy), .csv or .parquet (with --target) file, an image folder, or "
+                     "'digits' / 'tishby12'.")
 
 
 #: Folder names read as a split of an image dataset (``root/train/<class>/...``), the test
