@@ -154,3 +154,16 @@ def test_factories_import_like_python_does(tmp_path, digits):
     before = list(sys.path)
     assert callable(load_factory(f"{tmp_path / 'factory.py'}:make"))
     assert sys.path == before
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.bfloat16])
+def test_a_model_in_another_precision_is_refused_for_its_dtype_not_its_shape(tmp_path, digits,
+                                                                             dtype):
+    x, y = digits
+    net = Net("tuple").to(dtype)
+    with pytest.raises(InputError) as err:
+        build_report(model=net, data=(x, y), out=str(tmp_path / "rep"), quiet=True)
+    msg = str(err.value)
+    assert f"parameters are {str(dtype).replace('torch.', '')} but the data float32" in msg
+    assert "copy.deepcopy(model).float()" in msg and "shape" not in msg
+    assert not (tmp_path / "rep").exists() and not net._forward_hooks

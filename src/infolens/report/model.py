@@ -755,6 +755,14 @@ def check_model_fits(model: Any, x: np.ndarray, n_classes: int, *, where: str) -
                     f"{where}: the model accepts only a fixed batch size ({msg[:200]}); "
                     "re-export it with a dynamic batch dimension, e.g. torch.export.export("
                     "model, (x,), dynamic_shapes=({0: torch.export.Dim('batch')},)).") from None
+            kinds = sorted({str(t.dtype).replace("torch.", "") for t in model.parameters()
+                            if t.is_floating_point()} - {"float32"})
+            if x.dtype.kind == "f" and kinds:
+                raise InputError(
+                    f"{where}: the model's parameters are {', '.join(kinds)} but the data "
+                    f"{x.dtype}, and it rejects them ({type(exc).__name__}: {msg[:160]}); the "
+                    "report computes in float32: pass a float32 copy of the model "
+                    "(copy.deepcopy(model).float(), or a factory that returns one).") from None
             wants = _first_layer_wants(model)
             raise InputError(
                 f"{where}: the model rejects samples of shape {shape} ({x.dtype}) "
