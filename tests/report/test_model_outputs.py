@@ -167,3 +167,22 @@ def test_a_model_in_another_precision_is_refused_for_its_dtype_not_its_shape(tmp
     assert f"parameters are {str(dtype).replace('torch.', '')} but the data float32" in msg
     assert "copy.deepcopy(model).float()" in msg and "shape" not in msg
     assert not (tmp_path / "rep").exists() and not net._forward_hooks
+
+
+def test_a_forward_with_two_inputs_is_told_how_to_wrap_it(tmp_path):
+    class TwoIn(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = torch.nn.Embedding(20, 8)
+            self.fc = torch.nn.Linear(8, 2)
+
+        def forward(self, input_ids, attention_mask):
+            return self.fc((self.emb(input_ids) * attention_mask[..., None]).mean(1))
+
+    tokens = np.random.default_rng(0).integers(0, 20, (40, 6))
+    with pytest.raises(InputError) as err:
+        build_report(model=TwoIn(), data=(tokens, np.arange(40) % 2), out=str(tmp_path / "r"),
+                     quiet=True)
+    msg = str(err.value)
+    assert "forward takes more than one input (forward(input_ids, attention_mask)" in msg
+    assert "torch.ones_like(x)" in msg and not (tmp_path / "r").exists()

@@ -735,6 +735,15 @@ def read_logits_from_output(model: Any, x: np.ndarray, *, where: str) -> tuple[A
     return handle, found
 
 
+def _forward_signature(model: Any) -> str:
+    import inspect
+
+    try:
+        return f"forward{inspect.signature(model.forward)}"
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return "forward(...)"
+
+
 def check_model_fits(model: Any, x: np.ndarray, n_classes: int, *, where: str) -> None:
     """Run ``model`` on a few samples of ``x``: it must accept them and return one logit per
     class.  Batches of two sizes are tried, so a program exported for one batch size is
@@ -755,6 +764,12 @@ def check_model_fits(model: Any, x: np.ndarray, n_classes: int, *, where: str) -
                     f"{where}: the model accepts only a fixed batch size ({msg[:200]}); "
                     "re-export it with a dynamic batch dimension, e.g. torch.export.export("
                     "model, (x,), dynamic_shapes=({0: torch.export.Dim('batch')},)).") from None
+            if isinstance(exc, TypeError) and "required positional argument" in msg:
+                raise InputError(
+                    f"{where}: the model's forward takes more than one input "
+                    f"({_forward_signature(model)}: {msg[:160]}); the report passes one tensor "
+                    "per batch. Wrap it in a module whose forward(x) makes the other inputs, "
+                    "e.g. return model(x, torch.ones_like(x)) for an attention mask.") from None
             kinds = sorted({str(t.dtype).replace("torch.", "") for t in model.parameters()
                             if t.is_floating_point()} - {"float32"})
             if x.dtype.kind == "f" and kinds:
