@@ -46,9 +46,15 @@ def section_synergy(ctx: SectionContext) -> Section:
     o_info = None if r.o_information is None else float(r.o_information)
     red = np.asarray(r.redundancy, dtype=float)
     sy = np.asarray(r.synergy, dtype=float)
+    lo, hi = float(unit_mi[units].min()), float(unit_mi[units].max())
+    if hi - lo < 5e-4:  # one value to the printed digits: say so, and the likely reason
+        each = (f"each carry {hi:.3f} {r.unit} on their own, the same for all: at {bins} "
+                "quantile bins per unit, these units split the classes alike (with rare "
+                "classes, all their examples can fall in one bin of every unit). ")
+    else:
+        each = f"each carry {lo:.3f}–{hi:.3f} {r.unit} on their own. "
     reading = (
-        f"The {k} units of {layer} that carry most information about the label each carry "
-        f"{unit_mi[units].min():.3f}–{unit_mi[units].max():.3f} {r.unit} on their own. "
+        f"The {k} units of {layer} that carry most information about the label {each}"
         + (f"The most synergistic pair, units {best['units'][0]} and {best['units'][1]}, "
            f"carries {best['synergy']:.3f} {r.unit} about the label that neither unit carries "
            "alone (like XOR). " if best else "")
