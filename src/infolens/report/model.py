@@ -491,7 +491,14 @@ def _fitting_subtree(state: dict[str, Any], own: Any) -> tuple[dict[str, Any], s
 
 def _load_state(model: Any, state: dict[str, Any], path: Path, spec: str) -> str:
     """Load ``state`` into ``model`` strictly; returns a note when a wrapper's key prefix
-    had to be removed first (:func:`_strip_wrapper_prefix`), else ``""``."""
+    had to be removed first (:func:`_strip_wrapper_prefix`) or only one submodule's keys
+    fit (:func:`_fitting_subtree`), else ``""``.
+
+    Raises
+    ------
+    InputError
+        Keys missing or unexpected after that (both listed), or tensors of other shapes.
+    """
     torch = require_torch()
     own = model.state_dict()
     note = ""
