@@ -80,7 +80,7 @@ def test_a_random_split_of_a_loaded_model_is_flagged(tmp_path, digits, model):
 
 @pytest.mark.parametrize(("change", "needle"), [
     ({"x_test": np.zeros((30, 8), np.float32)}, "x_train has samples of shape (64,) but x_test (8,)"),
-    ({"y_test": np.zeros(5, np.int64)}, "y_test must hold one label per row of x_test (200 rows)"),
+    ({"y_test": np.zeros(5, np.int64)}, "y_test must hold one label (or one-hot row) per row of x_test (200 rows)"),
     ({"y_train": np.zeros(600, np.int64)}, "y_train holds a single class"),
     ({"x_test": np.zeros((200, 64), np.int64)}, "both must be real numbers, or both integer ids"),
 ])

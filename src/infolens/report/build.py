@@ -416,7 +416,9 @@ def build_report(config: ReportConfig | None = None, *, model: Any = None, data:
     data : optional
         The data instead of ``config.dataset``: a tuple ``(x, y)`` of arrays or tensors
         (samples first, any sample shape), a map-style torch ``Dataset`` or a
-        ``DataLoader`` yielding ``(inputs, labels)``, or a dataset name / path.  It is
+        ``DataLoader`` yielding ``(inputs, labels)`` or dicts with one input and one label
+        entry (``image``/``label``, ``input_ids``/``labels``, ...; labels may be one-hot
+        rows), or a dataset name / path.  It is
         split 80/20 (stratified, seeded) like a file.  A model trained elsewhere should get
         the split it was trained with, ``((x_train, y_train), (x_test, y_test))``, kept as
         given: a random split of data the model has seen puts its training rows in the test

@@ -217,6 +217,33 @@ def flatten(data: Dataset, why: str) -> Dataset:
         x_test=data.flat("test").astype(np.float32), preprocessing=steps)
 
 
+def _labels(y: Any, where: str) -> tuple[np.ndarray, list[str], list[str]]:
+    """Class codes, class names and the steps taken: a column of labels as
+    :func:`_encode_labels`, or one-hot rows ``(N, C)`` read as the indices of their 1s,
+    classes ``0..C-1`` (a column with no 1 stays a class, so the indices keep matching a
+    model's C outputs)."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim == 2 and y.shape[1] > 1:
+        if y.dtype.kind not in "biuf" or not np.all((y == 0) | (y == 1)) \
+                or not np.all(y.sum(axis=1) == 1):
+            raise InputError(
+                f"{where}: labels of shape {y.shape} are not one-hot (exactly one 1 per row, "
+                "0 elsewhere); the report analyses single-label classifiers: give one class "
+                "index per sample, or one-hot rows.")
+        codes = y.argmax(axis=1).astype(np.int64)
+        if len(np.unique(codes)) < 2:
+            raise InputError(f"{where}: every one-hot label is class {codes[0]}; at least two "
+                             "classes are needed.")
+        n = y.shape[1]
+        return codes, [str(i) for i in range(n)], [
+            f"one-hot labels ({n} columns) read as class indices 0-{n - 1}, the column of "
+            "each row's 1"]
+    codes, classes = _encode_labels(y, where)
+    return codes, classes, []
+
+
 def dataset_from_arrays(x: Any, y: Any, *, name: str = "arrays", where: str = "data",
                         seed: int = 0, test_size: float = 0.2, source: str | None = None,
                         preprocessing: list[str] | None = None) -> Dataset:
@@ -224,10 +251,7 @@ def dataset_from_arrays(x: Any, y: Any, *, name: str = "arrays", where: str = "d
     them (stratified, seeded).  Values are kept as given: floats become float32, integers
     int64 (token ids), booleans float32; nothing else is done to them."""
     x = _check_features(x, where)
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    codes, classes = _encode_labels(y, where)
+    codes, classes, label_steps = _labels(y, where)
     if len(codes) != len(x):
         raise InputError(
             f"{where}: x has {len(x)} rows but y has {len(codes)} labels; they must be paired "
@@ -240,7 +264,7 @@ def dataset_from_arrays(x: Any, y: Any, *, name: str = "arrays", where: str = "d
     return Dataset(
         name, xtr, xte, ytr, yte, classes,
         f"{src}, {len(classes)} classes, {int(round(test_size * 100))}% held out for testing "
-        f"(stratified, seed {seed}).", list(preprocessing or []),
+        f"(stratified, seed {seed}).", [*label_steps, *(preprocessing or [])],
         info={"kind": _kind(x), "split": "random"},
     )
 
@@ -272,11 +296,14 @@ def dataset_from_split(x_train: Any, y_train: Any, x_test: Any, y_test: Any, *,
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
-        if y.ndim != 1 or len(y) != len(x):
-            raise InputError(f"{where}: {key} must hold one label per row of x_{key[2:]} "
-                             f"({len(x)} rows); got shape {y.shape}.")
+        if y.ndim not in (1, 2) or len(y) != len(x):
+            raise InputError(f"{where}: {key} must hold one label (or one-hot row) per row of "
+                             f"x_{key[2:]} ({len(x)} rows); got shape {y.shape}.")
         ys.append(y)
-    codes, classes = _encode_labels(np.concatenate(ys), where)
+    if ys[0].ndim != ys[1].ndim or ys[0].shape[1:] != ys[1].shape[1:]:
+        raise InputError(f"{where}: y_train has shape {ys[0].shape} and y_test {ys[1].shape}; "
+                         "give both as class labels, or both as one-hot rows of one width.")
+    codes, classes, label_steps = _labels(np.concatenate(ys), where)
     ytr, yte = codes[:len(xtr)], codes[len(xtr):]
     if len(np.unique(ytr)) < 2:
         raise InputError(f"{where}: y_train holds a single class; at least two are needed.")
@@ -288,7 +315,7 @@ def dataset_from_split(x_train: Any, y_train: Any, x_test: Any, y_test: Any, *,
     return Dataset(
         name, xtr, xte, ytr, yte, classes,
         f"{src}, {len(classes)} classes, split as given: {len(xtr)} training and {len(xte)} "
-        "test rows.", [], info={"kind": _kind(xtr), "split": "given"},
+        "test rows.", label_steps, info={"kind": _kind(xtr), "split": "given"},
     )
 
 
@@ -296,6 +323,31 @@ def _kind(x: np.ndarray) -> str:
     if x.dtype.kind in "iu":
         return "integer"
     return {2: "features", 3: "sequences", 4: "images"}.get(x.ndim, "arrays")
+
+
+#: Keys of a dict item or batch read as the input and as the label, in this order.
+_INPUT_KEYS = ("x", "input", "inputs", "image", "images", "pixel_values", "input_ids", "data",
+               "features")
+_LABEL_KEYS = ("y", "label", "labels", "target", "targets")
+
+
+def _input_and_label(item: Any, where: str) -> tuple[Any, Any]:
+    """``(input, label)`` of a dataset item or a batch: the first two elements of a tuple or
+    list, or a dict's input and label entries (``image``/``label``, ``input_ids``/``labels``,
+    ..., exactly one of each kind)."""
+    if isinstance(item, (tuple, list)) and len(item) >= 2:
+        return item[0], item[1]
+    if isinstance(item, dict):
+        xk = [k for k in _INPUT_KEYS if k in item]
+        yk = [k for k in _LABEL_KEYS if k in item]
+        if len(xk) == 1 and len(yk) == 1:
+            return item[xk[0]], item[yk[0]]
+        raise InputError(
+            f"{where} is a dict with keys {sorted(map(str, item))[:10]}; the report reads one "
+            f"input key ({', '.join(_INPUT_KEYS)}) and one label key "
+            f"({', '.join(_LABEL_KEYS)}) from it, or (input, label) pairs.")
+    raise InputError(f"{where} is a {type(item).__name__}; the report needs (input, label) "
+                     "pairs or dicts with an input and a label entry.")
 
 
 def arrays_from_torch(data: Any, where: str = "data") -> tuple[np.ndarray, np.ndarray]:
@@ -310,11 +362,11 @@ def arrays_from_torch(data: Any, where: str = "data") -> tuple[np.ndarray, np.nd
     ys: list[np.ndarray] = []
     if isinstance(data, torch.utils.data.DataLoader):
         for i, batch in enumerate(data):
-            if not isinstance(batch, (tuple, list)) or len(batch) < 2:
-                raise InputError(f"{where}: DataLoader batch {i} is a {type(batch).__name__}; "
-                                 "the report needs (inputs, labels) batches.")
-            xs.append(np.asarray(torch.as_tensor(batch[0]).cpu()))
-            ys.append(np.asarray(torch.as_tensor(batch[1]).cpu()).reshape(-1))
+            xb, yb = _input_and_label(batch, f"{where}: DataLoader batch {i}")
+            xs.append(np.asarray(torch.as_tensor(xb).cpu()))
+            y = np.asarray(torch.as_tensor(yb).cpu())
+            y = y.reshape(len(xs[-1]), -1)  # one label, or one one-hot row, per sample
+            ys.append(y[:, 0] if y.shape[1] == 1 else y)
     else:
         try:
             n = len(data)
@@ -322,12 +374,10 @@ def arrays_from_torch(data: Any, where: str = "data") -> tuple[np.ndarray, np.nd
             raise InputError(f"{where}: a {type(data).__name__} has no length; pass a map-style "
                              "torch Dataset, a DataLoader, or arrays (x, y).") from None
         for i in range(n):
-            item = data[i]
-            if not isinstance(item, (tuple, list)) or len(item) < 2:
-                raise InputError(f"{where}: item {i} is a {type(item).__name__}; the report "
-                                 "needs (input, label) items.")
-            xs.append(np.asarray(torch.as_tensor(item[0]).cpu())[None])
-            ys.append(np.asarray(torch.as_tensor(item[1]).cpu()).reshape(-1))
+            xi, yi = _input_and_label(data[i], f"{where}: item {i}")
+            xs.append(np.asarray(torch.as_tensor(xi).cpu())[None])
+            y = np.asarray(torch.as_tensor(yi).cpu()).reshape(1, -1)
+            ys.append(y[:, 0] if y.shape[1] == 1 else y)
     if not xs:
         raise InputError(f"{where}: the dataset is empty.")
     shapes = {a.shape[1:] for a in xs}
