@@ -214,7 +214,7 @@ def _check_noisy_plane(res):
     ("cnn_sd.pt", ["--model-factory", "models.py:make_cnn"]),
     ("cnn.pt2", []),
 ])
-def test_cnn_on_images_state_dict_and_export(cwd, model, extra):
+def test_cnn_on_images_state_dict_and_export(cwd, model, extra, open_page, tmp_path):
     assert _report("--model", model, *extra, "--dataset", "digits_img.npz") == 0
     res = _results(cwd)
     _complete(res)
@@ -225,6 +225,15 @@ def test_cnn_on_images_state_dict_and_export(cwd, model, extra):
     assert res["sections"]["sufficiency"]["numbers"]["layer"] == "act2"
     page = (cwd / "out" / "index.html").read_text()
     assert "Data as the model saw it: the values as given" in page
+    _page_opens(cwd / "out", open_page, tmp_path)
+
+
+def _page_opens(out, open_page, tmp_path):
+    """The page in ``out`` loads in headless Chromium with every image decoded and no script
+    error (the page's own check), and draws something (not a blank screenshot)."""
+    dom, pixels = open_page(out / "index.html", tmp_path)
+    assert re.search(r'data-page-status="([^"]*)"', dom).group(1) == "ok"
+    assert pixels.std() > 10
 
 
 def test_torchscript_detected_by_content_analyses_its_layer_chain(cwd, files):
@@ -241,7 +250,7 @@ def test_torchscript_detected_by_content_analyses_its_layer_chain(cwd, files):
     assert err < 0.2
 
 
-def test_lstm_on_token_ids_from_npz(cwd):
+def test_lstm_on_token_ids_from_npz(cwd, open_page, tmp_path):
     assert _report("--model", "lstm_sd.pt", "--model-factory", "models.py:make_lstm",
                    "--dataset", "tokens.npz", "--batch-size", "64") == 0
     res = _results(cwd)
@@ -252,9 +261,10 @@ def test_lstm_on_token_ids_from_npz(cwd):
     assert res["model"]["layers_analysed"] == ["emb", "lstm", "head"]
     assert "first element of its tuple output" in res["model"]["activation_reductions"]["lstm"]
     assert "lstm" in res["sections"]["usable_information"]["numbers"]["layers"]
+    _page_opens(cwd / "out", open_page, tmp_path)
 
 
-def test_transformer_and_dataloader_through_the_python_api(tmp_path, files):
+def test_transformer_and_dataloader_through_the_python_api(tmp_path, files, open_page):
     model = _fit(files["mod"].make_transformer(), files["tok"], files["lab"], 30)
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(torch.as_tensor(files["tok"]),
@@ -266,6 +276,7 @@ def test_transformer_and_dataloader_through_the_python_api(tmp_path, files):
     assert res["model"]["source"] == "passed from Python"
     assert "enc" in res["model"]["layers_analysed"]
     assert "passed in from Python" in res["sections"]["training"]["reading"]
+    _page_opens(out.out, open_page, tmp_path)
 
 
 def test_full_pickle_needs_trust_and_the_refusal_lists_the_safe_ways(cwd, files, monkeypatch,
@@ -439,6 +450,4 @@ def test_sequence_models_in_the_other_formats(cwd, files, arch, fmt, open_page, 
     assert res["model"]["layers_analysed"][-1] == "head"
     assert len(res["model"]["layers_analysed"]) >= 2
     assert status["sufficiency"] == "ok"
-    dom, pixels = open_page(cwd / "out" / "index.html", tmp_path)
-    assert re.search(r'data-page-status="([^"]*)"', dom).group(1) == "ok"
-    assert pixels.std() > 10
+    _page_opens(cwd / "out", open_page, tmp_path)
