@@ -217,6 +217,12 @@ def flatten(data: Dataset, why: str) -> Dataset:
         x_test=data.flat("test").astype(np.float32), preprocessing=steps)
 
 
+def _shape_text(x: np.ndarray) -> str:
+    """``"rows of 12 features"`` or ``"samples of shape (1, 8, 8)"``, after a row count."""
+    return (f"rows of {x.shape[1]} features" if x.ndim == 2
+            else f"samples of shape {tuple(x.shape[1:])}")
+
+
 def _labels(y: Any, where: str) -> tuple[np.ndarray, list[str], list[str]]:
     """Class codes, class names and the steps taken: a column of labels as
     :func:`_encode_labels`, or one-hot rows ``(N, C)`` read as the indices of their 1s,
@@ -258,8 +264,7 @@ def dataset_from_arrays(x: Any, y: Any, *, name: str = "arrays", where: str = "d
             "(one label per row of x)."
         )
     xtr, xte, ytr, yte = _split(x, codes, seed, test_size)
-    shape = (f"rows of {x.shape[1]} features" if x.ndim == 2
-             else f"samples of shape {tuple(x.shape[1:])}")
+    shape = _shape_text(x)
     src = source or f"{where}: {len(x)} {shape} ({x.dtype})"
     return Dataset(
         name, xtr, xte, ytr, yte, classes,
@@ -309,8 +314,7 @@ def dataset_from_split(x_train: Any, y_train: Any, x_test: Any, y_test: Any, *,
         raise InputError(f"{where}: y_train holds a single class; at least two are needed.")
     kind = xtr.dtype if xtr.dtype == xte.dtype else np.result_type(xtr, xte)
     xtr, xte = xtr.astype(kind, copy=False), xte.astype(kind, copy=False)
-    shape = (f"rows of {xtr.shape[1]} features" if xtr.ndim == 2
-             else f"samples of shape {tuple(xtr.shape[1:])}")
+    shape = _shape_text(xtr)
     src = source or f"{where}: {len(xtr) + len(xte)} {shape} ({xtr.dtype})"
     return Dataset(
         name, xtr, xte, ytr, yte, classes,
@@ -668,12 +672,10 @@ def load_dataset(spec: str, *, target: str | None = None, seed: int = 0,
         xte, yte, note_te, _ = _image_folder(test_dir, f"{where}/{test_dir.name}", size)
         left = (f"; not used: {', '.join(u + '/' for u in unused)}" if unused else "")
         data = dataset_from_split(
-            xtr.astype(np.float32) / np.float32(255.0), ytr,
-            xte.astype(np.float32) / np.float32(255.0), yte, name=path.name, where=where,
+            _unit_pixels(xtr), ytr, _unit_pixels(xte), yte, name=path.name, where=where,
             source=f"{where}: the training part from {train_dir.name}/ ({note_tr}), the test "
                    f"part from {test_dir.name}/ ({note_te}){left}")
-        data.preprocessing[:0] = [*steps, "8-bit pixel values divided by 255 (to [0, 1]), "
-                                  "as float32"]
+        data.preprocessing[:0] = [*steps, _PIXEL_STEP]
         data.info["kind"] = "images"
         return data
     suffix = path.suffix.lower()
@@ -730,11 +732,20 @@ def _split_folders(path: Path) -> tuple[Path, Path, list[str]] | None:
     return train, test, unused
 
 
+#: The preprocessing step of every image read here.
+_PIXEL_STEP = "8-bit pixel values divided by 255 (to [0, 1]), as float32"
+
+
+def _unit_pixels(x: np.ndarray) -> np.ndarray:
+    """uint8 images as float32 in [0, 1] (:data:`_PIXEL_STEP`)."""
+    return x.astype(np.float32) / np.float32(255.0)
+
+
 def _images_dataset(x: np.ndarray, y: np.ndarray, path: Path, where: str, note: str,
                     seed: int, test_size: float) -> Dataset:
-    data = dataset_from_arrays(x.astype(np.float32) / np.float32(255.0), y, name=path.name,
+    data = dataset_from_arrays(_unit_pixels(x), y, name=path.name,
                                where=where, seed=seed, test_size=test_size,
                                source=f"{where}: {note}")
-    data.preprocessing.insert(0, "8-bit pixel values divided by 255 (to [0, 1]), as float32")
+    data.preprocessing.insert(0, _PIXEL_STEP)
     data.info["kind"] = "images"
     return data
